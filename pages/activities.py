@@ -1,0 +1,9 @@
+"""Activities page."""
+
+import streamlit as st
+
+from tracker.ui.frame import page_frame
+
+user = page_frame("Activities")
+
+st.title("Activities")

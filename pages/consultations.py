@@ -1,0 +1,9 @@
+"""Consultations page."""
+
+import streamlit as st
+
+from tracker.ui.frame import page_frame
+
+user = page_frame("Consultations")
+
+st.title("Consultations")

@@ -1,0 +1,9 @@
+"""Import & export page."""
+
+import streamlit as st
+
+from tracker.ui.frame import page_frame
+
+user = page_frame("Import & export")
+
+st.title("Import & export")

@@ -1,0 +1,9 @@
+"""Issues page."""
+
+import streamlit as st
+
+from tracker.ui.frame import page_frame
+
+user = page_frame("Issues")
+
+st.title("Issues")

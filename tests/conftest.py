@@ -1,0 +1,105 @@
+"""Shared fixtures: a fresh database file per test, demo data, signed-in AppTests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tracker.domain import clock
+from tracker.domain.models import User
+from tracker.services import accounts, demo
+from tracker.store import Database
+
+TODAY = dt.date(2026, 11, 27)
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def fixed_today() -> Iterator[dt.date]:
+    clock.set_today(TODAY)
+    yield TODAY
+    clock.set_today(None)
+
+
+@pytest.fixture(autouse=True)
+def clear_streamlit_caches() -> Iterator[None]:
+    """st caches outlive AppTest instances; every test starts from cold caches."""
+    yield
+    try:
+        import streamlit as st
+    except ImportError:  # pragma: no cover
+        return
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "tracker.duckdb"
+
+
+@pytest.fixture
+def db(db_path: Path) -> Iterator[Database]:
+    """An empty database with the schema."""
+    database = Database.open(db_path, create=True)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def demo_db(db_path: Path) -> Iterator[Database]:
+    """A database with the scale-S demo data for TODAY."""
+    database = Database.open(db_path, create=True)
+    demo.generate(database, scale="S", seed=7, today=TODAY)
+    yield database
+    database.close()
+
+
+def user(database: Database, username: str) -> User:
+    u = accounts.get_user(database, username)
+    assert u is not None, username
+    return u
+
+
+@pytest.fixture
+def officer(demo_db: Database) -> User:
+    return user(demo_db, "officer")
+
+
+@pytest.fixture
+def director(demo_db: Database) -> User:
+    return user(demo_db, "director")
+
+
+@pytest.fixture
+def admin(demo_db: Database) -> User:
+    return user(demo_db, "admin")
+
+
+@pytest.fixture
+def app_for(demo_db: Database, db_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """``app_for(username, page=None)``: an AppTest started from dashboard.py, signed in as
+    ``username`` (None: signed out), switched to ``page`` (e.g. "pages/issues.py") and run."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("TRACKER_DB", str(db_path))
+    monkeypatch.chdir(ROOT)
+
+    def make(
+        username: str | None, page: str | None = None, query: dict[str, str] | None = None, timeout: float = 30
+    ) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=timeout)
+        if username:
+            at.session_state["auth_username"] = username
+        if query:
+            for k, v in query.items():
+                at.query_params[k] = v
+        if page:
+            at.switch_page(page)
+        at.run()
+        return at
+
+    return make

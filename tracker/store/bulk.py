@@ -1,0 +1,74 @@
+"""Set-wise inserts for generators and importers: one Arrow table, one INSERT … SELECT."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pyarrow as pa
+
+from .database import Tx
+
+# Tables a bulk insert may target; names never come from users.
+TABLES = {
+    "users",
+    "reference_values",
+    "organisations",
+    "contacts",
+    "issues",
+    "stage_events",
+    "consultations",
+    "consultation_issues",
+    "joint_positions",
+    "joint_position_issues",
+    "signatories",
+    "activities",
+    "activity_issues",
+    "activity_organisations",
+    "activity_contacts",
+    "audit",
+}
+SEQUENCES = {
+    t: f"seq_{t}"
+    for t in (
+        "users",
+        "reference_values",
+        "organisations",
+        "contacts",
+        "issues",
+        "stage_events",
+        "consultations",
+        "joint_positions",
+        "signatories",
+        "activities",
+        "audit",
+    )
+}
+
+
+def next_ids(tx: Tx, table: str, count: int) -> list[int]:
+    """Reserve ``count`` ids from the table's sequence, so later inserts never collide."""
+    if count <= 0:
+        return []
+    seq = SEQUENCES[table]
+    return [int(r[0]) for r in tx.all(f"SELECT nextval('{seq}') FROM range(?)", [count])]
+
+
+def insert_columns(tx: Tx, table: str, columns: Mapping[str, Sequence[Any]]) -> int:
+    """Insert equal-length columns into ``table``; returns the row count."""
+    if table not in TABLES:
+        raise ValueError(f"not a table: {table}")
+    lengths = {len(v) for v in columns.values()}
+    if len(lengths) != 1:
+        raise ValueError("columns differ in length")
+    n = lengths.pop()
+    if n == 0:
+        return 0
+    source = pa.Table.from_pydict({k: list(v) for k, v in columns.items()})
+    names = ", ".join(columns)
+    tx.cur.register("bulk_source", source)
+    try:
+        tx.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM bulk_source")
+    finally:
+        tx.cur.unregister("bulk_source")
+    return n

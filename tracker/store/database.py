@@ -1,0 +1,256 @@
+"""The one DuckDB connection of a process, its cursors and its write transactions.
+
+Every unit of work takes its own cursor (a connection is not thread-safe). Writes are
+serialised by one process-wide lock and retried when DuckDB reports a write-write
+conflict; any other database failure becomes a :class:`StorageError`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import duckdb
+
+from tracker.domain.errors import DatabaseUnavailable, StorageError
+
+from .migrations import LATEST, MIGRATIONS
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+CONFLICT_RETRIES = 8
+
+
+class ConflictError(Exception):
+    """DuckDB's optimistic concurrency refused a write ("Conflict on ..."); safe to retry."""
+
+
+def is_conflict(exc: BaseException) -> bool:
+    return isinstance(exc, duckdb.TransactionException) and "Conflict on" in str(exc)
+
+
+def _jsonable(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, (set, tuple)):
+        return list(value)
+    return str(value) if not isinstance(value, (str, int, float, bool, list, dict, type(None))) else value
+
+
+class Tx:
+    """A write transaction: a cursor inside BEGIN … COMMIT, plus the audit writer."""
+
+    def __init__(self, cur: duckdb.DuckDBPyConnection) -> None:
+        self.cur = cur
+
+    def execute(self, sql: str, params: Any = None) -> duckdb.DuckDBPyConnection:
+        return self.cur.execute(sql, params) if params is not None else self.cur.execute(sql)
+
+    def one(self, sql: str, params: Any = None) -> tuple[Any, ...] | None:
+        return self.execute(sql, params).fetchone()
+
+    def all(self, sql: str, params: Any = None) -> list[tuple[Any, ...]]:
+        return self.execute(sql, params).fetchall()
+
+    def audit(
+        self, actor: str, entity: str, entity_id: int | None, action: str, changes: dict[str, Any] | None = None
+    ) -> None:
+        """Record who changed what (field → [before, after]) in this same transaction."""
+        payload = json.dumps(changes or {}, default=_jsonable, ensure_ascii=False)
+        self.cur.execute(
+            'INSERT INTO audit ("at", actor, entity, entity_id, action, changes) '
+            "VALUES (now()::TIMESTAMP, ?, ?, ?, ?, ?)",
+            [actor, entity, entity_id, action, payload],
+        )
+
+
+class Database:
+    """One DuckDB file, opened once per process."""
+
+    def __init__(self, path: Path, conn: duckdb.DuckDBPyConnection) -> None:
+        self.path = path
+        self.conn = conn
+        self._write_lock = threading.Lock()
+        self.broken: str | None = None
+
+    # ------------------------------------------------------------ opening
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], *, create: bool = False, migrate: bool = True) -> Database:
+        """Open the file at ``path``. Without ``create`` a missing file is an error, never a new
+        empty database in the wrong place."""
+        p = Path(path).expanduser()
+        if not create and not p.exists():
+            raise DatabaseUnavailable(
+                f"No database at {p}. Create one with `python -m etl init --db {p}` "
+                f"(empty) or `python -m etl demo --db {p}` (demo data)."
+            )
+        if create and not p.parent.exists():
+            raise DatabaseUnavailable(f"Cannot create the database at {p}: folder {p.parent} does not exist.")
+        if p.exists() and not os.access(p, os.W_OK):
+            raise DatabaseUnavailable(f"The database at {p} is not writable by this user; check its permissions.")
+        if create and not os.access(p.parent, os.W_OK):
+            raise DatabaseUnavailable(f"Cannot create the database at {p}: folder {p.parent} is not writable.")
+        try:
+            conn = duckdb.connect(str(p))
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise DatabaseUnavailable(
+                    f"The database at {p} is in use by the running app. Use the Admin page, "
+                    f"or stop the app and try again."
+                ) from None
+            raise DatabaseUnavailable(f"Cannot open the database at {p}: {exc}") from None
+        except duckdb.Error as exc:
+            raise DatabaseUnavailable(f"Cannot open the database at {p}: {exc}") from None
+        db = cls(p, conn)
+        try:
+            # Stored timestamps are naive UTC whatever the server's zone.
+            conn.execute("SET TimeZone = 'UTC'")
+            current = db.schema_version()
+            if current > LATEST:
+                raise DatabaseUnavailable(
+                    f"The database at {p} has schema version {current}, newer than this code "
+                    f"({LATEST}). Update the application before opening it."
+                )
+            if migrate and current < LATEST:
+                db.migrate()
+        except BaseException:
+            conn.close()
+            raise
+        return db
+
+    def close(self) -> None:
+        try:
+            self.conn.close()
+        except duckdb.Error:
+            pass
+
+    # ------------------------------------------------------------ schema
+
+    def schema_version(self) -> int:
+        with self.cursor() as cur:
+            exists = cur.execute(
+                "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+            ).fetchone()
+            if not exists or not exists[0]:
+                return 0
+            row = cur.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
+            return int(row[0]) if row else 0
+
+    def migrate(self) -> list[int]:
+        """Apply pending migrations; re-running is a no-op. Returns the numbers applied."""
+        applied: list[int] = []
+        with self._write_lock, self.cursor() as cur:
+            cur.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                "version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
+                "applied_at TIMESTAMP NOT NULL DEFAULT (now()::TIMESTAMP))"
+            )
+            done = {r[0] for r in cur.execute("SELECT version FROM schema_migrations").fetchall()}
+            for number, name, sql in MIGRATIONS:
+                if number in done:
+                    continue
+                cur.execute("BEGIN TRANSACTION")
+                try:
+                    cur.execute(sql)
+                    cur.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [number, name])
+                    cur.execute("COMMIT")
+                except BaseException:
+                    cur.execute("ROLLBACK")
+                    raise
+                applied.append(number)
+            if applied:
+                cur.execute("CHECKPOINT")
+        return applied
+
+    # ------------------------------------------------------------ units of work
+
+    @contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A fresh cursor for one unit of read work."""
+        self._check_usable()
+        cur = self.conn.cursor()
+        try:
+            yield cur
+        except duckdb.FatalException as exc:
+            self._mark_broken(exc)
+            raise StorageError(f"The database failed and must be reopened: {exc}") from None
+        finally:
+            cur.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Tx]:
+        """One write transaction under the process-wide write lock.
+
+        A write-write conflict surfaces as :class:`ConflictError` (see :meth:`write` to retry);
+        other database failures as :class:`StorageError` — never retried.
+        """
+        self._check_usable()
+        with self._write_lock:
+            cur = self.conn.cursor()
+            try:
+                cur.execute("BEGIN TRANSACTION")
+                try:
+                    yield Tx(cur)
+                    cur.execute("COMMIT")
+                except BaseException:
+                    try:
+                        cur.execute("ROLLBACK")
+                    except duckdb.Error:
+                        pass
+                    raise
+            except duckdb.Error as exc:
+                if is_conflict(exc):
+                    raise ConflictError(str(exc)) from None
+                if isinstance(exc, duckdb.FatalException) or "invalidated" in str(exc):
+                    self._mark_broken(exc)
+                log.error("database write failed: %s", exc)
+                raise StorageError(
+                    "The database could not save this change (" + _short(exc) + "). "
+                    "Nothing was changed; committed data is safe."
+                ) from None
+            finally:
+                cur.close()
+
+    def write(self, fn: Callable[[Tx], T]) -> T:
+        """Run ``fn`` in a transaction, retrying it from scratch on a write-write conflict."""
+        for attempt in range(CONFLICT_RETRIES):
+            try:
+                with self.transaction() as tx:
+                    return fn(tx)
+            except ConflictError:
+                if attempt == CONFLICT_RETRIES - 1:
+                    raise StorageError("The database stayed busy; please try again.") from None
+                time.sleep(0.005 * (2**attempt))
+        raise AssertionError("unreachable")
+
+    def read(self, sql: str, params: Any = None) -> list[tuple[Any, ...]]:
+        with self.cursor() as cur:
+            return (cur.execute(sql, params) if params is not None else cur.execute(sql)).fetchall()
+
+    def read_df(self, sql: str, params: Any = None) -> Any:
+        """A query result as a pandas DataFrame."""
+        with self.cursor() as cur:
+            return (cur.execute(sql, params) if params is not None else cur.execute(sql)).df()
+
+    # ------------------------------------------------------------ health
+
+    def _mark_broken(self, exc: BaseException) -> None:
+        self.broken = str(exc)
+
+    def _check_usable(self) -> None:
+        if self.broken:
+            raise StorageError(f"The database connection failed earlier ({self.broken[:200]}); the app must reopen it.")
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text[:200]
