@@ -6,12 +6,14 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from pathlib import Path
 from typing import Any
 
 from tracker.domain.errors import ImportRefused, InvalidInput, TrackerError
 
-# Command modules, in the order --help lists them.
-COMMAND_MODULES = ["etl.cmd_db", "etl.cmd_demo", "etl.cmd_users"]
+# Every etl/cmd_*.py module is a command module: ``register(subparsers)`` returns
+# {command name: handler}. Adding a command never touches this file.
+COMMAND_MODULES = sorted(f"etl.{p.stem}" for p in Path(__file__).parent.glob("cmd_*.py"))
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Any]]:

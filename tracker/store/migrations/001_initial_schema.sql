@@ -1,13 +1,4 @@
-"""Numbered schema migrations, applied in order, each in its own transaction and recorded
-in ``schema_migrations``. Never edit a released migration: add the next number."""
-
-from __future__ import annotations
-
-MIGRATIONS: list[tuple[int, str, str]] = [
-    (
-        1,
-        "initial schema",
-        """
+-- 001: the initial schema.
 CREATE SEQUENCE seq_users START 1;
 CREATE TABLE users (
     id BIGINT PRIMARY KEY DEFAULT nextval('seq_users'),
@@ -241,8 +232,12 @@ CREATE TABLE backups (
 
 CREATE INDEX idx_stage_events_issue ON stage_events (issue_id);
 CREATE INDEX idx_audit_entity ON audit (entity, entity_id);
-""",
-    ),
-]
 
-LATEST = MIGRATIONS[-1][0]
+-- An issue's current stage, derived from its stage events (latest by date, then by
+-- recording order). The only place the rule lives; every reader uses this view.
+CREATE VIEW issue_stage AS
+SELECT issue_id,
+       arg_max(to_stage, (event_date, id)) AS stage,
+       max(event_date) AS stage_since
+FROM stage_events
+GROUP BY issue_id;
