@@ -1,4 +1,4 @@
-"""Import & export page."""
+"""Import & export page: spreadsheet imports and exports, the Have Your Say import."""
 
 import streamlit as st
 
