@@ -1,0 +1,374 @@
+"""SQL for policy issues, their stage events, timeline and links.
+
+The current stage is never stored on ``issues``: every reader joins the ``issue_stage`` view.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .database import Database, Tx
+
+# Columns a user may set (IssueInput's fields), in table order.
+INPUT_COLUMNS = (
+    "title",
+    "summary",
+    "policy_area",
+    "level",
+    "policy_reference",
+    "reference_url",
+    "policy_cycle",
+    "owner",
+    "priority",
+    "position",
+    "ask",
+    "member_relevance",
+    "member_segments",
+    "why_it_matters",
+    "target_stage",
+    "lifecycle",
+    "next_review",
+    "tags",
+)
+BOOKKEEPING = ("id", "version", "created_at", "created_by", "updated_at", "updated_by", "archived_at")
+ISSUE_COLUMNS = (*BOOKKEEPING, *INPUT_COLUMNS)
+
+_SELECT = (
+    "SELECT "
+    + ", ".join(f"i.{c}" for c in ISSUE_COLUMNS)
+    + ", coalesce(s.stage, 0) AS stage, s.stage_since "
+    + "FROM issues i LEFT JOIN issue_stage s ON s.issue_id = i.id"
+)
+EVENT_COLUMNS = (
+    "id",
+    "issue_id",
+    "from_stage",
+    "to_stage",
+    "event_date",
+    "author",
+    "note",
+    "evidence_ref",
+    "evidence_url",
+    "recorded_at",
+)
+
+
+def _issue_row(row: Sequence[Any]) -> dict[str, Any]:
+    out = dict(zip((*ISSUE_COLUMNS, "stage", "stage_since"), row, strict=True))
+    out["member_segments"] = list(out["member_segments"] or [])
+    out["tags"] = list(out["tags"] or [])
+    return out
+
+
+# ------------------------------------------------------------------ reading one issue
+
+
+def get(db: Database, issue_id: int) -> dict[str, Any] | None:
+    rows = db.read(_SELECT + " WHERE i.id = ?", [issue_id])
+    return _issue_row(rows[0]) if rows else None
+
+
+def get_tx(tx: Tx, issue_id: int) -> dict[str, Any] | None:
+    """The issue as this transaction sees it."""
+    row = tx.one(_SELECT + " WHERE i.id = ?", [issue_id])
+    return _issue_row(row) if row else None
+
+
+def latest_event(tx: Tx, issue_id: int) -> tuple[int, dt.date] | None:
+    """(stage, date) of the issue's latest event, by the same order as the view."""
+    row = tx.one(
+        "SELECT to_stage, event_date FROM stage_events WHERE issue_id = ? ORDER BY event_date DESC, id DESC LIMIT 1",
+        [issue_id],
+    )
+    return (int(row[0]), row[1]) if row else None
+
+
+# ------------------------------------------------------------------ writing
+
+
+def insert(tx: Tx, values: dict[str, Any], by: str, at: dt.datetime) -> int:
+    cols = [c for c in INPUT_COLUMNS if c in values]
+    row = tx.one(
+        f"INSERT INTO issues ({', '.join(cols)}, created_at, created_by, updated_at, updated_by) "
+        f"VALUES ({', '.join('?' for _ in cols)}, ?, ?, ?, ?) RETURNING id",
+        [*(values[c] for c in cols), at, by, at, by],
+    )
+    assert row is not None
+    return int(row[0])
+
+
+def update(
+    tx: Tx, issue_id: int, expected_version: int, values: dict[str, Any], by: str, at: dt.datetime
+) -> int | None:
+    """Version-checked update of user fields; the new version, or None when someone saved first."""
+    bad = set(values) - set(INPUT_COLUMNS)
+    if bad:
+        raise ValueError(f"not an issue column: {sorted(bad)}")
+    sets = "".join(f"{c} = ?, " for c in values)
+    row = tx.one(
+        f"UPDATE issues SET {sets}version = version + 1, updated_at = ?, updated_by = ? "
+        "WHERE id = ? AND version = ? RETURNING version",
+        [*values.values(), at, by, issue_id, expected_version],
+    )
+    return int(row[0]) if row else None
+
+
+def set_archived(
+    tx: Tx, issue_id: int, expected_version: int, archived_at: dt.datetime | None, by: str, at: dt.datetime
+) -> int | None:
+    row = tx.one(
+        "UPDATE issues SET archived_at = ?, version = version + 1, updated_at = ?, updated_by = ? "
+        "WHERE id = ? AND version = ? RETURNING version",
+        [archived_at, at, by, issue_id, expected_version],
+    )
+    return int(row[0]) if row else None
+
+
+def touch(tx: Tx, issue_id: int, expected_version: int, by: str, at: dt.datetime) -> int | None:
+    """Bump the version (a stage event changes the issue as a whole)."""
+    row = tx.one(
+        "UPDATE issues SET version = version + 1, updated_at = ?, updated_by = ? "
+        "WHERE id = ? AND version = ? RETURNING version",
+        [at, by, issue_id, expected_version],
+    )
+    return int(row[0]) if row else None
+
+
+def insert_event(
+    tx: Tx,
+    issue_id: int,
+    from_stage: int | None,
+    to_stage: int,
+    event_date: dt.date,
+    author: str,
+    note: str | None,
+    evidence_ref: str | None,
+    evidence_url: str | None,
+    at: dt.datetime,
+) -> int:
+    row = tx.one(
+        "INSERT INTO stage_events (issue_id, from_stage, to_stage, event_date, author, note, evidence_ref, "
+        "evidence_url, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        [issue_id, from_stage, to_stage, event_date, author, note, evidence_ref, evidence_url, at],
+    )
+    assert row is not None
+    return int(row[0])
+
+
+# ------------------------------------------------------------------ events, timeline, links
+
+
+def events(db: Database, issue_id: int) -> list[dict[str, Any]]:
+    """Stage events, newest first (date, then recording order)."""
+    rows = db.read(
+        f"SELECT {', '.join(EVENT_COLUMNS)} FROM stage_events WHERE issue_id = ? ORDER BY event_date DESC, id DESC",
+        [issue_id],
+    )
+    return [dict(zip(EVENT_COLUMNS, r, strict=True)) for r in rows]
+
+
+TIMELINE_COLUMNS = ("kind", "item_id", "day", "stage_from", "stage_to", "type", "text", "detail", "link", "author")
+
+
+def timeline(db: Database, issue_id: int, limit: int = 500) -> list[dict[str, Any]]:
+    """Stage events and the issue's activities in one list, newest first."""
+    rows = db.read(
+        """
+        SELECT kind, item_id, day, stage_from, stage_to, type, text, detail, link, author FROM (
+            SELECT 'stage' AS kind, e.id AS item_id, e.event_date AS day, e.from_stage AS stage_from,
+                   e.to_stage AS stage_to, NULL AS type, e.note AS text, e.evidence_ref AS detail,
+                   e.evidence_url AS link, e.author AS author, 1 AS kind_order
+            FROM stage_events e WHERE e.issue_id = ?
+            UNION ALL
+            SELECT 'activity', a.id, a.activity_date, NULL, NULL, a.type, a.summary, a.outcome, NULL,
+                   a.created_by, 0
+            FROM activity_issues ai JOIN activities a ON a.id = ai.activity_id
+            WHERE ai.issue_id = ? AND a.deleted_at IS NULL
+        ) t
+        ORDER BY day DESC, kind_order DESC, item_id DESC
+        LIMIT ?
+        """,
+        [issue_id, issue_id, limit],
+    )
+    return [dict(zip(TIMELINE_COLUMNS, r, strict=True)) for r in rows]
+
+
+def linked_consultations(db: Database, issue_id: int) -> list[dict[str, Any]]:
+    cols = ("id", "title", "closes", "response_status")
+    rows = db.read(
+        "SELECT c.id, c.title, c.closes, c.response_status FROM consultation_issues ci "
+        "JOIN consultations c ON c.id = ci.consultation_id "
+        "WHERE ci.issue_id = ? AND c.deleted_at IS NULL ORDER BY c.closes DESC, c.id DESC",
+        [issue_id],
+    )
+    return [dict(zip(cols, r, strict=True)) for r in rows]
+
+
+def linked_positions(db: Database, issue_id: int) -> list[dict[str, Any]]:
+    cols = ("id", "title", "status", "published_on")
+    rows = db.read(
+        "SELECT p.id, p.title, p.status, p.published_on FROM joint_position_issues pi "
+        "JOIN joint_positions p ON p.id = pi.joint_position_id "
+        "WHERE pi.issue_id = ? AND p.deleted_at IS NULL ORDER BY p.id DESC",
+        [issue_id],
+    )
+    return [dict(zip(cols, r, strict=True)) for r in rows]
+
+
+def choices(db: Database) -> list[tuple[int, str]]:
+    rows = db.read("SELECT id, title FROM issues WHERE archived_at IS NULL ORDER BY lower(title), id")
+    return [(int(r[0]), str(r[1])) for r in rows]
+
+
+def versions(db: Database, ids: Sequence[int]) -> dict[int, int]:
+    if not ids:
+        return {}
+    rows = db.read(
+        f"SELECT id, version FROM issues WHERE id IN ({', '.join('?' for _ in ids)})",
+        list(ids),
+    )
+    return {int(r[0]): int(r[1]) for r in rows}
+
+
+def tags_in_use(db: Database) -> list[str]:
+    rows = db.read(
+        "SELECT DISTINCT t FROM (SELECT unnest(tags) AS t FROM issues WHERE archived_at IS NULL) ORDER BY lower(t)"
+    )
+    return [r[0] for r in rows]
+
+
+def areas_in_use(db: Database) -> list[str]:
+    rows = db.read(
+        "SELECT DISTINCT policy_area FROM issues WHERE policy_area IS NOT NULL AND archived_at IS NULL "
+        "ORDER BY lower(policy_area)"
+    )
+    return [r[0] for r in rows]
+
+
+def owners_in_use(db: Database) -> list[str]:
+    rows = db.read(
+        "SELECT DISTINCT owner FROM issues WHERE owner IS NOT NULL AND archived_at IS NULL ORDER BY lower(owner)"
+    )
+    return [r[0] for r in rows]
+
+
+# ------------------------------------------------------------------ search
+
+# Sort keys users may pick → SQL; names never come from users directly.
+SORTS = {
+    "updated": "coalesce(i.updated_at, i.created_at)",
+    "title": "lower(i.title)",
+    "stage": "coalesce(s.stage, 0)",
+    "next_review": "i.next_review",
+    "priority": "CASE i.priority WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END",
+    "relevance": "i.member_relevance",
+    "owner": "lower(i.owner)",
+    "stage_since": "s.stage_since",
+    "id": "i.id",
+}
+LIST_COLUMNS = (
+    "id",
+    "title",
+    "stage",
+    "stage_since",
+    "target_stage",
+    "lifecycle",
+    "policy_area",
+    "level",
+    "owner",
+    "priority",
+    "member_relevance",
+    "next_review",
+    "tags",
+    "policy_reference",
+    "updated_at",
+    "archived_at",
+    "version",
+)
+_LIST_EXPR = {"stage": "coalesce(s.stage, 0) AS stage", "stage_since": "s.stage_since"}
+
+
+@dataclass
+class Filters:
+    """A search, already validated (by the service's IssueQuery)."""
+
+    text: str | None = None
+    stages: list[int] = field(default_factory=list)
+    lifecycles: list[str] = field(default_factory=list)
+    areas: list[str] = field(default_factory=list)
+    levels: list[str] = field(default_factory=list)
+    owners: list[str] = field(default_factory=list)
+    priorities: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    review_due_by: dt.date | None = None
+    archived: str = "exclude"  # exclude | include | only
+    ids: list[int] | None = None
+
+
+def _where(f: Filters) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if f.archived == "exclude":
+        clauses.append("i.archived_at IS NULL")
+    elif f.archived == "only":
+        clauses.append("i.archived_at IS NOT NULL")
+    if f.text:
+        clauses.append(
+            "(contains(lower(i.title), ?) OR contains(lower(coalesce(i.summary, '')), ?) "
+            "OR contains(lower(coalesce(i.policy_reference, '')), ?) "
+            "OR contains(lower(array_to_string(i.tags, ' ')), ?))"
+        )
+        params += [f.text.lower()] * 4
+
+    def any_of(expr: str, values: Sequence[Any]) -> None:
+        if values:
+            clauses.append(f"{expr} IN ({', '.join('?' for _ in values)})")
+            params.extend(values)
+
+    any_of("coalesce(s.stage, 0)", f.stages)
+    any_of("i.lifecycle", f.lifecycles)
+    any_of("i.policy_area", f.areas)
+    any_of("i.level", f.levels)
+    any_of("i.owner", f.owners)
+    any_of("i.priority", f.priorities)
+    if f.ids is not None:
+        if not f.ids:
+            clauses.append("false")
+        else:
+            any_of("i.id", f.ids)
+    if f.tags:
+        clauses.append("list_has_any(list_transform(i.tags, lambda t: lower(t)), ?)")
+        params.append([t.lower() for t in f.tags])
+    if f.review_due_by is not None:
+        clauses.append("i.next_review IS NOT NULL AND i.next_review <= ?")
+        params.append(f.review_due_by)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def search(db: Database, f: Filters, sort: str, descending: bool, limit: int) -> Any:
+    """Matching issues as a DataFrame (LIST_COLUMNS), sorted by an allow-listed key."""
+    order = SORTS[sort]
+    direction = "DESC" if descending else "ASC"
+    where, params = _where(f)
+    cols = ", ".join(_LIST_EXPR.get(c, f"i.{c}") for c in LIST_COLUMNS)
+    sql = (
+        f"SELECT {cols} FROM issues i LEFT JOIN issue_stage s ON s.issue_id = i.id{where} "
+        f"ORDER BY {order} {direction} NULLS LAST, i.id {direction} LIMIT ?"
+    )
+    return db.read_df(sql, [*params, limit])
+
+
+def counts(db: Database, f: Filters) -> dict[str, Any]:
+    """Totals of the filtered set: all, per stage, per lifecycle, reviews due."""
+    where, params = _where(f)
+    base = f"FROM issues i LEFT JOIN issue_stage s ON s.issue_id = i.id{where}"
+    by_stage = db.read(f"SELECT coalesce(s.stage, 0) AS st, count(*) {base} GROUP BY st", params)
+    by_life = db.read(f"SELECT i.lifecycle, count(*) {base} GROUP BY i.lifecycle", params)
+    return {
+        "total": sum(int(r[1]) for r in by_stage),
+        "by_stage": {int(r[0]): int(r[1]) for r in by_stage},
+        "by_lifecycle": {str(r[0]): int(r[1]) for r in by_life},
+    }
