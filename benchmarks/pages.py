@@ -1,0 +1,120 @@
+"""Page reruns: each page in AppTest (first run, median of warm reruns) against its floor."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .common import ROOT, Result, median, spread, timed
+
+PAGES = [
+    ("Overview", None, "director"),
+    ("Issues", "pages/issues.py", "officer"),
+    ("Consultations", "pages/consultations.py", "officer"),
+    ("Joint positions", "pages/joint_positions.py", "officer"),
+    ("Organisations", "pages/organisations.py", "officer"),
+    ("Activities", "pages/activities.py", "officer"),
+    ("Import & export", "pages/import_export.py", "officer"),
+    ("Admin", "pages/admin.py", "admin"),
+]
+TIMEOUT = 300
+
+
+def _walk(node: Any, out: list[tuple[str, Any]]) -> None:
+    children = getattr(node, "children", None)
+    if isinstance(children, dict):
+        for child in children.values():
+            _walk(child, out)
+        return
+    kind = getattr(node, "type", "")
+    try:
+        if kind in ("markdown", "title", "header", "subheader", "caption", "text", "divider"):
+            out.append(("markdown", getattr(node, "value", "") or ""))
+        elif kind == "metric":
+            p = node.proto
+            out.append(
+                ("metric", {"label": p.label, "value": p.body, "delta": p.delta or None, "help": p.help or None})
+            )
+        elif kind in ("arrow_data_frame", "dataframe", "table"):
+            out.append(("dataframe", node.value))
+        elif kind == "plotly_chart":
+            out.append(("plotly", node.proto.spec))
+        elif kind in ("selectbox", "multiselect", "radio"):
+            out.append(
+                (
+                    "multiselect" if kind == "multiselect" else "selectbox",
+                    {"label": node.label, "options": list(node.options)},
+                )
+            )
+        elif kind in ("text_input", "text_area"):
+            out.append(("text_input", node.label))
+        elif kind in ("button", "form_submit_button", "download_button"):
+            out.append(("button", node.label))
+        elif kind in ("checkbox", "toggle"):
+            out.append(("checkbox", node.label))
+        elif kind == "date_input":
+            out.append(("date_input", node.label))
+        elif kind in ("alert", "error", "warning", "info", "success"):
+            out.append(("alert", getattr(node, "value", "")))
+        elif kind == "page_link":
+            out.append(("page_link", node.proto.label))
+    except Exception:
+        pass
+
+
+def _capture(at: Any) -> list[tuple[str, Any]]:
+    out: list[tuple[str, Any]] = []
+    _walk(at.sidebar, out)
+    _walk(at.main, out)
+    return out
+
+
+def measure(db_path: Path, scale: str, reps: int) -> list[Result]:
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["TRACKER_DB"] = str(db_path)
+    results: list[Result] = []
+    for label, page, username in PAGES:
+        st.cache_data.clear()
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
+        at.session_state["auth_username"] = username
+        if page:
+            at.switch_page(page)
+        first = timed(at.run)
+        if at.exception:
+            results.append(
+                Result("pages", label, scale, float("nan"), "s", note=f"page raised: {at.exception[0].value}")
+            )
+            continue
+        warm = [timed(at.run) for _ in range(reps)]
+        elements = _capture(at)
+        with tempfile.NamedTemporaryFile(suffix=".pickle", delete=False) as fh:
+            pickle.dump(elements, fh)
+        os.environ["BENCH_FLOOR"] = fh.name
+        floor_at = AppTest.from_file(str(Path(__file__).with_name("floor_page.py")), default_timeout=TIMEOUT)
+        floor_first = timed(floor_at.run)
+        floor_warm = [timed(floor_at.run) for _ in range(reps)]
+        os.unlink(fh.name)
+        target = 1.5 if label == "Overview" else 2.0
+        ratio = median(warm) / median(floor_warm) if median(floor_warm) > 0 else float("nan")
+        results.append(
+            Result(
+                "pages",
+                f"{label} warm rerun",
+                scale,
+                median(warm),
+                "s",
+                spread(warm),
+                median(floor_warm),
+                ratio,
+                f"≤ {target}× floor at L",
+                (ratio <= target) if scale == "L" else None,
+                note=f"{len(elements)} elements",
+                extra={"first_run_s": first, "floor_first_run_s": floor_first},
+            )
+        )
+    return results

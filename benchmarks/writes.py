@@ -1,0 +1,186 @@
+"""Writes through the services at 1 and 8 threads against a bare-cursor floor."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+import time
+from pathlib import Path
+
+from .common import Result, median, percentile
+
+
+def _floor(db, issue_ids: list[int], kind: str) -> list[float]:  # type: ignore[no-untyped-def]
+    """The same UPDATE (and event INSERT) plus the audit INSERT in one transaction on a bare cursor."""
+    lat = []
+    cur = db.conn.cursor()
+    for n, iid in enumerate(issue_ids):
+        t0 = time.perf_counter()
+        cur.execute("BEGIN TRANSACTION")
+        if kind == "stage change":
+            cur.execute(
+                "INSERT INTO stage_events (issue_id, from_stage, to_stage, event_date, author, note, evidence_ref) "
+                "VALUES (?, 0, 1, current_date, 'bench', 'n', 'ref')",
+                [iid],
+            )
+            cur.execute("UPDATE issues SET version = version + 1, updated_at = now()::TIMESTAMP WHERE id = ?", [iid])
+        else:
+            cur.execute(
+                "UPDATE issues SET title = ?, version = version + 1, updated_at = now()::TIMESTAMP WHERE id = ?",
+                [f"floor {n}", iid],
+            )
+        cur.execute(
+            'INSERT INTO audit ("at", actor, entity, entity_id, action, changes) '
+            "VALUES (now()::TIMESTAMP, 'bench', 'issue', ?, 'update', ?)",
+            [iid, json.dumps({"title": ["a", "b"]})],
+        )
+        cur.execute("COMMIT")
+        lat.append(time.perf_counter() - t0)
+    cur.close()
+    return lat
+
+
+def _op(db, actor, iid: int, kind: str, n: int) -> None:  # type: ignore[no-untyped-def]
+    from tracker.services import issues
+
+    issue = issues.get(db, iid)
+    if kind == "stage change":
+        to = 1 if issue.stage != 1 else 2
+        issues.move_stage(
+            db,
+            actor,
+            iid,
+            issue.version,
+            {
+                "to_stage": to,
+                "event_date": max(dt.date(2026, 11, 27), dt.date(2026, 11, 27)),
+                "note": "benchmark",
+                "evidence_ref": f"bench {n}",
+                "evidence_url": None,
+            },
+        )
+    else:
+        issues.update(db, actor, iid, issue.version, {"title": f"Benchmark edit {n}"})
+
+
+def _worker(
+    db,
+    actor,
+    chunk: list[int],
+    kind: str,
+    lat: list[float],
+    errors: list[str],  # type: ignore[no-untyped-def]
+    lock: threading.Lock,
+) -> None:
+    from tracker.domain.errors import EditConflict
+
+    for n, iid in enumerate(chunk):
+        t0 = time.perf_counter()
+        try:
+            _op(db, actor, iid, kind, n)
+        except EditConflict:
+            errors.append("conflict")
+        except Exception as exc:
+            errors.append(repr(exc))
+        with lock:
+            lat.append(time.perf_counter() - t0)
+
+
+def measure(db_path: Path, scale: str, ops: int) -> list[Result]:
+    from tracker.services import accounts
+    from tracker.store import Database
+
+    db = Database.open(db_path)
+    actor = accounts.get_user(db, "officer")
+    ids = [
+        r[0]
+        for r in db.read(
+            "SELECT i.id FROM issues i JOIN issue_stage s ON s.issue_id = i.id "
+            "WHERE i.archived_at IS NULL AND s.stage < 4 ORDER BY i.id"
+        )
+    ]
+    results: list[Result] = []
+    for kind in ("issue edit", "stage change"):
+        # one writer
+        single_ids = ids[:ops]
+        lat1: list[float] = []
+        t_start = time.perf_counter()
+        for n, iid in enumerate(single_ids):
+            t0 = time.perf_counter()
+            _op(db, actor, iid, kind, n)
+            lat1.append(time.perf_counter() - t0)
+        thr1 = len(lat1) / (time.perf_counter() - t_start)
+        floor = _floor(db, ids[ops : 2 * ops], kind)
+        # eight writers on disjoint issues: the lock queues them
+        lat8: list[float] = []
+        errors: list[str] = []
+        lock = threading.Lock()
+        chunks = [ids[2 * ops + i * ops // 8 : 2 * ops + (i + 1) * ops // 8] for i in range(8)]
+
+        t_start = time.perf_counter()
+        threads = [threading.Thread(target=_worker, args=(db, actor, c, kind, lat8, errors, lock)) for c in chunks]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        thr8 = len(lat8) / (time.perf_counter() - t_start)
+        # lost updates: every acknowledged edit must be visible
+        lost = 0
+        if kind == "issue edit":
+            for chunk in chunks:
+                for n, iid in enumerate(chunk):
+                    title = db.read("SELECT title FROM issues WHERE id = ?", [iid])[0][0]
+                    lost += title != f"Benchmark edit {n}"
+        p95_1, p95_f, p50_1, p95_8 = (percentile(lat1, 95), percentile(floor, 95), median(lat1), percentile(lat8, 95))
+        results += [
+            Result(
+                "writes",
+                f"{kind}: 1 writer p95",
+                scale,
+                p95_1,
+                "s",
+                None,
+                p95_f,
+                p95_1 / p95_f,
+                "≤ 2× floor p95",
+                p95_1 <= 2 * p95_f,
+                extra={"p50_s": p50_1, "throughput_per_s": thr1},
+            ),
+            Result(
+                "writes",
+                f"{kind}: 8 writers throughput",
+                scale,
+                thr8,
+                "ops/s",
+                None,
+                thr1,
+                thr8 / thr1,
+                "≥ 0.8× one writer",
+                thr8 >= 0.8 * thr1,
+            ),
+            Result(
+                "writes",
+                f"{kind}: 8 writers p95",
+                scale,
+                p95_8,
+                "s",
+                None,
+                p50_1,
+                p95_8 / p50_1,
+                "≤ 10× one writer's p50",
+                p95_8 <= 10 * p50_1,
+            ),
+            Result(
+                "writes",
+                f"{kind}: lost updates and errors",
+                scale,
+                float(lost + len(errors)),
+                "count",
+                target="0",
+                passed=(lost == 0 and not errors),
+                note="; ".join(sorted(set(errors)))[:200],
+            ),
+        ]
+    db.close()
+    return results
