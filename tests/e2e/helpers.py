@@ -1,0 +1,245 @@
+"""Browser helpers for the end-to-end tests: start a server, drive Streamlit like a person would.
+
+Streamlit reruns the script after every interaction; ``settle`` waits for the rerun to finish,
+and tests then assert on the content the interaction should have produced (``expect`` retries
+until it appears), never on what was already on the page.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playwright.sync_api import Locator, Page, expect
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+TODAY = "2026-11-27"
+PASSWORD = "demo"
+# Pitfall 7: Debian's Chromium in a container, nothing downloaded, nothing phoning home.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
+IDLE = '[data-test-script-state="notRunning"]'
+NAV = '[data-testid="stSidebar"] a'
+# What each demo account sees in the sidebar, in order.
+ROLE_PAGES = {
+    "director": [
+        "Overview",
+        "Issues",
+        "Consultations",
+        "Joint positions",
+        "Organisations",
+        "Activities",
+        "Import & export",
+    ],
+    "officer": [
+        "Overview",
+        "Issues",
+        "Consultations",
+        "Joint positions",
+        "Organisations",
+        "Activities",
+        "Import & export",
+    ],
+    "admin": [
+        "Overview",
+        "Issues",
+        "Consultations",
+        "Joint positions",
+        "Organisations",
+        "Activities",
+        "Import & export",
+        "Admin",
+    ],
+}
+PAGE_PATHS = [
+    "/",
+    "/issues",
+    "/consultations",
+    "/joint_positions",
+    "/organisations",
+    "/activities",
+    "/import_export",
+    "/admin",
+]
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def build_demo_db(path: Path, today: str = TODAY) -> Path:
+    """A fresh scale-S demo database at ``path``, built by the real command line."""
+    subprocess.run(
+        [sys.executable, "-m", "etl", "demo", "--db", str(path), "--today", today, "--force"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return path
+
+
+@dataclass
+class Server:
+    """A ``streamlit run dashboard.py`` process of our own on a free 127.0.0.1 port."""
+
+    db_path: Path
+    log_path: Path
+    port: int = field(default_factory=free_port)
+    proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 60) -> Server:
+        env = dict(os.environ, TRACKER_DB=str(self.db_path), TRACKER_TODAY=TODAY)
+        env["TRACKER_BACKUP_DIR"] = str(self.db_path.parent / "backups")
+        cmd = [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "dashboard.py",
+            "--server.port",
+            str(self.port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--server.fileWatcherType",
+            "none",
+            "--browser.gatherUsageStats",
+            "false",
+        ]
+        with self.log_path.open("wb") as log:
+            self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited with {self.proc.returncode}:\n{self.log_tail()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"streamlit did not become healthy in {timeout:.0f} s:\n{self.log_tail()}")
+
+    def stop(self) -> None:
+        """Stop our own process by its id: terminate, then kill if it lingers."""
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+
+    def log_tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+
+# --- driving the app ---------------------------------------------------------------------
+
+
+def settle(page: Page, timeout: float = 60_000) -> None:
+    """Wait until Streamlit has finished the rerun an interaction started."""
+    page.wait_for_timeout(250)
+    page.wait_for_selector(IDLE, timeout=timeout)
+
+
+def main(page: Page) -> Locator:
+    return page.locator('[data-testid="stMain"]')
+
+
+def main_text(page: Page) -> str:
+    return main(page).inner_text()
+
+
+def nav(page: Page) -> Locator:
+    return page.locator(NAV)
+
+
+def nav_labels(page: Page) -> list[str]:
+    return [t.strip() for t in nav(page).all_inner_texts()]
+
+
+def sign_in_form_shown(page: Page) -> bool:
+    return page.get_by_label(re.compile("^Username")).count() > 0
+
+
+def submit_sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
+    page.get_by_label(re.compile("^Username")).fill(username)
+    page.get_by_label(re.compile("^Password")).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    settle(page)
+
+
+def sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
+    """Sign in through the form on the current URL and wait for the signed-in sidebar."""
+    submit_sign_in(page, username, password)
+    expect(nav(page).first).to_be_visible()
+
+
+def visit(page: Page, base_url: str, path: str = "/", user: str | None = None) -> None:
+    """Load ``path`` in a new browser session; sign in as ``user`` there if the form is shown."""
+    page.goto(base_url + path)
+    settle(page)
+    if user is not None:
+        expect(page.get_by_label(re.compile("^Username")).or_(nav(page).first)).to_be_visible()
+        if sign_in_form_shown(page):
+            sign_in(page, user)
+
+
+def open_page(page: Page, label: str) -> None:
+    """Follow a sidebar link, as a user would (the session, and the sign-in, carry over)."""
+    nav(page).filter(has_text=re.compile(f"^{re.escape(label)}$")).first.click()
+    settle(page)
+    expect(page.get_by_role("heading", name=label, exact=True).first).to_be_visible()
+
+
+def save_artifacts(page: Page, name: str) -> list[Path]:
+    """A full-page screenshot and the page text, for a failed test."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    stem = re.sub(r"[^\w.-]+", "_", name).strip("_")[:150]
+    saved = []
+    png, txt = ARTIFACTS / f"{stem}.png", ARTIFACTS / f"{stem}.txt"
+    try:
+        page.screenshot(path=str(png), full_page=True, timeout=15_000)
+        saved.append(png)
+    except Exception as exc:  # a crashed page must not hide the test's own failure
+        png.with_suffix(".screenshot-error.txt").write_text(repr(exc))
+    try:
+        txt.write_text(f"URL: {page.url}\n\n{page.inner_text('body', timeout=5_000)}")
+        saved.append(txt)
+    except Exception as exc:
+        txt.write_text(f"URL: {page.url}\n\n(page text unavailable: {exc!r})")
+    return saved
