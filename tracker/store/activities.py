@@ -1,0 +1,198 @@
+"""SQL for the activity log: entries, their links, the filtered log and due follow-ups."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from .database import Database, Tx
+
+COLUMNS = (
+    "id",
+    "activity_date",
+    "type",
+    "summary",
+    "outcome",
+    "is_influencing",
+    "effort_days",
+    "funding_source",
+    "follow_up",
+    "created_by",
+    "version",
+    "updated_at",
+    "updated_by",
+)
+EDITABLE = (
+    "activity_date",
+    "type",
+    "summary",
+    "outcome",
+    "is_influencing",
+    "effort_days",
+    "funding_source",
+    "follow_up",
+)
+LINKS = {
+    "issue_ids": ("activity_issues", "issue_id"),
+    "organisation_ids": ("activity_organisations", "organisation_id"),
+    "contact_ids": ("activity_contacts", "contact_id"),
+}
+SORTS = {
+    "newest": "a.activity_date DESC, a.id DESC",
+    "oldest": "a.activity_date, a.id",
+    "effort": "a.effort_days DESC, a.activity_date DESC, a.id DESC",
+}
+
+
+def _rows(src: Database | Tx, sql: str, params: Any = None) -> list[tuple[Any, ...]]:
+    return src.all(sql, params) if isinstance(src, Tx) else src.read(sql, params)
+
+
+def get(src: Database | Tx, activity_id: int) -> dict[str, Any] | None:
+    rows = _rows(src, f"SELECT {', '.join(COLUMNS)} FROM activities WHERE id = ? AND deleted_at IS NULL", [activity_id])
+    if not rows:
+        return None
+    out = dict(zip(COLUMNS, rows[0], strict=True))
+    for key, (table, col) in LINKS.items():
+        out[key] = [
+            int(r[0])
+            for r in _rows(src, f"SELECT {col} FROM {table} WHERE activity_id = ? ORDER BY {col}", [activity_id])
+        ]
+    return out
+
+
+def insert(tx: Tx, data: dict[str, Any], actor: str, now: dt.datetime) -> int:
+    row = tx.one(
+        f"INSERT INTO activities ({', '.join(EDITABLE)}, created_by, created_at, updated_at, updated_by) "
+        f"VALUES ({', '.join('?' for _ in EDITABLE)}, ?, ?, ?, ?) RETURNING id",
+        [data[c] for c in EDITABLE] + [actor, now, now, actor],
+    )
+    assert row is not None
+    return int(row[0])
+
+
+def update(tx: Tx, activity_id: int, version: int, data: dict[str, Any], actor: str, now: dt.datetime) -> int | None:
+    sets = ", ".join(f"{c} = ?" for c in EDITABLE)
+    row = tx.one(
+        f"UPDATE activities SET {sets}, version = version + 1, updated_at = ?, updated_by = ? "
+        "WHERE id = ? AND version = ? AND deleted_at IS NULL RETURNING version",
+        [data[c] for c in EDITABLE] + [now, actor, activity_id, version],
+    )
+    return int(row[0]) if row else None
+
+
+def soft_delete(tx: Tx, activity_id: int, version: int, actor: str, now: dt.datetime) -> bool:
+    row = tx.one(
+        "UPDATE activities SET deleted_at = ?, version = version + 1, updated_at = ?, updated_by = ? "
+        "WHERE id = ? AND version = ? AND deleted_at IS NULL RETURNING id",
+        [now, now, actor, activity_id, version],
+    )
+    return row is not None
+
+
+def set_links(tx: Tx, activity_id: int, data: dict[str, Any]) -> None:
+    for key, (table, col) in LINKS.items():
+        tx.execute(f"DELETE FROM {table} WHERE activity_id = ?", [activity_id])
+        for other in data[key]:
+            tx.execute(f"INSERT INTO {table} (activity_id, {col}) VALUES (?, ?)", [activity_id, other])
+
+
+def _where(filters: dict[str, Any]) -> tuple[str, list[Any]]:
+    where = ["a.deleted_at IS NULL"]
+    params: list[Any] = []
+    if filters.get("date_from"):
+        where.append("a.activity_date >= ?")
+        params.append(filters["date_from"])
+    if filters.get("date_to"):
+        where.append("a.activity_date <= ?")
+        params.append(filters["date_to"])
+    if filters.get("types"):
+        where.append(f"a.type IN ({', '.join('?' for _ in filters['types'])})")
+        params += list(filters["types"])
+    if filters.get("funding_sources"):
+        where.append(f"a.funding_source IN ({', '.join('?' for _ in filters['funding_sources'])})")
+        params += list(filters["funding_sources"])
+    if filters.get("issue_id") is not None:
+        where.append("EXISTS (SELECT 1 FROM activity_issues x WHERE x.activity_id = a.id AND x.issue_id = ?)")
+        params.append(filters["issue_id"])
+    if filters.get("organisation_id") is not None:
+        where.append(
+            "EXISTS (SELECT 1 FROM activity_organisations x WHERE x.activity_id = a.id AND x.organisation_id = ?)"
+        )
+        params.append(filters["organisation_id"])
+    if filters.get("influencing") is not None:
+        where.append("a.is_influencing = ?")
+        params.append(bool(filters["influencing"]))
+    if filters.get("search"):
+        where.append("(a.summary ILIKE ? OR a.outcome ILIKE ?)")
+        params += [f"%{filters['search']}%"] * 2
+    return " AND ".join(where), params
+
+
+def search(db: Database, filters: dict[str, Any], sort: str = "newest", limit: int = 500) -> Any:
+    """One page of the log (newest first by default) with the names of what each entry links to."""
+    where, params = _where(filters)
+    return db.read_df(
+        "WITH page AS ("
+        f"  SELECT a.* FROM activities a WHERE {where} ORDER BY {SORTS.get(sort, SORTS['newest'])} LIMIT ?) "
+        "SELECT a.id, a.activity_date, a.type, a.is_influencing, a.summary, a.outcome, a.effort_days, "
+        "a.funding_source, a.follow_up, "
+        "(SELECT string_agg(i.title, '; ' ORDER BY i.title) FROM activity_issues x JOIN issues i ON i.id = x.issue_id "
+        " WHERE x.activity_id = a.id) AS issues, "
+        "(SELECT string_agg(o.name, '; ' ORDER BY o.name) FROM activity_organisations x "
+        " JOIN organisations o ON o.id = x.organisation_id WHERE x.activity_id = a.id) AS organisations, "
+        "(SELECT string_agg(c.name, '; ' ORDER BY c.name) FROM activity_contacts x "
+        " JOIN contacts c ON c.id = x.contact_id WHERE x.activity_id = a.id) AS contacts, "
+        "a.created_by "
+        f"FROM page a ORDER BY {SORTS.get(sort, SORTS['newest'])}",
+        [*params, limit],
+    )
+
+
+def totals(db: Database, filters: dict[str, Any]) -> tuple[int, float, int]:
+    """(entries, person-days, influencing entries) over the whole filtered log."""
+    where, params = _where(filters)
+    row = db.read(
+        f"SELECT count(*), coalesce(sum(a.effort_days), 0), count(*) FILTER (WHERE a.is_influencing) "
+        f"FROM activities a WHERE {where}",
+        params,
+    )[0]
+    return int(row[0]), float(row[1]), int(row[2])
+
+
+def follow_ups(db: Database, start: dt.date, end: dt.date) -> Any:
+    return db.read_df(
+        "SELECT a.id, a.follow_up, a.activity_date, a.type, a.summary, a.created_by, "
+        "(SELECT string_agg(i.title, '; ' ORDER BY i.title) FROM activity_issues x JOIN issues i ON i.id = x.issue_id "
+        " WHERE x.activity_id = a.id) AS issues "
+        "FROM activities a WHERE a.deleted_at IS NULL AND a.follow_up BETWEEN ? AND ? "
+        "ORDER BY a.follow_up, a.id",
+        [start, end],
+    )
+
+
+def reference_values(src: Database | Tx, kind: str) -> list[str]:
+    """The current values of one reference list, read inside a write transaction if need be."""
+    rows = _rows(
+        src,
+        "SELECT value FROM reference_values WHERE kind = ? AND deleted_at IS NULL ORDER BY position, lower(value)",
+        [kind],
+    )
+    return [r[0] for r in rows]
+
+
+def live_ids(src: Database | Tx, table: str, ids: list[int]) -> set[int]:
+    """Those of ``ids`` that exist in ``table`` (issues only: organisations and contacts check themselves)."""
+    if table != "issues" or not ids:
+        return set()
+    marks = ", ".join("?" for _ in ids)
+    return {int(r[0]) for r in _rows(src, f"SELECT id FROM issues WHERE id IN ({marks})", list(ids))}
+
+
+def activities_of_contact(db: Database, contact_id: int, limit: int = 200) -> Any:
+    return db.read_df(
+        "SELECT a.id, a.activity_date, a.type, a.summary FROM activities a "
+        "JOIN activity_contacts x ON x.activity_id = a.id WHERE x.contact_id = ? AND a.deleted_at IS NULL "
+        "ORDER BY a.activity_date DESC, a.id DESC LIMIT ?",
+        [contact_id, limit],
+    )
