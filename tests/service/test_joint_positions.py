@@ -9,6 +9,7 @@ import pytest
 from tracker.domain.enums import JointPositionStatus as S
 from tracker.domain.enums import Stage
 from tracker.domain.errors import EditConflict, InvalidInput, PermissionDenied
+from tracker.services import issues
 from tracker.services import joint_positions as jp
 from tracker.store import joint_positions as jp_store
 
@@ -143,6 +144,16 @@ def test_the_same_organisation_cannot_sign_twice(demo_db, officer, position):
     assert len(jp.signatories(demo_db, position.id)) == 1
 
 
+def test_inviting_several_is_all_or_nothing(demo_db, officer, position):
+    invite(demo_db, officer, position.id, 3)
+    with pytest.raises(InvalidInput) as info:
+        jp.add_signatories(demo_db, officer, position.id, {"organisation_ids": [2, 3, 4], "status_date": DAY})
+    assert fields(info) == {"Organisation"}
+    assert [s["organisation_id"] for s in jp.signatories(demo_db, position.id)] == [3]
+    added = jp.add_signatories(demo_db, officer, position.id, {"organisation_ids": [2, 4], "status_date": DAY})
+    assert [s.organisation_id for s in added] == [2, 4]
+
+
 def test_signatory_status_change_is_version_checked_and_audited(demo_db, officer, position):
     sig = invite(demo_db, officer, position.id, 2)
     agreed = jp.update_signatory(demo_db, officer, sig.id, sig.version, {"status": "agreed", "status_date": DAY})
@@ -209,9 +220,6 @@ def test_issues_already_at_formal_input_get_no_suggestion(demo_db, officer):
 
 
 def test_recording_the_suggested_formal_input_moves_the_issue(demo_db, officer, position):
-    issues = pytest.importorskip("tracker.services.issues")
-    if not hasattr(issues, "move_stage"):
-        pytest.skip("services.issues.move_stage not written yet")
     invite(demo_db, officer, position.id, 2, "agreed")
     publish(demo_db, officer, position.id)
     [s] = jp.formal_input_suggestions(demo_db, position.id)

@@ -37,6 +37,7 @@ from tracker.store import joint_positions as store
 from tracker.store import organisations as org_store
 
 from . import guard
+from . import issues as issue_service
 
 ENTITY = "joint_position"
 LABEL = "joint position"
@@ -101,13 +102,8 @@ def choices(db: Database) -> list[tuple[int, str]]:
 
 
 def issue_choices(db: Database) -> list[tuple[int, str]]:
-    """Issues for select boxes: the issues service's list when it exists, else our own query."""
-    try:
-        from tracker.services import issues as issue_service
-    except ImportError:
-        return store.issue_choices(db)
-    fn = getattr(issue_service, "choices", None)
-    return list(fn(db)) if fn else store.issue_choices(db)
+    """Issues for select boxes (not archived), by title."""
+    return issue_service.choices(db)
 
 
 def consultation_choices(db: Database) -> list[tuple[int, str]]:
@@ -241,42 +237,61 @@ def _describe(name: str | None, status: str, day: dt.date) -> str:
 
 def add_signatory(db: Database, actor: User, position_id: int, data: dict[str, Any]) -> Signatory:
     """Invite (or record) an organisation as a signatory; the same organisation twice is refused."""
+    payload = dict(data)
+    org_id = payload.pop("organisation_id", None)
+    [added] = add_signatories(db, actor, position_id, {**payload, "organisation_ids": [org_id]})
+    return added
+
+
+def add_signatories(db: Database, actor: User, position_id: int, data: dict[str, Any]) -> list[Signatory]:
+    """Add several organisations with one status and date, all or none: an organisation that
+    is already a signatory (or listed twice) refuses the whole request."""
     guard.require_role(actor, Role.EDITOR)
-    payload = {"status_date": clock.today(), **data}
-    item = parse(SignatoryInput, payload)
-    _check_date(item.status_date)
+    org_ids = list(data.get("organisation_ids") or [])
+    if not org_ids:
+        raise InvalidInput.one("Organisation", "choose at least one organisation")
+    payload = {"status_date": clock.today(), **{k: v for k, v in data.items() if k != "organisation_ids"}}
+    items = [parse(SignatoryInput, {**payload, "organisation_id": oid}) for oid in org_ids]
+    _check_date(items[0].status_date)
+    if len(set(org_ids)) != len(org_ids):
+        raise InvalidInput.one("Organisation", "the same organisation is listed twice")
 
-    def work(tx: Tx) -> int:
-        position = store.get(tx, position_id)
-        if position is None:
+    def work(tx: Tx) -> list[int]:
+        if store.get(tx, position_id) is None:
             raise NotFound(f"There is no joint position #{position_id}.")
-        org = org_store.get(tx, item.organisation_id)
-        if org is None or org["deleted_at"] is not None:
-            raise InvalidInput.one("Organisation", f"organisation #{item.organisation_id} does not exist")
-        existing = store.signatory_for(tx, position_id, item.organisation_id)
-        if existing is not None:
-            raise InvalidInput.one(
-                "Organisation",
-                f"{org['name']} is already a signatory of this position "
-                f"({_sig_status(existing['status']).label}); change its status instead",
-            )
         now = clock.now()
-        sid = store.insert_signatory(
-            tx, position_id, item.organisation_id, item.status.value, item.status_date, actor.username, now
-        )
-        tx.audit(
-            actor.username,
-            ENTITY,
-            position_id,
-            "add signatory",
-            {"signatory": [None, _describe(org["name"], item.status.value, item.status_date)]},
-        )
-        return sid
+        ids = []
+        for item in items:
+            org = org_store.get(tx, item.organisation_id)
+            if org is None or org["deleted_at"] is not None:
+                raise InvalidInput.one("Organisation", f"organisation #{item.organisation_id} does not exist")
+            existing = store.signatory_for(tx, position_id, item.organisation_id)
+            if existing is not None:
+                raise InvalidInput.one(
+                    "Organisation",
+                    f"{org['name']} is already a signatory of this position "
+                    f"({_sig_status(existing['status']).label}); change its status instead",
+                )
+            ids.append(
+                store.insert_signatory(
+                    tx, position_id, item.organisation_id, item.status.value, item.status_date, actor.username, now
+                )
+            )
+            tx.audit(
+                actor.username,
+                ENTITY,
+                position_id,
+                "add signatory",
+                {"signatory": [None, _describe(org["name"], item.status.value, item.status_date)]},
+            )
+        return ids
 
-    sid = db.write(work)
-    row = store.get_signatory(db, sid)
-    assert row is not None
-    return _signatory_model(row)
+    out = []
+    for sid in db.write(work):
+        row = store.get_signatory(db, sid)
+        assert row is not None
+        out.append(_signatory_model(row))
+    return out
 
 
 def _keeps_an_agreed_signatory(tx: Tx, signatory: dict[str, Any], new_status: str | None) -> None:
@@ -407,8 +422,6 @@ def record_formal_input(db: Database, actor: User, position_id: int, issue_id: i
     match = next((s for s in formal_input_suggestions(db, position_id) if s["issue_id"] == issue_id), None)
     if match is None:
         raise InvalidInput.one("Issue", "is not a linked issue below Formal input on a published position")
-    from tracker.services import issues as issue_service
-
     return issue_service.move_stage(db, actor, issue_id, expected_version, dict(match["data"]))
 
 

@@ -226,12 +226,6 @@ def live_issue_ids(src: Database | Tx, ids: list[int]) -> set[int]:
     return {int(r[0]) for r in _rows(src, f"SELECT id FROM issues WHERE id IN ({marks})", list(ids))}
 
 
-def issue_choices(db: Database) -> list[tuple[int, str]]:
-    """Fallback issue list for select boxes (the issues service owns the real one)."""
-    rows = db.read("SELECT id, title FROM issues WHERE archived_at IS NULL ORDER BY lower(title), id")
-    return [(int(r[0]), r[1]) for r in rows]
-
-
 def consultation_exists(src: Database | Tx, consultation_id: int) -> bool:
     rows = _rows(src, "SELECT 1 FROM consultations WHERE id = ? AND deleted_at IS NULL", [consultation_id])
     return bool(rows)
