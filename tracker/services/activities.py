@@ -97,6 +97,9 @@ def _canonical(tx: Tx, kind: ReferenceKind, field: str, value: str | None, previ
 
 def _prepare(data: dict[str, Any]) -> ActivityInput:
     data = dict(data)
+    for key in ("type", "summary"):
+        if data.get(key) is None:
+            data[key] = ""  # so an empty choice reads "is required"
     if data.get("is_influencing") is None:
         data["is_influencing"] = is_influencing_type(data.get("type"))
     effort = data.get("effort_days")
