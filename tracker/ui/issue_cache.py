@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pandas as pd
@@ -67,7 +66,3 @@ def options() -> dict[str, list[str]]:
 def _merge(first: list[str], more: list[str]) -> list[str]:
     seen = {v.lower() for v in first}
     return first + [v for v in more if v.lower() not in seen]
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, default=str)

@@ -23,7 +23,7 @@ from tracker.domain.enums import (
     ResponseStatus,
     Stage,
 )
-from tracker.domain.models import Issue, IssueInput, StageMove
+from tracker.domain.models import Issue, IssueInput
 
 from .text import md
 
@@ -271,17 +271,6 @@ def review_text(issue: Issue, today: dt.date) -> str:
     if days == 0:
         return f"{when} (today)"
     return when
-
-
-def stage_choices(current: Stage) -> list[Stage]:
-    """Every other rung, the next one up first."""
-    ordered = [s for s in Stage if s > current] + [s for s in reversed(Stage) if s < current]
-    return ordered
-
-
-def move_summary(move: StageMove, current: Stage) -> str:
-    direction = "up" if move.to_stage > current else "down"
-    return f"Moved {direction} from {current.label} to {move.to_stage.label}"
 
 
 def response_label(value: Any) -> str:

@@ -11,6 +11,12 @@ from tracker.domain.enums import STAGE_COLOURS, Stage
 CONFIG = {"displayModeBar": False, "staticPlot": True}
 
 
+def _rgba(hex_colour: str, alpha: float) -> str:
+    h = hex_colour.lstrip("#")
+    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r}, {g}, {b}, {alpha})"
+
+
 def _strip(texts: list[str], strong: list[bool], hover: list[str], height: int) -> go.Figure:
     fig = go.Figure()
     for stage, text, bold, tip in zip(Stage, texts, strong, hover, strict=True):
@@ -20,12 +26,16 @@ def _strip(texts: list[str], strong: list[bool], hover: list[str], height: int) 
                 y=["ladder"],
                 orientation="h",
                 name=stage.label,
-                marker={"color": STAGE_COLOURS[stage], "line": {"width": 0}},
-                opacity=1.0 if bold else 0.28,
+                # Faded rungs: a translucent fill with the text in the rung's own colour, so the
+                # label stays readable on light and dark themes alike.
+                marker={
+                    "color": STAGE_COLOURS[stage] if bold else _rgba(STAGE_COLOURS[stage], 0.18),
+                    "line": {"width": 0},
+                },
                 text=[text],
                 textposition="inside",
                 insidetextanchor="middle",
-                textfont={"color": "#FFFFFF" if bold else None, "size": 13},
+                textfont={"color": "#FFFFFF" if bold else STAGE_COLOURS[stage], "size": 13},
                 hovertext=[tip],
                 hoverinfo="text",
             )

@@ -20,6 +20,7 @@ from .db import get_db
 from .issue_format import (
     code_label,
     conflict_frame,
+    field_label,
     history_frame,
     list_frame,
     md_link,
@@ -98,22 +99,41 @@ def _filters(opts: dict[str, list[str]]) -> svc.IssueQuery:
         max_chars=200,
         icon=":material/search:",
     )
-    c = st.columns(4)
-    stages = c[0].multiselect("Stage", list(Stage), key="iss_q_stages", format_func=lambda s: s.label)
-    lifecycles = c[1].multiselect("Lifecycle status", list(Lifecycle), key="iss_q_life", format_func=lambda s: s.label)
-    areas = c[2].multiselect("Policy area", opts["areas"], key="iss_q_areas")
-    levels = c[3].multiselect("Level", list(Level), key="iss_q_levels", format_func=lambda s: s.label)
-    d = st.columns(4)
-    owners = d[0].multiselect("Owner", opts["owners"], key="iss_q_owners")
-    priorities = d[1].multiselect("Priority", list(Priority), key="iss_q_prio", format_func=lambda s: s.label)
-    tags = d[2].multiselect("Tag", opts["tags"], key="iss_q_tags")
-    archived = d[3].selectbox(
-        "Archived issues", list(ARCHIVED_CHOICES), key="iss_q_arch", format_func=ARCHIVED_CHOICES.__getitem__
-    )
-    e = st.columns(4)
-    review_due = e[0].toggle("Review due", key="iss_q_due", help="Next review date today or earlier")
-    sort = e[1].selectbox("Sort by", list(svc.SORT_LABELS), key="iss_q_sort", format_func=svc.SORT_LABELS.__getitem__)
-    descending = e[2].toggle("Descending", value=True, key="iss_q_desc")
+    active = sum(
+        bool(st.session_state.get(k))
+        for k in (
+            "iss_q_stages",
+            "iss_q_life",
+            "iss_q_areas",
+            "iss_q_levels",
+            "iss_q_owners",
+            "iss_q_prio",
+            "iss_q_tags",
+            "iss_q_due",
+        )
+    ) + (st.session_state.get("iss_q_arch", "exclude") != "exclude")
+    label = "Filters and sorting" + (f" · {active} filter{'s' if active != 1 else ''} on" if active else "")
+    with st.expander(label, icon=":material/filter_list:"):
+        c = st.columns(4)
+        stages = c[0].multiselect("Stage", list(Stage), key="iss_q_stages", format_func=lambda s: s.label)
+        lifecycles = c[1].multiselect(
+            "Lifecycle status", list(Lifecycle), key="iss_q_life", format_func=lambda s: s.label
+        )
+        areas = c[2].multiselect("Policy area", opts["areas"], key="iss_q_areas")
+        levels = c[3].multiselect("Level", list(Level), key="iss_q_levels", format_func=lambda s: s.label)
+        d = st.columns(4)
+        owners = d[0].multiselect("Owner", opts["owners"], key="iss_q_owners")
+        priorities = d[1].multiselect("Priority", list(Priority), key="iss_q_prio", format_func=lambda s: s.label)
+        tags = d[2].multiselect("Tag", opts["tags"], key="iss_q_tags")
+        archived = d[3].selectbox(
+            "Archived issues", list(ARCHIVED_CHOICES), key="iss_q_arch", format_func=ARCHIVED_CHOICES.__getitem__
+        )
+        e = st.columns(4)
+        review_due = e[0].toggle("Review due", key="iss_q_due", help="Next review date today or earlier")
+        sort = e[1].selectbox(
+            "Sort by", list(svc.SORT_LABELS), key="iss_q_sort", format_func=svc.SORT_LABELS.__getitem__
+        )
+        descending = e[2].toggle("Descending", value=True, key="iss_q_desc")
     data: dict[str, Any] = {
         "text": text,
         "stages": stages,
@@ -409,6 +429,7 @@ def _details(issue: Issue) -> None:
             pd.DataFrame(rows, columns=["Field", "Value"]),
             hide_index=True,
             key="iss_facts",
+            height=38 + 35 * len(rows),
             column_config={"Field": st.column_config.TextColumn(width="small")},
         )
         if issue.reference_url:
@@ -427,8 +448,11 @@ def _timeline(issue_id: int) -> None:
         key="iss_timeline",
         column_config={
             "Date": st.column_config.DateColumn("Date", format="D MMM YYYY", width="small"),
-            "Link": st.column_config.LinkColumn("Link", display_text="open"),
-            "Note or summary": st.column_config.TextColumn(width="large"),
+            "What": st.column_config.TextColumn("What", width="medium"),
+            "Link": st.column_config.LinkColumn("Link", display_text="open", width="small"),
+            "Note or summary": st.column_config.TextColumn(width="medium"),
+            "Evidence": st.column_config.TextColumn(width="medium"),
+            "By": st.column_config.TextColumn(width="small"),
         },
     )
 
@@ -461,7 +485,7 @@ def _linked(issue_id: int) -> None:
 def _history(issue_id: int) -> None:
     frame = history_frame(cached.history(issue_id))
     if frame.empty:
-        st.info("No recorded changes.")
+        st.info("No changes have been recorded for this issue in this app yet.")
         return
     st.dataframe(frame, hide_index=True, key="iss_history")
 
@@ -497,7 +521,7 @@ def _edit(user: User, issue: Issue) -> None:
             if saved is not None:
                 cache.after_write()
                 _forget_forms(issue.id)
-                flash(f"Saved: {', '.join(value_label(f) for f in changed)}.")
+                flash(f"Saved: {', '.join(field_label(f) for f in changed)}.")
                 st.rerun()
     if fs.conflict:
         _show_edit_conflict(fs, issue)
@@ -505,12 +529,6 @@ def _edit(user: User, issue: Issue) -> None:
     with st.form(f"iss_edit_form_{issue.id}", border=False, enter_to_submit=False):
         issue_fields(fs, cached.options(), creating=False)
         st.form_submit_button("Save changes", type="primary", key=fs.key("save"), icon=":material/save:")
-
-
-def value_label(field: str) -> str:
-    from .issue_format import field_label
-
-    return field_label(field)
 
 
 def _show_edit_conflict(fs: FormState, issue: Issue) -> None:
