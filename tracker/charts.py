@@ -1,0 +1,749 @@
+"""Pure Plotly builders for the overview: aggregated DataFrames in, Figures out.
+
+Conventions every figure follows:
+
+* one colour per rung (``STAGE_COLOURS``) on every chart;
+* transparent backgrounds and no fixed font colours, so the app's light or dark theme shows
+  through (the board report sets its own light template);
+* a title that says what is shown and for when, labelled axes;
+* drillable elements are bars or markers whose ``customdata`` starts with an encoded
+  :class:`~tracker.services.metrics.DrillTarget` and its label; :func:`selection_targets`
+  maps a Streamlit selection event back to targets (heatmaps and Sankey diagrams return no
+  selection in Streamlit, so none is used).
+
+A builder returns None when there is nothing to draw; :data:`EMPTY` says so in words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from tracker.domain.clock import format_date
+from tracker.domain.enums import STAGE_COLOURS, STAGE_LABELS, ResponseStatus, Stage
+from tracker.services.metrics import DrillTarget, Overview
+
+UP_COLOUR = "#00798C"
+DOWN_COLOUR = "#D1495B"
+NEUTRAL_COLOUR = "#7F8C8D"
+STATUS_COLOURS = {
+    ResponseStatus.NOT_STARTED.value: DOWN_COLOUR,
+    ResponseStatus.DRAFTING.value: "#C9A227",
+    ResponseStatus.SUBMITTED.value: UP_COLOUR,
+    ResponseStatus.SKIPPED.value: NEUTRAL_COLOUR,
+}
+AWARENESS_COLOUR = STAGE_COLOURS[Stage.AWARENESS]
+INFLUENCING_COLOUR = STAGE_COLOURS[Stage.ACTIVE_INFLUENCING]
+GRID = "rgba(128, 128, 128, 0.25)"
+
+
+def safe(text: object) -> str:
+    """User text for Plotly labels: Plotly reads a subset of HTML in text, so escape it."""
+    return html.escape("" if text is None else str(text), quote=False)
+
+
+def readable_on(colour: str) -> str:
+    """Dark or light text for a label drawn on a filled marker of ``colour`` (not on the page)."""
+    r, g, b = (int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return "#1F2933" if luminance > 0.5 else "#FFFFFF"
+
+
+def stage_name(stage: int) -> str:
+    return STAGE_LABELS[Stage(int(stage))]
+
+
+def _month(day: Any) -> str:
+    d = pd.Timestamp(day)
+    return d.strftime("%b %Y")
+
+
+def _hist_label(ov: Overview) -> str:
+    return ov.filters.period.history_label
+
+
+def _layout(fig: go.Figure, title: str, subtitle: str, x: str | None, y: str | None, *, height: int = 400) -> go.Figure:
+    """Title and subtitle on top, then the legend, then the plot; transparent backgrounds."""
+    lines = subtitle.count("<br>") + 1
+    legend = [str(t.name or "") for t in fig.data if t.showlegend is not False and t.name]
+    legend_rows = 0 if len(legend) < 2 else 1 + sum(len(n) + 6 for n in legend) // 70
+    top = 60 + 16 * lines + 24 * legend_rows
+    fig.update_layout(
+        title={
+            "text": title,
+            "subtitle": {"text": subtitle, "font": {"size": 12}},
+            "x": 0,
+            "xanchor": "left",
+            "xref": "container",
+            "y": 0.985,
+            "yanchor": "top",
+            "yref": "container",
+            "font": {"size": 16},
+        },
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        height=height,
+        margin={"l": 10, "r": 10, "t": top, "b": 10},
+        legend={
+            "orientation": "h",
+            "yanchor": "bottom",
+            "y": 1.0,
+            "x": 0,
+            "xanchor": "left",
+            "title": None,
+            "traceorder": "normal",
+        },
+        clickmode="event+select",
+        hoverlabel={"namelength": -1},
+    )
+    fig.update_xaxes(title_text=x, gridcolor=GRID, zerolinecolor=GRID, automargin=True)
+    fig.update_yaxes(title_text=y, gridcolor=GRID, zerolinecolor=GRID, automargin=True)
+    return fig
+
+
+def _cd(target: DrillTarget, label: str) -> list[str]:
+    return [target.encode(), label]
+
+
+# ------------------------------------------------------------------ chart specs
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    key: str
+    name: str  # a short title, used where the chart cannot be drawn
+    empty: str  # said in words when there is nothing to draw
+
+
+CHARTS: dict[str, ChartSpec] = {
+    c.key: c
+    for c in (
+        ChartSpec("ladder", "Issues on each rung of the ladder today", "No issues match these filters."),
+        ChartSpec(
+            "progression",
+            "Issues on each rung at each month's end",
+            "No stage history for these filters in this time range.",
+        ),
+        ChartSpec("moves", "Stage moves up and down per month", "No issue moved up or down in this period."),
+        ChartSpec("transitions", "Moves from one rung to another", "No stage moves in this period."),
+        ChartSpec("time_on_rung", "Days spent on each rung per stay", "No stays on any rung in this period."),
+        ChartSpec("relevance", "Member relevance × rung", "No current issues match these filters."),
+        ChartSpec("deadlines", "Consultation deadlines ahead", "No consultation deadlines in the next weeks."),
+        ChartSpec(
+            "response",
+            "Consultation response rate per year",
+            "No closed consultations linked to these issues yet.",
+        ),
+        ChartSpec("network", "Partner network", "No joint position has been co-signed by two organisations yet."),
+        ChartSpec("effort", "Effort by funding source and rung", "No effort recorded in this period."),
+        ChartSpec(
+            "activities",
+            "Activities per month: awareness-raising vs influencing",
+            "No activities recorded in this time range.",
+        ),
+    )
+}
+
+
+def png_config(filename: str) -> dict[str, Any]:
+    """The chart toolbar's settings: a PNG download named ``filename``, no Plotly logo."""
+    return {"toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2}, "displaylogo": False}
+
+
+def filename(key: str, ov: Overview) -> str:
+    p = ov.filters.period
+    return f"{key.replace('_', '-')}_{p.start.isoformat()}_to_{p.end.isoformat()}"
+
+
+# ------------------------------------------------------------------ the ladder
+
+
+def ladder(df: pd.DataFrame, today: dt.date) -> go.Figure | None:
+    """Issues per rung today, as a ladder: rung 0 at the bottom."""
+    if df.empty or int(df["issues"].sum()) == 0:
+        return None
+    counts = {int(r.stage): int(r.issues) for r in df.itertuples()}
+    total = sum(counts.values())
+    stages = list(Stage)
+    fig = go.Figure(
+        go.Bar(
+            y=[s.label for s in stages],
+            x=[counts.get(s.value, 0) for s in stages],
+            orientation="h",
+            marker_color=[s.colour for s in stages],
+            text=[f"{counts.get(s.value, 0):,}" for s in stages],
+            textposition="auto",
+            customdata=[_cd(DrillTarget("stage", (s.value,)), f"Issues on {s.label} today") for s in stages],
+            hovertemplate="%{y}: %{x:,} issues<extra></extra>",
+            showlegend=False,
+        )
+    )
+    _layout(
+        fig,
+        "Issues on each rung of the ladder today",
+        f"{total:,} issues on {format_date(today)}; archived issues left out",
+        "Issues",
+        None,
+    )
+    fig.update_yaxes(categoryorder="array", categoryarray=[s.label for s in stages])
+    return fig
+
+
+def progression(df: pd.DataFrame, points: list[dt.date], period_label: str) -> go.Figure | None:
+    """Issues on each rung at each month end, stacked."""
+    if df.empty:
+        return None
+    table = df.pivot_table(index="at", columns="stage", values="issues", aggfunc="sum", fill_value=0)
+    idx = pd.to_datetime(pd.Series(points)).dt.normalize()
+    table.index = pd.to_datetime(table.index).normalize()
+    table = table.reindex(idx, fill_value=0)
+    fig = go.Figure()
+    for s in Stage:
+        ys = table[s.value] if s.value in table.columns else pd.Series(0, index=table.index)
+        fig.add_trace(
+            go.Scatter(
+                x=list(table.index),
+                y=[int(v) for v in ys],
+                name=s.label,
+                mode="lines+markers",
+                stackgroup="ladder",
+                line={"color": s.colour, "width": 1},
+                marker={"color": s.colour, "size": 5},
+                fillcolor=s.colour,
+                customdata=[
+                    _cd(
+                        DrillTarget("month_stage", (d.date(), s.value)),
+                        f"Issues on {s.label} on {format_date(d.date())}",
+                    )
+                    for d in table.index
+                ],
+                hovertemplate=f"{s.label}: %{{y:,}} issues on %{{x|%-d %b %Y}}<extra></extra>",
+            )
+        )
+    _layout(
+        fig,
+        "Issues on each rung, month by month",
+        f"At each month's end, {period_label}, replayed from the stage events",
+        "Month end",
+        "Issues",
+    )
+    fig.update_layout(hovermode="closest", legend_traceorder="reversed")
+    return fig
+
+
+def moves(df: pd.DataFrame, period_label: str) -> go.Figure | None:
+    """Stage moves up (above the axis) and down (below) per month."""
+    if df.empty or int(df["up"].sum() + df["down"].sum()) == 0:
+        return None
+    months = [pd.Timestamp(m).date() for m in df["month"]]
+    labels = [_month(m) for m in months]
+    fig = go.Figure()
+    for direction, col, sign, colour in (("up", "up", 1, UP_COLOUR), ("down", "down", -1, DOWN_COLOUR)):
+        fig.add_trace(
+            go.Bar(
+                x=labels,
+                y=[sign * int(v) for v in df[col]],
+                name=f"Moves {direction}",
+                marker_color=colour,
+                text=[f"{int(v):,}" if v else "" for v in df[col]],
+                textposition="auto",
+                customdata=[
+                    _cd(DrillTarget("moves", (m, direction)), f"Issues that moved {direction} in {_month(m)}")
+                    for m in months
+                ],
+                hovertemplate=f"%{{x}}: %{{text}} moves {direction}<extra></extra>",
+            )
+        )
+    _layout(
+        fig, "Moves up and down per month", f"Stage moves recorded {period_label}", "Month", "Moves (down below zero)"
+    )
+    fig.update_layout(barmode="relative")
+    fig.update_xaxes(type="category")
+    return fig
+
+
+def transitions(df: pd.DataFrame, period_label: str) -> go.Figure | None:
+    """From → to rung moves as horizontal bars, coloured by the rung reached; downward moves hatched."""
+    if df.empty:
+        return None
+    d = df.sort_values(["from_stage", "to_stage"], ascending=[False, False]).reset_index(drop=True)
+    labels = [f"{stage_name(a)} → {stage_name(b)}" for a, b in zip(d["from_stage"], d["to_stage"], strict=True)]
+    down = [int(b) < int(a) for a, b in zip(d["from_stage"], d["to_stage"], strict=True)]
+    fig = go.Figure(
+        go.Bar(
+            y=labels,
+            x=[int(v) for v in d["moves"]],
+            orientation="h",
+            marker={
+                "color": [STAGE_COLOURS[Stage(int(b))] for b in d["to_stage"]],
+                "pattern": {"shape": ["/" if x else "" for x in down], "fgcolor": "rgba(0,0,0,0.45)"},
+            },
+            text=[f"{int(v):,}" for v in d["moves"]],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=[
+                _cd(DrillTarget("transition", (int(a), int(b))), f"Issues that moved {lab}")
+                for a, b, lab in zip(d["from_stage"], d["to_stage"], labels, strict=True)
+            ],
+            hovertemplate="%{y}: %{x:,} moves<extra></extra>",
+            showlegend=False,
+        )
+    )
+    height = max(320, 60 + 26 * len(labels))
+    _layout(fig, "Moves from rung to rung", f"{period_label} · hatched bars: moves down", "Moves", None, height=height)
+    fig.update_yaxes(categoryorder="array", categoryarray=labels)
+    return fig
+
+
+def time_on_rung(df: pd.DataFrame, period_label: str) -> go.Figure | None:
+    """Median days per stay on each rung, the whiskers spanning the middle half of stays."""
+    if df.empty:
+        return None
+    d = df.sort_values("stage")
+    stages = [Stage(int(s)) for s in d["stage"]]
+    med = [float(v) for v in d["median"]]
+    fig = go.Figure(
+        go.Bar(
+            x=[s.label for s in stages],
+            y=med,
+            marker_color=[s.colour for s in stages],
+            error_y={
+                "type": "data",
+                "symmetric": False,
+                "array": [float(h) - m for h, m in zip(d["p75"], med, strict=True)],
+                "arrayminus": [m - float(lo) for lo, m in zip(d["p25"], med, strict=True)],
+                "color": NEUTRAL_COLOUR,
+            },
+            customdata=[
+                [
+                    DrillTarget("stay", (s.value,)).encode(),
+                    f"Issues on {s.label} now, longest there first",
+                    int(n),
+                    int(o),
+                    float(p10),
+                    float(p25),
+                    float(p75),
+                    float(p90),
+                ]
+                for s, n, o, p10, p25, p75, p90 in zip(
+                    stages, d["stays"], d["ongoing"], d["p10"], d["p25"], d["p75"], d["p90"], strict=True
+                )
+            ],
+            hovertemplate=(
+                "%{x}: median %{y:,.0f} days<br>middle half %{customdata[5]:,.0f}–%{customdata[6]:,.0f} days, "
+                "most (10–90%%) %{customdata[4]:,.0f}–%{customdata[7]:,.0f}<br>"
+                "%{customdata[2]:,} stays, %{customdata[3]:,} still running<extra></extra>"
+            ).replace("%%", "%"),
+            showlegend=False,
+        )
+    )
+    _layout(
+        fig,
+        "Time spent on each rung",
+        f"Days per stay: median (bar) and middle half (whisker)<br>Stays that ended {period_label} or were still running",
+        "Rung",
+        "Days on the rung",
+    )
+    fig.update_xaxes(categoryorder="array", categoryarray=[s.label for s in Stage])
+    return fig
+
+
+def relevance(df: pd.DataFrame) -> go.Figure | None:
+    """Current issues by member relevance and rung, as sized markers (selectable, unlike a heatmap)."""
+    if df.empty:
+        return None
+    n = [int(v) for v in df["issues"]]
+    biggest = max(n)
+    stages = [Stage(int(s)) for s in df["stage"]]
+    fig = go.Figure(
+        go.Scatter(
+            x=[s.label for s in stages],
+            y=[int(r) for r in df["relevance"]],
+            mode="markers+text",
+            text=[f"{v:,}" for v in n],
+            textposition="middle center",
+            textfont={"color": [readable_on(s.colour) for s in stages]},
+            marker={
+                "size": [14 + 40 * math.sqrt(v / biggest) for v in n],
+                "color": [s.colour for s in stages],
+                "opacity": 0.85,
+                "line": {"width": 0},
+            },
+            customdata=[
+                _cd(DrillTarget("relevance", (int(r), s.value)), f"Issues of relevance {int(r)} on {s.label}")
+                for r, s in zip(df["relevance"], stages, strict=True)
+            ],
+            hovertemplate="%{x}, member relevance %{y}: %{text} issues<extra></extra>",
+            showlegend=False,
+        )
+    )
+    _layout(
+        fig,
+        "Member relevance × rung",
+        "Issues today: do the issues members care about most climb highest?",
+        "Rung today",
+        None,
+    )
+    fig.update_xaxes(categoryorder="array", categoryarray=[s.label for s in Stage], type="category")
+    fig.update_yaxes(
+        title_text="Member relevance (5 = highest)", tickvals=[1, 2, 3, 4, 5], range=[0.4, 5.6], zeroline=False
+    )
+    return fig
+
+
+# ------------------------------------------------------------------ consultations
+
+
+def deadlines(df: pd.DataFrame, today: dt.date, until: dt.date) -> go.Figure | None:
+    """Consultation deadlines per week ahead on a time axis, stacked by our response status."""
+    if df.empty:
+        return None
+    weeks: list[dt.date] = []
+    w = today - dt.timedelta(days=today.weekday())
+    while w <= until:
+        weeks.append(w)
+        w += dt.timedelta(days=7)
+    fig = go.Figure()
+    for status in ResponseStatus:
+        sub = df[df["response_status"] == status.value]
+        if sub.empty:
+            continue
+        counts = {pd.Timestamp(w).date(): int(c) for w, c in zip(sub["week"], sub["consultations"], strict=True)}
+        fig.add_trace(
+            go.Bar(
+                x=weeks,
+                y=[counts.get(w, 0) for w in weeks],
+                name=status.label,
+                marker_color=STATUS_COLOURS[status.value],
+                xperiod=7 * 24 * 3600 * 1000,
+                xperiod0=weeks[0],
+                xperiodalignment="middle",
+                customdata=[
+                    _cd(DrillTarget("deadline_week", (w,)), f"Consultations closing in the week of {format_date(w)}")
+                    for w in weeks
+                ],
+                hovertemplate=f"Week of %{{x|%-d %b %Y}}: %{{y}} {status.label.lower()}<extra></extra>",
+            )
+        )
+    _layout(
+        fig,
+        "Consultation deadlines ahead",
+        f"Per week, by our response status, {format_date(today)} – {format_date(until)}",
+        "Week",
+        "Consultations closing",
+    )
+    top = int(df.groupby("week")["consultations"].sum().max())
+    fig.update_layout(barmode="stack", bargap=0.2)
+    fig.update_xaxes(type="date", tickformat="%-d %b", ticklabelmode="period")
+    fig.update_yaxes(rangemode="tozero", tickformat=",d", dtick=1 if top <= 8 else None)
+    return fig
+
+
+def response(df: pd.DataFrame) -> go.Figure | None:
+    """Per year: submitted and missed (stacked), skipped beside them, the response rate on top."""
+    if df.empty:
+        return None
+    years = [int(y) for y in df["year"]]
+    xs = [str(y) for y in years]
+    fig = go.Figure()
+    for outcome, colour, group in (
+        ("submitted", UP_COLOUR, "rate"),
+        ("missed", DOWN_COLOUR, "rate"),
+        ("skipped", NEUTRAL_COLOUR, "skipped"),
+    ):
+        fig.add_trace(
+            go.Bar(
+                x=xs,
+                y=[int(v) for v in df[outcome]],
+                name=outcome.capitalize(),
+                marker_color=colour,
+                offsetgroup=group,
+                customdata=[
+                    _cd(DrillTarget("response_year", (y, outcome)), f"Consultations {outcome} in {y}") for y in years
+                ],
+                hovertemplate=f"%{{x}}: %{{y}} {outcome}<extra></extra>",
+            )
+        )
+    rates: list[float | None] = []
+    for s, m in zip(df["submitted"], df["missed"], strict=True):
+        rates.append(int(s) / (int(s) + int(m)) if int(s) + int(m) else None)
+    fig.add_trace(
+        go.Scatter(
+            x=xs,
+            y=[r * 100 if r is not None else None for r in rates],
+            name="Response rate",
+            mode="lines+markers+text",
+            text=[f"{r:.0%}" if r is not None else "" for r in rates],
+            textposition="top center",
+            line={"color": STAGE_COLOURS[Stage.POSITIONING], "width": 2},
+            yaxis="y2",
+            hovertemplate="%{x}: response rate %{text}<extra></extra>",
+        )
+    )
+    _layout(
+        fig,
+        "Consultation response rate per year",
+        "Consultations linked to our issues, by closing year<br>Rate: submitted ÷ (submitted + missed); skipped shown apart",
+        "Year the consultation closed",
+        "Consultations",
+    )
+    fig.update_layout(
+        barmode="relative",
+        yaxis2={
+            "title": {"text": "Response rate"},
+            "overlaying": "y",
+            "side": "right",
+            "range": [0, 115],
+            "tickvals": [0, 25, 50, 75, 100],
+            "ticksuffix": "%",
+            "showgrid": False,
+        },
+    )
+    fig.update_xaxes(type="category")
+    return fig
+
+
+# ------------------------------------------------------------------ partners
+
+
+def circle_layout(n: int) -> list[tuple[float, float]]:
+    """Evenly spaced points on the unit circle, the first at the top, clockwise."""
+    return [(math.sin(2 * math.pi * i / n), math.cos(2 * math.pi * i / n)) for i in range(n)] if n else []
+
+
+def network(nodes: pd.DataFrame, edges: pd.DataFrame, total: int, cap: int, end: dt.date) -> go.Figure | None:
+    """Organisations as nodes on a circle, co-signed positions as edges (wider: more positions)."""
+    if nodes.empty:
+        return None
+    pos = {int(o): xy for o, xy in zip(nodes["org_id"], circle_layout(len(nodes)), strict=True)}
+    fig = go.Figure()
+    if not edges.empty:
+        top = max(int(v) for v in edges["positions"])
+        for weight in sorted({int(v) for v in edges["positions"]}):
+            xs: list[float | None] = []
+            ys: list[float | None] = []
+            for a, b in edges[edges["positions"] == weight][["a", "b"]].itertuples(index=False):
+                (x0, y0), (x1, y1) = pos[int(a)], pos[int(b)]
+                xs += [x0, x1, None]
+                ys += [y0, y1, None]
+            fig.add_trace(
+                go.Scatter(
+                    x=xs,
+                    y=ys,
+                    mode="lines",
+                    line={"width": 0.6 + 4 * weight / top, "color": NEUTRAL_COLOUR},
+                    opacity=0.3 + 0.5 * weight / top,
+                    hoverinfo="skip",
+                    showlegend=False,
+                )
+            )
+    biggest = max(int(v) for v in nodes["cosigned"])
+    xy = [pos[int(o)] for o in nodes["org_id"]]
+    fig.add_trace(
+        go.Scatter(
+            x=[p[0] for p in xy],
+            y=[p[1] for p in xy],
+            mode="markers+text",
+            text=[safe(n) for n in nodes["name"]],
+            textposition=[_radial(px, py) for px, py in xy],
+            textfont={"size": 11},
+            marker={
+                "size": [10 + 22 * math.sqrt(int(v) / biggest) for v in nodes["cosigned"]],
+                "color": UP_COLOUR,
+                "line": {"width": 0},
+            },
+            customdata=[
+                [
+                    DrillTarget("partner", (int(o),)).encode(),
+                    f"Issues behind the positions {n} signed",
+                    int(c),
+                    int(p),
+                    safe(t or "organisation"),
+                ]
+                for o, n, c, p, t in zip(
+                    nodes["org_id"], nodes["name"], nodes["cosigned"], nodes["positions"], nodes["type"], strict=True
+                )
+            ],
+            hovertemplate=(
+                "%{text} (%{customdata[4]})<br>%{customdata[2]} co-signed positions, "
+                "%{customdata[3]} signed in all<extra></extra>"
+            ),
+            showlegend=False,
+        )
+    )
+    shown = f"top {len(nodes)} of {total:,} by co-signed positions" if total > len(nodes) else f"all {total:,}"
+    _layout(
+        fig,
+        "Partner network: who co-signs joint positions with whom",
+        f"Organisations that co-signed up to {format_date(end)} ({shown}); thicker line: more positions together",
+        None,
+        None,
+        height=620,
+    )
+    fig.update_xaxes(visible=False, range=[-1.7, 1.7])
+    fig.update_yaxes(visible=False, range=[-1.2, 1.2])
+    return fig
+
+
+def _radial(x: float, y: float) -> str:
+    """Put a node's label outside the circle: above or below at the poles, else beside it."""
+    if abs(x) < 0.2:
+        return "top center" if y > 0 else "bottom center"
+    return "middle right" if x > 0 else "middle left"
+
+
+# ------------------------------------------------------------------ effort and activities
+
+
+def effort(df: pd.DataFrame, period_label: str) -> go.Figure | None:
+    """Person-days by funding source (rows), stacked by the rung of the issue worked on."""
+    if df.empty or float(df["person_days"].sum()) == 0:
+        return None
+    totals = df.groupby("funding")["person_days"].sum().sort_values()
+    fundings = list(totals.index)
+    fig = go.Figure()
+    groups: list[tuple[int | None, str, str]] = [(s.value, s.label, s.colour) for s in Stage]
+    groups.append((None, "Not linked to an issue", NEUTRAL_COLOUR))
+    for stage, label, colour in groups:
+        sub = df[df["stage"].isna()] if stage is None else df[df["stage"] == stage]
+        if sub.empty:
+            continue
+        days = {f: float(v) for f, v in zip(sub["funding"], sub["person_days"], strict=True)}
+        fig.add_trace(
+            go.Bar(
+                y=[safe(f) for f in fundings],
+                x=[days.get(f, 0.0) for f in fundings],
+                orientation="h",
+                name=f"{label} ({sum(days.values()):,.1f} d)",
+                marker_color=colour,
+                customdata=[
+                    _cd(DrillTarget("effort", (f, stage)), f"Issues behind {label} effort funded by {f}")
+                    for f in fundings
+                ],
+                hovertemplate=f"%{{y}} · {label}: %{{x:,.1f}} person-days<extra></extra>",
+            )
+        )
+    height = max(340, 140 + 34 * len(fundings))
+    _layout(
+        fig,
+        "Effort by funding source and rung",
+        f"Person-days {period_label}; rung of the issue worked on, on the activity's date",
+        "Person-days",
+        None,
+        height=height,
+    )
+    fig.update_layout(barmode="stack")
+    return fig
+
+
+def activities(df: pd.DataFrame, period_label: str) -> go.Figure | None:
+    """Activities per month, awareness-raising and influencing stacked."""
+    if df.empty:
+        return None
+    months = sorted({pd.Timestamp(m).date() for m in df["month"]})
+    fig = go.Figure()
+    for influencing, name, colour in (
+        (False, "Awareness-raising", AWARENESS_COLOUR),
+        (True, "Influencing", INFLUENCING_COLOUR),
+    ):
+        sub = df[df["influencing"] == influencing]
+        counts = {pd.Timestamp(m).date(): int(c) for m, c in zip(sub["month"], sub["activities"], strict=True)}
+        days = {pd.Timestamp(m).date(): float(v) for m, v in zip(sub["month"], sub["person_days"], strict=True)}
+        fig.add_trace(
+            go.Bar(
+                x=months,
+                y=[counts.get(m, 0) for m in months],
+                name=name,
+                marker_color=colour,
+                xperiod="M1",
+                xperiodalignment="middle",
+                customdata=[
+                    [
+                        DrillTarget("activity_month", (m, influencing)).encode(),
+                        f"Issues behind {name.lower()} activities in {_month(m)}",
+                        days.get(m, 0.0),
+                    ]
+                    for m in months
+                ],
+                hovertemplate=(
+                    f"%{{x|%b %Y}} · {name}: %{{y:,}} activities, %{{customdata[2]:,.1f}} person-days<extra></extra>"
+                ),
+            )
+        )
+    _layout(
+        fig,
+        "Awareness-raising vs influencing activities",
+        f"Activities per month, {period_label}",
+        "Month",
+        "Activities",
+    )
+    fig.update_layout(barmode="stack", bargap=0.15)
+    fig.update_xaxes(type="date", tickformat="%b %Y", ticklabelmode="period")
+    return fig
+
+
+# ------------------------------------------------------------------ the overview's charts
+
+
+def overview_figures(ov: Overview) -> dict[str, go.Figure | None]:
+    """Every overview chart, keyed as in :data:`CHARTS` (None: nothing to draw)."""
+    p = ov.filters.period
+    hist = _hist_label(ov)
+    return {
+        "ladder": ladder(ov.ladder, ov.today),
+        "progression": progression(ov.progression, p.month_points(), hist),
+        "moves": moves(ov.moves, p.label),
+        "transitions": transitions(ov.transitions, p.label),
+        "time_on_rung": time_on_rung(ov.time_on_rung, p.label),
+        "relevance": relevance(ov.relevance),
+        "deadlines": deadlines(ov.deadlines, ov.today, ov.deadline_until),
+        "response": response(ov.response_years),
+        "network": network(ov.network_nodes, ov.network_edges, ov.network_total, ov.network_cap, p.end),
+        "effort": effort(ov.effort, p.label),
+        "activities": activities(ov.activity_months, hist),
+    }
+
+
+def title_of(fig: go.Figure | None) -> str:
+    if fig is None:
+        return ""
+    return str(fig.layout.title.text or "")
+
+
+# ------------------------------------------------------------------ drill-down
+
+
+def _point_customdata(point: Mapping[str, Any]) -> tuple[str, str] | None:
+    cd = point.get("customdata")
+    if isinstance(cd, str):
+        return cd, ""
+    if isinstance(cd, (list, tuple)) and cd and isinstance(cd[0], str):
+        label = cd[1] if len(cd) > 1 and isinstance(cd[1], str) else ""
+        return cd[0], label
+    return None
+
+
+def selection_targets(selection: Mapping[str, Any] | None) -> list[DrillTarget]:
+    """The drill-down targets behind the points of a Streamlit Plotly selection event
+    (``event.selection``), in selection order, without duplicates; points without a
+    target (edges, lines) are skipped."""
+    if not selection:
+        return []
+    out: list[DrillTarget] = []
+    for point in selection.get("points") or []:
+        if not isinstance(point, Mapping):
+            continue
+        found = _point_customdata(point)
+        if found is None:
+            continue
+        target = DrillTarget.decode(found[0], label=found[1])
+        if target is not None and target not in out:
+            out.append(target)
+    return out
