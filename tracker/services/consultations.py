@@ -1,0 +1,299 @@
+"""Consultations: deadlines, our responses, links to issues and joint positions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import pandas as pd
+from pydantic import Field, model_validator
+
+from tracker.domain import clock
+from tracker.domain.enums import ConsultationType, ResponseStatus, Role
+from tracker.domain.errors import FieldError, InvalidInput, NotFound
+from tracker.domain.models import Consultation, ConsultationInput, Model, OptDate, OptLine, User, parse
+from tracker.store import Database
+from tracker.store import audit as audit_store
+from tracker.store import consultations as store
+
+from . import guard, issues
+
+ENTITY = "consultation"
+WARNING_DAYS = 14  # a pending response closing within this many days is flagged
+STRONG_WARNING_DAYS = 3
+# A response that is done (or deliberately not given) needs no warning.
+PENDING = (ResponseStatus.NOT_STARTED, ResponseStatus.DRAFTING)
+
+Urgency = Literal["strong", "warning"] | None
+
+
+# ---------------------------------------------------------------- deadlines (pure)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """Where a consultation stands relative to today, in words."""
+
+    days_left: int
+    phase: Literal["upcoming", "open", "closed"]
+    label: str
+    urgency: Urgency
+
+
+def deadline(
+    closes: dt.date, today: dt.date, *, opens: dt.date | None = None, status: ResponseStatus | str | None = None
+) -> Deadline:
+    """'closes in 5 days', and whether to warn: only while our response is still pending."""
+    days = (closes - today).days
+    if days < 0:
+        n = -days
+        return Deadline(days, "closed", f"closed {n} day{'s' if n != 1 else ''} ago", None)
+    phase: Literal["upcoming", "open"] = "upcoming" if opens is not None and opens > today else "open"
+    if days == 0:
+        label = "closes today"
+    elif days == 1:
+        label = "closes tomorrow"
+    else:
+        label = f"closes in {days} days"
+    pending = status is None or ResponseStatus(status) in PENDING  # type: ignore[call-arg]
+    urgency: Urgency = None
+    if pending and days <= STRONG_WARNING_DAYS:
+        urgency = "strong"
+    elif pending and days <= WARNING_DAYS:
+        urgency = "warning"
+    return Deadline(days, phase, label, urgency)
+
+
+# ---------------------------------------------------------------- reading
+
+
+class ConsultationFilter(Model):
+    """The list's filters; every one optional."""
+
+    authorities: list[str] = Field(default_factory=list, title="Authority")
+    types: list[ConsultationType] = Field(default_factory=list, title="Type")
+    statuses: list[ResponseStatus] = Field(default_factory=list, title="Our response")
+    areas: list[str] = Field(default_factory=list, title="Policy area")
+    issue_id: int | None = Field(None, title="Linked issue")
+    closes_from: OptDate = Field(None, title="Closing from")
+    closes_to: OptDate = Field(None, title="Closing until")
+    text: OptLine = Field(None, max_length=200, title="Search")
+
+    @model_validator(mode="after")
+    def _period_in_order(self) -> ConsultationFilter:
+        if self.closes_from and self.closes_to and self.closes_from > self.closes_to:
+            raise ValueError("closes_to: the end of the period is before its start")
+        return self
+
+
+def search(db: Database, filters: dict[str, Any] | None = None, today: dt.date | None = None) -> pd.DataFrame:
+    """Consultations matching the filters, soonest deadline first, with their deadline in words.
+
+    Columns include ``days_left``, ``phase`` (upcoming / open / closed), ``deadline``
+    ('closes in 5 days') and ``urgency`` ('strong' / 'warning' / None).
+    """
+    f = parse(ConsultationFilter, filters or {})
+    today = today or clock.today()
+    df = store.search(
+        db,
+        authorities=f.authorities,
+        types=[t.value for t in f.types],
+        statuses=[s.value for s in f.statuses],
+        areas=f.areas,
+        issue_id=f.issue_id,
+        closes_from=f.closes_from,
+        closes_to=f.closes_to,
+        text=f.text,
+    )
+    marks = [
+        deadline(c, today, opens=o if pd.notna(o) else None, status=s)
+        for c, o, s in zip(df["closes"], df["opens"], df["response_status"], strict=True)
+    ]
+    df["days_left"] = [m.days_left for m in marks]
+    df["phase"] = [m.phase for m in marks]
+    df["deadline"] = [m.label for m in marks]
+    df["urgency"] = [m.urgency for m in marks]
+    return df
+
+
+def split_by_deadline(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(open and upcoming, soonest first; past, most recent first)."""
+    current = df[df["days_left"] >= 0].sort_values(["closes", "id"])
+    past = df[df["days_left"] < 0].sort_values(["closes", "id"], ascending=[False, False])
+    return current.reset_index(drop=True), past.reset_index(drop=True)
+
+
+def get(db: Database, consultation_id: int) -> Consultation:
+    row = store.get(db, consultation_id)
+    if row is None:
+        raise NotFound(f"There is no consultation number {consultation_id} (it may have been deleted).")
+    return Consultation.model_validate(row)
+
+
+def filter_options(db: Database) -> dict[str, list[Any]]:
+    """Authorities, policy areas and linked issues in use, for the filters."""
+    return store.filter_options(db)
+
+
+def issue_choices(db: Database) -> list[tuple[int, str]]:
+    """(id, title) of the issues a consultation may be linked to (not archived)."""
+    return issues.choices(db)
+
+
+def issue_titles(db: Database, ids: list[int]) -> dict[int, str]:
+    return store.issue_titles(db, ids)
+
+
+def joint_position_choices(db: Database) -> list[tuple[int, str]]:
+    return store.joint_position_choices(db)
+
+
+def history(db: Database, consultation_id: int) -> list[dict[str, Any]]:
+    """Who changed this consultation, when, and what (newest first)."""
+    return audit_store.history(db, ENTITY, consultation_id)
+
+
+def upcoming(db: Database, today: dt.date) -> list[dict[str, Any]]:
+    """Open and upcoming consultations (closing today or later), soonest first."""
+    return store.upcoming(db, today)
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _values(item: ConsultationInput) -> dict[str, Any]:
+    values = item.model_dump(exclude={"issue_ids"})
+    values["type"] = item.type.value
+    values["response_status"] = item.response_status.value
+    return values
+
+
+def _audit_view(values: dict[str, Any], issue_ids: list[int]) -> dict[str, Any]:
+    return {**values, "issue_ids": sorted(issue_ids)}
+
+
+def _check_rules(item: ConsultationInput, today: dt.date) -> None:
+    if item.submitted_on and item.submitted_on > today:
+        raise InvalidInput.one("Submitted on", "cannot be in the future")
+
+
+def _check_links(tx: Any, item: ConsultationInput, current_jp: int | None) -> None:
+    errors: list[FieldError] = []
+    ids = sorted(set(item.issue_ids))
+    found = store.existing_issue_ids(tx, ids)
+    missing = [i for i in ids if i not in found]
+    if missing:
+        errors.append(FieldError("Linked issues", f"no issue with number {', '.join(map(str, missing))}"))
+    if item.joint_position_id is not None and item.joint_position_id != current_jp:
+        if not store.joint_position_exists(tx, item.joint_position_id):
+            errors.append(FieldError("Joint position", f"no joint position number {item.joint_position_id}"))
+    if errors:
+        raise InvalidInput(errors)
+
+
+def create(db: Database, actor: User, data: dict[str, Any]) -> Consultation:
+    """A new consultation (manual entry)."""
+    guard.require_role(actor, Role.EDITOR)
+    item = parse(ConsultationInput, data)
+    _check_rules(item, clock.today())
+    values = _values(item)
+
+    def work(tx):  # type: ignore[no-untyped-def]
+        _check_links(tx, item, None)
+        cid = store.insert(tx, values, actor.username, clock.now())
+        store.set_issue_links(tx, cid, item.issue_ids)
+        tx.audit(actor.username, ENTITY, cid, "create", guard.diff({}, _audit_view(values, item.issue_ids)))
+        return cid
+
+    return get(db, db.write(work))
+
+
+def update(db: Database, actor: User, consultation_id: int, version: int, data: dict[str, Any]) -> Consultation:
+    """Save every field of the form, if nobody saved since ``version`` was read."""
+    guard.require_role(actor, Role.EDITOR)
+    item = parse(ConsultationInput, data)
+    _check_rules(item, clock.today())
+    return _save(db, actor, consultation_id, version, item, "update")
+
+
+def record_response(
+    db: Database, actor: User, consultation_id: int, version: int, data: dict[str, Any]
+) -> Consultation:
+    """Record our response: status, date submitted and the Commission's feedback reference."""
+    guard.require_role(actor, Role.EDITOR)
+    allowed = {"response_status", "submitted_on", "feedback_reference"}
+    extra = set(data) - allowed
+    if extra:
+        raise InvalidInput.one("form", f"unexpected fields: {', '.join(sorted(extra))}")
+    current = get(db, consultation_id)
+    merged = current.model_dump(include=set(ConsultationInput.model_fields)) | data
+    item = parse(ConsultationInput, merged)
+    _check_rules(item, clock.today())
+    return _save(db, actor, consultation_id, version, item, "response", only=allowed)
+
+
+def _save(
+    db: Database,
+    actor: User,
+    consultation_id: int,
+    version: int,
+    item: ConsultationInput,
+    action: str,
+    only: set[str] | None = None,
+) -> Consultation:
+    values = _values(item)
+    if only is not None:
+        values = {k: v for k, v in values.items() if k in only}
+
+    def work(tx):  # type: ignore[no-untyped-def]
+        before = store.get_tx(tx, consultation_id)
+        if before is None:
+            raise NotFound(f"There is no consultation number {consultation_id} (it may have been deleted).")
+        if before["version"] != version:
+            return None
+        if only is None:
+            _check_links(tx, item, before["joint_position_id"])
+        new_version = store.update(tx, consultation_id, version, values, actor.username, clock.now())
+        if new_version is None:
+            return None
+        old_view = {k: before[k] for k in values}
+        new_view = dict(values)
+        if only is None:
+            store.set_issue_links(tx, consultation_id, item.issue_ids)
+            old_view["issue_ids"] = sorted(before["issue_ids"])
+            new_view["issue_ids"] = sorted(set(item.issue_ids))
+        if isinstance(old_view.get("policy_areas"), tuple):
+            old_view["policy_areas"] = list(old_view["policy_areas"])
+        tx.audit(actor.username, ENTITY, consultation_id, action, guard.diff(old_view, new_view))
+        return new_version
+
+    if db.write(work) is None:
+        raise _conflict(db, consultation_id)
+    return get(db, consultation_id)
+
+
+def delete(db: Database, actor: User, consultation_id: int, version: int) -> None:
+    """Remove a consultation from every list (kept in the database and the audit)."""
+    guard.require_role(actor, Role.EDITOR)
+
+    def work(tx):  # type: ignore[no-untyped-def]
+        before = store.get_tx(tx, consultation_id)
+        if before is None:
+            raise NotFound(f"There is no consultation number {consultation_id} (it may have been deleted).")
+        if not store.soft_delete(tx, consultation_id, version, actor.username, clock.now()):
+            return False
+        tx.audit(actor.username, ENTITY, consultation_id, "delete", {"title": [before["title"], None]})
+        return True
+
+    if not db.write(work):
+        raise _conflict(db, consultation_id)
+
+
+def _conflict(db: Database, consultation_id: int) -> Exception:
+    current = store.get(db, consultation_id)
+    shown = None
+    if current is not None:
+        shown = {k: current[k] for k in (*store.FIELDS, "issue_ids")}
+        shown["version"] = current["version"]
+    return guard.conflict(ENTITY, consultation_id, audit_store.latest_change(db, ENTITY, consultation_id), shown)

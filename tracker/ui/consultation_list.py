@@ -1,0 +1,260 @@
+"""The consultations list: filters, due-soon warnings, open/upcoming and past tables, new entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from tracker.domain import clock
+from tracker.domain.enums import ConsultationType, ResponseStatus, Role
+from tracker.domain.errors import InvalidInput, NotFound, PermissionDenied, StorageError
+from tracker.domain.models import User
+from tracker.services import consultations as service
+
+from . import cache
+from . import consultation_data as data
+from .consultation_detail import FLASH_KEY, QUERY_KEY, TABLE_KEYS
+from .consultation_form import consultation_form, show_error
+from .db import get_db
+from .text import md
+
+PERIODS = (
+    "Any time",
+    "Closing in the next 14 days",
+    "Closing in the next 30 days",
+    "Closing in the next 90 days",
+    "Closed in the last 12 months",
+    "This calendar year",
+    "Choose dates…",
+)
+ALERT_TEXT = {"strong": "Due within 3 days", "warning": "Due within 14 days"}
+# Tints with their own text colour, readable in light and dark themes.
+ALERT_STYLE = {
+    "Due within 3 days": "background-color: #fde2e1; color: #8a1c1c; font-weight: 600",
+    "Due within 14 days": "background-color: #fff1d6; color: #7a4b00",
+}
+
+
+def period_range(choice: str, today: dt.date, custom: Any = None) -> tuple[dt.date | None, dt.date | None]:
+    """The closing-date range a period choice stands for."""
+    if choice.startswith("Closing in the next "):
+        days = int(choice.split()[4])
+        return today, today + dt.timedelta(days=days)
+    if choice == "Closed in the last 12 months":
+        return today - dt.timedelta(days=365), today - dt.timedelta(days=1)
+    if choice == "This calendar year":
+        return dt.date(today.year, 1, 1), dt.date(today.year, 12, 31)
+    if choice == "Choose dates…" and isinstance(custom, (tuple, list)) and custom:
+        start = custom[0]
+        end = custom[1] if len(custom) > 1 else None
+        return start, end
+    return None, None
+
+
+def _filters(today: dt.date) -> dict[str, Any]:
+    options = data.filter_options()
+    issue_titles = dict(options["issues"])
+    with st.container(border=True):
+        c1, c2, c3, c4 = st.columns(4)
+        text = c1.text_input("Search", key="cf_text", placeholder="Title or reference", max_chars=200)
+        authorities = c2.multiselect("Authority", options["authorities"], key="cf_authority", placeholder="All")
+        types = c3.multiselect(
+            "Type", list(ConsultationType), format_func=lambda t: t.label, key="cf_type", placeholder="All"
+        )
+        statuses = c4.multiselect(
+            "Our response", list(ResponseStatus), format_func=lambda s: s.label, key="cf_status", placeholder="All"
+        )
+        c1, c2, c3, c4 = st.columns(4)
+        areas = c1.multiselect("Policy area", options["areas"], key="cf_area", placeholder="All")
+        issue_options: list[int | None] = [None, *issue_titles]
+        preset = st.query_params.get("issue")
+        if "cf_issue" not in st.session_state and preset and preset.isdigit() and int(preset) in issue_titles:
+            st.session_state["cf_issue"] = int(preset)
+        issue_id = c2.selectbox(
+            "Linked issue",
+            issue_options,
+            format_func=lambda i: "Any" if i is None else issue_titles.get(i, f"Issue {i}"),
+            key="cf_issue",
+        )
+        period = c3.selectbox("Period (closing date)", PERIODS, key="cf_period")
+        custom = None
+        if period == "Choose dates…":
+            custom = c4.date_input(
+                "Closing between", value=(today, today + dt.timedelta(days=30)), format="DD/MM/YYYY", key="cf_dates"
+            )
+    closes_from, closes_to = period_range(period, today, custom)
+    return {
+        "text": text or None,
+        "authorities": authorities,
+        "types": [t.value for t in types],
+        "statuses": [s.value for s in statuses],
+        "areas": areas,
+        "issue_id": issue_id,
+        "closes_from": closes_from,
+        "closes_to": closes_to,
+    }
+
+
+def _open_selected(key: str, table: pd.DataFrame) -> None:
+    state = st.session_state.get(key)
+    rows = state.selection.rows if state is not None else []
+    if rows:
+        st.query_params[QUERY_KEY] = str(int(table.iloc[rows[0]]["id"]))
+        for k in TABLE_KEYS:
+            st.session_state.pop(k, None)
+
+
+def _issues_text(titles: Any) -> list[str]:
+    return list(titles) if titles is not None else []
+
+
+def _current_table(df: pd.DataFrame) -> None:
+    if df.empty:
+        st.info("No open or upcoming consultation matches these filters.", icon=":material/event_available:")
+        return
+    view = pd.DataFrame(
+        {
+            "Deadline": df["deadline"],
+            "Alert": [ALERT_TEXT.get(u, "") if isinstance(u, str) else "" for u in df["urgency"]],
+            "Closes": df["closes"],
+            "Title": df["title"],
+            "Status": [
+                f"opens {clock.format_date(o)}" if p == "upcoming" else "open"
+                for p, o in zip(df["phase"], df["opens"], strict=True)
+            ],
+            "Our response": [ResponseStatus(s).label for s in df["response_status"]],  # type: ignore[call-arg]
+            "Authority": df["authority"],
+            "Type": [ConsultationType(t).label for t in df["type"]],  # type: ignore[call-arg]
+            "Policy areas": [list(a) if a is not None else [] for a in df["policy_areas"]],
+            "Linked issues": [_issues_text(t) for t in df["issue_titles"]],
+        }
+    )
+    styled = view.style.map(lambda v: ALERT_STYLE.get(v, ""), subset=["Alert"])
+    st.dataframe(
+        styled,
+        hide_index=True,
+        key=TABLE_KEYS[0],
+        on_select=lambda: _open_selected(TABLE_KEYS[0], df),
+        selection_mode="single-row",
+        column_config={
+            "Closes": st.column_config.DateColumn(format="D MMM YYYY"),
+            "Title": st.column_config.TextColumn(width="large"),
+            "Policy areas": st.column_config.ListColumn(),
+            "Linked issues": st.column_config.ListColumn(),
+        },
+    )
+    st.caption("Alerts show while our response is neither submitted nor skipped. Select a row to open it.")
+
+
+def _past_table(df: pd.DataFrame) -> None:
+    if df.empty:
+        st.info("No past consultation matches these filters.", icon=":material/history:")
+        return
+    view = pd.DataFrame(
+        {
+            "Closed": df["closes"],
+            "Title": df["title"],
+            "Our response": [ResponseStatus(s).label for s in df["response_status"]],  # type: ignore[call-arg]
+            "Submitted on": df["submitted_on"],
+            "Feedback reference": df["feedback_reference"],
+            "Authority": df["authority"],
+            "Type": [ConsultationType(t).label for t in df["type"]],  # type: ignore[call-arg]
+            "Policy areas": [list(a) if a is not None else [] for a in df["policy_areas"]],
+            "Linked issues": [_issues_text(t) for t in df["issue_titles"]],
+            "Feedback received": df["total_feedback"],
+        }
+    )
+    st.dataframe(
+        view,
+        hide_index=True,
+        key=TABLE_KEYS[1],
+        on_select=lambda: _open_selected(TABLE_KEYS[1], df),
+        selection_mode="single-row",
+        column_config={
+            "Closed": st.column_config.DateColumn(format="D MMM YYYY"),
+            "Submitted on": st.column_config.DateColumn(format="D MMM YYYY"),
+            "Title": st.column_config.TextColumn(width="large"),
+            "Policy areas": st.column_config.ListColumn(),
+            "Linked issues": st.column_config.ListColumn(),
+            "Feedback received": st.column_config.NumberColumn(
+                format="localized", help="All respondents, from the portal"
+            ),
+        },
+    )
+    answered = int((df["response_status"] == ResponseStatus.SUBMITTED.value).sum())
+    st.caption(f"{len(df):,} past consultations; we submitted a response to {answered:,}. Select a row to open it.")
+
+
+def _warnings(current: pd.DataFrame) -> None:
+    for level, words, show in (
+        ("strong", "within 3 days", st.error),
+        ("warning", "within 14 days", st.warning),
+    ):
+        due = current[current["urgency"] == level]
+        if due.empty:
+            continue
+        n = len(due)
+        items = "\n".join(f"- {md(t)} — {d}" for t, d in zip(due["title"], due["deadline"], strict=True))
+        show(
+            f"**{n} consultation{'s close' if n != 1 else ' closes'} {words} without a submitted response:**\n\n{items}",
+            icon=":material/alarm:" if level == "strong" else ":material/schedule:",
+        )
+
+
+def _new_consultation(user: User) -> None:
+    st.caption("Opens must be on or before closes; a submitted response needs the date it was submitted.")
+    entered = consultation_form("consultation_new", None, "Create consultation")
+    if entered is None:
+        return
+    try:
+        created = service.create(get_db(), user, entered)
+    except (InvalidInput, PermissionDenied, NotFound, StorageError) as exc:
+        show_error(exc)
+        return
+    cache.after_write()
+    st.session_state[FLASH_KEY] = f"Created {created.title}."
+    st.query_params[QUERY_KEY] = str(created.id)
+    st.rerun()
+
+
+def render_consultation_list(user: User) -> None:
+    today = clock.today()
+    head, button = st.columns([4, 1], vertical_alignment="bottom")
+    head.caption(f"Deadlines are counted in the organisation's time zone; today is {clock.format_date(today)}.")
+    button.download_button(
+        "Calendar (.ics)",
+        data=data.deadlines_ics(today),
+        file_name="consultation-deadlines.ics",
+        mime="text/calendar",
+        icon=":material/calendar_month:",
+        on_click="ignore",
+        help="All open and upcoming deadlines, for Outlook or Google Calendar.",
+    )
+    filters = _filters(today)
+    try:
+        df = data.search(filters, today)
+    except InvalidInput as exc:
+        show_error(exc)
+        return
+    current, past = service.split_by_deadline(df)
+    _warnings(current)
+    # export buttons
+    labels = [f"Open and upcoming ({len(current):,})", f"Past ({len(past):,})"]
+    editor = user.role.allows(Role.EDITOR)
+    if editor:
+        labels += ["New consultation", "Import from Have Your Say"]
+    tabs = st.tabs(labels)
+    with tabs[0]:
+        _current_table(current)
+    with tabs[1]:
+        _past_table(past)
+    if editor:
+        from .have_your_say_upload import render_have_your_say_import
+
+        with tabs[2]:
+            _new_consultation(user)
+        with tabs[3]:
+            render_have_your_say_import(user, key="consultations_page")
