@@ -120,10 +120,16 @@ def signatories_tab(position: JointPosition) -> None:
     with st.form(f"invite_{position.id}", border=True, enter_to_submit=False):
         st.markdown("**Add signatories**")
         chosen = st.multiselect(
-            "Organisations", list(orgs), format_func=lambda i: orgs[i], placeholder="Choose organisations"
+            "Organisations",
+            list(orgs),
+            format_func=lambda i: orgs[i],
+            placeholder="Choose organisations",
+            key=f"invite_orgs_{position.id}",
         )
         c1, c2 = st.columns(2)
-        status = c1.selectbox("Signatory status", list(SignatoryStatus), format_func=lambda s: s.label)
+        status = c1.selectbox(
+            "Signatory status", list(SignatoryStatus), format_func=lambda s: s.label, key=f"invite_status_{position.id}"
+        )
         day = c2.date_input("Date", value=clock.today(), max_value=clock.today(), format=DATE_FORMAT)
         if st.form_submit_button("Add signatories", icon=":material/group_add:"):
             data = {"organisation_ids": chosen, "status": status, "status_date": day}
@@ -139,9 +145,12 @@ def signatories_tab(position: JointPosition) -> None:
             "Signatory",
             list(by_id),
             format_func=lambda i: f"{by_id[i]['organisation']} ({SIGNATORY_LABELS[by_id[i]['status']]})",
+            key=f"sig_pick_{position.id}",
         )
         c1, c2 = st.columns(2)
-        new_status = c1.selectbox("New status", list(SignatoryStatus), format_func=lambda s: s.label)
+        new_status = c1.selectbox(
+            "New status", list(SignatoryStatus), format_func=lambda s: s.label, key=f"sig_status_{position.id}"
+        )
         day = c2.date_input("Date of the change", value=clock.today(), max_value=clock.today(), format=DATE_FORMAT)
         c3, c4 = st.columns(2)
         save = c3.form_submit_button("Save status", type="primary")

@@ -34,23 +34,27 @@ def organisation_form(key: str, initial: dict[str, Any] | None, submit_label: st
     if current_type and current_type not in types:
         types = [*types, current_type]  # a retired value stays selectable while unchanged
     with st.form(key, border=True, enter_to_submit=False):
-        name = st.text_input("Name", value=init.get("name") or "", max_chars=200)
+        name = st.text_input("Name", value=init.get("name") or "", max_chars=200, key=f"{key}_name")
         c1, c2 = st.columns(2)
         org_type = c1.selectbox(
             "Type",
             types,
             index=types.index(current_type) if current_type in types else None,
             placeholder="Choose a type",
+            key=f"{key}_type",
         )
-        country = c2.text_input("Country", value=init.get("country") or "", max_chars=60)
+        country = c2.text_input("Country", value=init.get("country") or "", max_chars=60, key=f"{key}_country")
         c3, c4 = st.columns(2)
         register = c3.text_input(
             "EU Transparency Register number",
             value=init.get("transparency_register") or "",
             max_chars=20,
             help="As shown in the EU Transparency Register, e.g. 123456789012-34.",
+            key=f"{key}_register",
         )
-        website = c4.text_input("Website", value=init.get("website") or "", max_chars=2000, placeholder="https://")
+        website = c4.text_input(
+            "Website", value=init.get("website") or "", max_chars=2000, placeholder="https://", key=f"{key}_website"
+        )
         partner = st.checkbox(
             "Partner (co-signs positions or works with us)", value=bool(init.get("is_partner")), key=f"{key}_partner"
         )
@@ -73,7 +77,7 @@ def contact_form(key: str, initial: dict[str, Any] | None, submit_label: str) ->
     current_org = init.get("organisation_id")
     with st.form(key, border=True, enter_to_submit=False):
         c1, c2 = st.columns(2)
-        name = c1.text_input("Name", value=init.get("name") or "", max_chars=200)
+        name = c1.text_input("Name", value=init.get("name") or "", max_chars=200, key=f"{key}_name")
         role = c2.text_input(
             "Role", value=init.get("role") or "", max_chars=200, placeholder="e.g. Head of unit, rapporteur"
         )

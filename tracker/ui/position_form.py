@@ -55,7 +55,7 @@ def position_form(key: str, initial: dict[str, Any] | None, submit_label: str) -
     issues = _with_current(position_data.issue_choices(), linked, "Issue")
     status = init.get("status", JointPositionStatus.IDEA)
     with st.form(key, border=True, enter_to_submit=False):
-        title = st.text_input("Title", value=init.get("title") or "", max_chars=300)
+        title = st.text_input("Title", value=init.get("title") or "", max_chars=300, key=f"{key}_title")
         summary = st.text_area("Summary", value=init.get("summary") or "", max_chars=10_000, height=100)
         c1, c2 = st.columns(2)
         lead_id = c1.selectbox(
@@ -64,6 +64,7 @@ def position_form(key: str, initial: dict[str, Any] | None, submit_label: str) -
             index=list(orgs).index(lead) if lead in orgs else None,
             format_func=lambda i: orgs[i],
             placeholder="Choose the lead",
+            key=f"{key}_lead",
         )
         target = c2.text_input(
             "Target institution",
@@ -83,11 +84,16 @@ def position_form(key: str, initial: dict[str, Any] | None, submit_label: str) -
             "Document link", value=init.get("document_url") or "", max_chars=2000, placeholder="https://"
         )
         issue_ids = st.multiselect(
-            "Linked issues", list(issues), default=linked, format_func=lambda i: issues[i], placeholder="None"
+            "Linked issues",
+            list(issues),
+            default=linked,
+            format_func=lambda i: issues[i],
+            placeholder="None",
+            key=f"{key}_issues",
         )
         published_on: dt.date | None = init.get("published_on")
         if creating:
-            status = st.selectbox("Status", START_STATUSES, format_func=lambda s: s.label)
+            status = st.selectbox("Status", START_STATUSES, format_func=lambda s: s.label, key=f"{key}_status")
         elif status == JointPositionStatus.PUBLISHED:
             published_on = st.date_input(
                 "Published on", value=published_on, max_value=clock.today(), format=DATE_FORMAT

@@ -1,0 +1,102 @@
+"""Activities page: the log for viewers; quick entry, refusals, edit and delete for editors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from tracker.services import activities
+
+PAGE = "pages/activities.py"
+PREFIX = "act_new_0"
+
+
+def labels(widgets) -> list[str]:
+    return [w.label for w in widgets]
+
+
+def errors(at) -> str:
+    return " ".join(e.value for e in at.error).replace("\\", "")
+
+
+def fill(at, *, type_="Meeting", summary="Met DG GROW on fees", effort=1.5, follow=None):
+    at.selectbox(key=f"{PREFIX}_type").select(type_).run()
+    at.text_area(key=f"{PREFIX}_summary").input(summary)
+    at.number_input(key=f"{PREFIX}_effort").set_value(effort)
+    at.selectbox(key=f"{PREFIX}_funding").select("Single Market Programme (COSME) grant")
+    at.multiselect(key=f"{PREFIX}_orgs").select(1)
+    if follow:
+        at.date_input(key=f"{PREFIX}_follow").set_value(follow)
+
+
+def test_viewer_sees_the_log_without_edit_controls(app_for):
+    at = app_for("director", PAGE)
+    assert not at.exception
+    assert labels(at.tabs) == ["Log", "Follow-ups this week"]
+    assert labels(at.metric) == ["Activities", "Effort", "Influencing"]
+    assert labels(at.button) == ["Sign out"]
+    assert "Summary" not in labels(at.text_area)
+
+
+def test_viewer_opens_an_activity_read_only(app_for):
+    at = app_for("director", PAGE, query={"activity": "1"})
+    assert not at.exception
+    assert labels(at.tabs) == ["History"]
+    assert labels(at.button) == ["Sign out"]
+
+
+def test_quick_entry_derives_the_flag_and_records_effort_and_funding(app_for, demo_db):
+    at = app_for("officer", PAGE)
+    fill(at)
+    assert at.checkbox(key=f"{PREFIX}_infl").value is True  # Meeting counts as influencing
+    at.button(key=f"{PREFIX}_save").click().run()
+    assert not at.exception and not at.error, errors(at)
+    row = demo_db.read(
+        "SELECT is_influencing, effort_days, funding_source FROM activities WHERE summary = 'Met DG GROW on fees'"
+    )
+    assert row == [(True, Decimal("1.50"), "Single Market Programme (COSME) grant")]
+    assert at.text_area(key="act_new_1_summary").value == ""  # the next entry starts empty
+
+
+def test_influencing_flag_stays_editable(app_for, demo_db):
+    at = app_for("officer", PAGE)
+    fill(at, type_="Newsletter", summary="Newsletter we count as influencing")
+    assert at.checkbox(key=f"{PREFIX}_infl").value is False
+    at.checkbox(key=f"{PREFIX}_infl").check()
+    at.button(key=f"{PREFIX}_save").click().run()
+    assert demo_db.read("SELECT is_influencing FROM activities WHERE summary LIKE 'Newsletter we count%'") == [(True,)]
+
+
+def test_follow_up_before_the_activity_is_refused_naming_the_field(app_for, demo_db):
+    at = app_for("officer", PAGE)
+    fill(at, summary="Bad follow-up", follow=dt.date(2026, 11, 1))
+    at.button(key=f"{PREFIX}_save").click().run()
+    assert "Follow-up date" in errors(at)
+    assert not demo_db.read("SELECT 1 FROM activities WHERE summary = 'Bad follow-up'")
+
+
+def test_editor_edits_and_deletes_an_activity(app_for, demo_db, officer):
+    a = activities.create(
+        demo_db, officer, {"activity_date": "2026-11-25", "type": "Letter", "summary": "Letter to edit"}
+    )
+    at = app_for("officer", PAGE, query={"activity": str(a.id)})
+    prefix = f"act_edit_{a.id}_{a.version}"
+    at.number_input(key=f"{prefix}_effort").set_value(2.0)
+    at.button(key=f"{prefix}_save").click().run()
+    assert not at.error, errors(at)
+    assert activities.get(demo_db, a.id).effort_days == Decimal("2")
+    at.checkbox(key=f"act_del_sure_{a.id}").check().run()
+    at.button(key=f"act_del_{a.id}").click().run()
+    assert not at.error, errors(at)
+    assert demo_db.read("SELECT deleted_at IS NOT NULL FROM activities WHERE id = ?", [a.id]) == [(True,)]
+
+
+def test_follow_ups_due_this_week_are_listed(app_for, demo_db, officer):
+    activities.create(
+        demo_db,
+        officer,
+        {"activity_date": "2026-11-20", "type": "Meeting", "summary": "Call back DG SANTE", "follow_up": "2026-11-28"},
+    )
+    at = app_for("director", PAGE)
+    table = at.dataframe[-1].value
+    assert "Call back DG SANTE" in set(table["Summary"])

@@ -1,0 +1,105 @@
+"""Joint positions page: list and detail for viewers; invite, agree, publish and the Formal-input click for editors."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tracker.domain.enums import JointPositionStatus, SignatoryStatus, Stage
+from tracker.services import issues
+from tracker.services import joint_positions as jp
+
+PAGE = "pages/joint_positions.py"
+DAY = dt.date(2026, 11, 20)
+
+
+def labels(widgets) -> list[str]:
+    return [w.label for w in widgets]
+
+
+def errors(at) -> str:
+    return " ".join(e.value for e in at.error).replace("\\", "")
+
+
+def low_issue(db) -> int:
+    row = db.read(
+        "SELECT i.id FROM issues i JOIN issue_stage s ON s.issue_id = i.id "
+        "WHERE s.stage < 3 AND i.archived_at IS NULL AND s.stage_since <= ? ORDER BY i.id LIMIT 1",
+        [DAY],
+    )
+    return int(row[0][0])
+
+
+def published_with_suggestion(db, actor) -> int:
+    p = jp.create(db, actor, {"title": "Joint paper on fees", "issue_ids": [low_issue(db)]})
+    jp.add_signatory(db, actor, p.id, {"organisation_id": 2, "status": "agreed", "status_date": DAY})
+    jp.set_status(db, actor, p.id, p.version, {"status": "published", "published_on": DAY})
+    return p.id
+
+
+def test_viewer_sees_the_list_without_edit_controls(app_for):
+    at = app_for("director", PAGE)
+    assert not at.exception
+    assert labels(at.tabs) == ["Positions"]
+    assert at.dataframe
+    assert labels(at.button) == ["Sign out"]
+
+
+def test_viewer_sees_the_suggestion_but_cannot_record_it(app_for, demo_db, officer):
+    pid = published_with_suggestion(demo_db, officer)
+    at = app_for("director", PAGE, query={"position": str(pid)})
+    assert not at.exception
+    assert any("Record Formal input on the linked issues" in m.value for m in at.markdown)
+    assert labels(at.button) == ["Sign out"]
+    assert labels(at.tabs) == ["Signatories", "Status", "History"]
+
+
+def test_editor_invites_agrees_publishes_and_records_formal_input(app_for, demo_db):
+    issue_id = low_issue(demo_db)
+    at = app_for("officer", PAGE)
+    at.text_input(key="jp_new_title").input("Joint call on notified body fees")
+    at.multiselect(key="jp_new_issues").select(issue_id)
+    at.button(key="FormSubmitter:jp_new-Create joint position").click().run()
+    assert not at.error, errors(at)
+    pid = int(demo_db.read("SELECT id FROM joint_positions WHERE title = 'Joint call on notified body fees'")[0][0])
+    for org in (2, 3, 4):
+        at.multiselect(key=f"invite_orgs_{pid}").select(org)
+    at.button(key=f"FormSubmitter:invite_{pid}-Add signatories").click().run()
+    assert not at.error, errors(at)
+    sigs = {s["organisation_id"]: s["id"] for s in jp.signatories(demo_db, pid)}
+    assert sorted(sigs) == [2, 3, 4]
+    for org in (2, 3):
+        at.selectbox(key=f"sig_pick_{pid}").select(sigs[org])
+        at.selectbox(key=f"sig_status_{pid}").select(SignatoryStatus.AGREED)
+        at.button(key=f"FormSubmitter:sig_update_{pid}-Save status").click().run()
+        assert not at.error, errors(at)
+    at.selectbox(key=f"status_to_{pid}").select(JointPositionStatus.PUBLISHED).run()
+    at.text_input(key=f"doc_{pid}").input("https://cluster.example/fees.pdf")
+    at.button(key=f"status_go_{pid}").click().run()
+    assert not at.error, errors(at)
+    assert jp.get(demo_db, pid).status == JointPositionStatus.PUBLISHED
+    assert issues.get(demo_db, issue_id).stage < Stage.FORMAL_INPUT  # nothing silent
+    at.button(key=f"formal_{issue_id}").click().run()
+    assert not at.error, errors(at)
+    assert issues.get(demo_db, issue_id).stage == Stage.FORMAL_INPUT
+    event = issues.events(demo_db, issue_id)[0]
+    assert "Joint call on notified body fees" in event["evidence_ref"]
+    assert event["evidence_url"] == "https://cluster.example/fees.pdf"
+
+
+def test_adding_the_same_signatory_twice_shows_the_field(app_for, demo_db, officer):
+    p = jp.create(demo_db, officer, {"title": "Twice paper"})
+    jp.add_signatory(demo_db, officer, p.id, {"organisation_id": 2})
+    at = app_for("officer", PAGE, query={"position": str(p.id)})
+    at.multiselect(key=f"invite_orgs_{p.id}").select(2)
+    at.button(key=f"FormSubmitter:invite_{p.id}-Add signatories").click().run()
+    assert "Organisation" in errors(at) and "already a signatory" in errors(at)
+    assert len(jp.signatories(demo_db, p.id)) == 1
+
+
+def test_publishing_without_an_agreed_signatory_shows_the_field(app_for, demo_db, officer):
+    p = jp.create(demo_db, officer, {"title": "Lonely paper"})
+    at = app_for("officer", PAGE, query={"position": str(p.id)})
+    at.selectbox(key=f"status_to_{p.id}").select(JointPositionStatus.PUBLISHED).run()
+    at.button(key=f"status_go_{p.id}").click().run()
+    assert "Signatories" in errors(at)
+    assert jp.get(demo_db, p.id).status == JointPositionStatus.IDEA
