@@ -47,3 +47,69 @@ def test_only_admins_create_accounts(demo_db, officer):
     with pytest.raises(PermissionDenied):
         accounts.create_user(demo_db, officer, {"username": "eve", "role": "admin"}, "correct horse battery")
     assert accounts.get_user(demo_db, "eve") is None
+
+
+def _fail(db, name, times):
+    for _ in range(times):
+        with pytest.raises(accounts.SignInRefused):
+            accounts.authenticate(db, name, "wrong password")
+
+
+def test_unknown_names_lock_exactly_like_real_ones(demo_db):
+    _fail(demo_db, "officer", accounts.LOCK_AFTER_FAILURES)
+    _fail(demo_db, "nobody-here", accounts.LOCK_AFTER_FAILURES)
+    for name in ("officer", "nobody-here"):
+        with pytest.raises(accounts.SignInRefused, match=r"^Too many failed attempts\. Try again in \d+ seconds\.$"):
+            accounts.authenticate(demo_db, name, "demo")
+
+
+def test_four_failures_do_not_lock(demo_db):
+    _fail(demo_db, "officer", accounts.LOCK_AFTER_FAILURES - 1)
+    assert accounts.authenticate(demo_db, "officer", "demo").username == "officer"
+
+
+def test_lock_runs_out_and_counting_starts_again(demo_db):
+    _fail(demo_db, "officer", accounts.LOCK_AFTER_FAILURES)
+    demo_db.write(
+        lambda tx: tx.execute("UPDATE sign_in_throttle SET locked_until = now()::TIMESTAMP - INTERVAL 1 SECOND")
+    )
+    _fail(demo_db, "officer", 1)  # a fresh first failure, not a sixth
+    assert accounts.authenticate(demo_db, "officer", "demo").username == "officer"
+
+
+def test_attempted_names_are_neither_stored_nor_logged_in_clear(demo_db, caplog):
+    caplog.set_level("DEBUG")
+    _fail(demo_db, "Secret-Name", 2)
+    _fail(demo_db, "officer", 1)
+    stored = str(demo_db.read("SELECT * FROM sign_in_throttle"))
+    assert "secret-name" not in stored.lower() and "officer" not in stored
+    assert "secret-name" not in caplog.text.lower() and "wrong password" not in caplog.text
+
+
+def test_disabled_account_with_the_right_password_gets_the_neutral_message(demo_db):
+    demo_db.write(lambda tx: tx.execute("UPDATE users SET disabled = true WHERE username = 'officer'"))
+    with pytest.raises(accounts.SignInRefused, match="^Unknown user or wrong password.$"):
+        accounts.authenticate(demo_db, "officer", "demo")
+
+
+def test_unknown_user_and_wrong_password_take_the_same_time(demo_db):
+    import statistics
+    import time
+
+    def median(name):
+        times = []
+        for _ in range(4):
+            demo_db.write(lambda tx: tx.execute("DELETE FROM sign_in_throttle"))
+            start = time.perf_counter()
+            with pytest.raises(accounts.SignInRefused):
+                accounts.authenticate(demo_db, name, "wrong password")
+            times.append(time.perf_counter() - start)
+        return statistics.median(times)
+
+    median("officer")  # warm up
+    known, unknown = median("officer"), median("no-such-user")
+    assert 0.6 < known / unknown < 1.6, (known, unknown)
+
+
+def test_sign_in_is_case_insensitive_on_the_name(demo_db):
+    assert accounts.authenticate(demo_db, "  Officer ", "demo").username == "officer"

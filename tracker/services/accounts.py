@@ -1,34 +1,50 @@
-"""Accounts: sign-in with argon2id hashes and rate limiting, creation and role changes."""
+"""Accounts: sign-in with argon2id hashes and rate limiting, and the admin's account management.
+
+Sign-in failures are counted per keyed hash of the lower-cased user name — for names that
+exist and names that do not alike — so neither the message, the lock nor the time taken
+tells an outsider whether an account exists, and no attempted name is stored in clear.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import secrets
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from tracker.domain import clock
 from tracker.domain.enums import Role
-from tracker.domain.errors import InvalidInput, PermissionDenied
+from tracker.domain.errors import InvalidInput, NotFound, PermissionDenied
 from tracker.domain.models import User, UserInput, parse
 from tracker.store import Database
+from tracker.store import audit as audit_store
 from tracker.store import users as store
 
-from .guard import require_role
+from .guard import conflict, diff, require_role
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-# Verified when the user name is unknown, so both paths cost the same time.
+# Verified when the user name is unknown or locked, so every path costs one verification.
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
 
 MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 1024
+MAX_USERNAME_LENGTH = 200
 LOCK_AFTER_FAILURES = 5
 LOCK_SECONDS = 60
 NEUTRAL_FAILURE = "Unknown user or wrong password."
+_NAME_KEY = "sign_in_name_key"
+_name_keys: dict[str, bytes] = {}
 
 
 class SignInRefused(Exception):
     """Sign-in failed; the message is safe to show (it never says which part was wrong)."""
+
+
+# ---------------------------------------------------------------- passwords
 
 
 def hash_password(password: str) -> str:
@@ -38,61 +54,10 @@ def hash_password(password: str) -> str:
 def check_password_policy(username: str, password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput.one("Password", f"must have at least {MIN_PASSWORD_LENGTH} characters")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise InvalidInput.one("Password", f"must have at most {MAX_PASSWORD_LENGTH} characters")
     if username.lower() in password.lower():
         raise InvalidInput.one("Password", "must not contain the user name")
-
-
-def _to_user(row: dict[str, object] | None) -> User | None:
-    if row is None:
-        return None
-    return User.model_validate(
-        {
-            k: row[k]
-            for k in (
-                "id",
-                "username",
-                "display_name",
-                "email",
-                "role",
-                "disabled",
-                "must_change_password",
-                "is_demo",
-                "version",
-            )
-        }
-    )
-
-
-def get_user(db: Database, username: str) -> User | None:
-    """The account as stored now (roles are re-read on every page run)."""
-    return _to_user(store.get_by_username(db, username))
-
-
-def get_user_by_email(db: Database, email: str) -> User | None:
-    return _to_user(store.get_by_email(db, email))
-
-
-def authenticate(db: Database, username: str, password: str) -> User:
-    """The user for these credentials, or :class:`SignInRefused` with a neutral message."""
-    username = (username or "").strip()[:200]
-    creds = store.credentials(db, username) if username else None
-    now = clock.now()
-    if creds is None:
-        _verify(_DUMMY_HASH, password)
-        raise SignInRefused(NEUTRAL_FAILURE)
-    pw_hash, _failures, locked_until = creds
-    if locked_until and locked_until > now:
-        _verify(_DUMMY_HASH, password)
-        wait = int((locked_until - now).total_seconds()) + 1
-        raise SignInRefused(f"Too many failed attempts. Try again in {wait} seconds.")
-    ok = _verify(pw_hash or _DUMMY_HASH, password) and pw_hash is not None
-    user = get_user(db, username)
-    if not ok or user is None or user.disabled:
-        lock_until = now + dt.timedelta(seconds=LOCK_SECONDS)
-        db.write(lambda tx: store.record_failure(tx, username, LOCK_AFTER_FAILURES, lock_until))
-        raise SignInRefused(NEUTRAL_FAILURE)
-    db.write(lambda tx: store.reset_failures(tx, username))
-    return user
 
 
 def _verify(pw_hash: str, password: str) -> bool:
@@ -102,38 +67,28 @@ def _verify(pw_hash: str, password: str) -> bool:
         return False
 
 
-def create_user(
-    db: Database,
-    actor: User | None,
-    data: dict[str, object],
-    password: str,
-    *,
-    is_demo: bool = False,
-    bootstrap: bool = False,
-) -> User:
-    """Create an account. ``bootstrap`` (CLI and demo) skips the admin check, never the policy
-    unless the account is a demo one."""
-    if not bootstrap:
-        require_role(actor, Role.ADMIN)
-    model = parse(UserInput, data)
-    if not is_demo:
-        check_password_policy(model.username, password)
-    if store.get_by_username(db, model.username):
-        raise InvalidInput.one("Username", f"'{model.username}' is already taken")
-    pw_hash = hash_password(password)
-    by = actor.username if actor else "system"
+def temporary_password() -> str:
+    """A random password an admin hands over; the user must replace it at first sign-in."""
+    return secrets.token_urlsafe(12)
 
-    def work(tx):  # type: ignore[no-untyped-def]
-        uid = store.insert(
-            tx, model.username, model.display_name, model.email, model.role.value, pw_hash, is_demo=is_demo
-        )
-        tx.audit(by, "user", uid, "create", {"username": [None, model.username], "role": [None, model.role.value]})
-        return uid
 
-    db.write(work)
-    user = get_user(db, model.username)
-    assert user is not None
-    return user
+# ---------------------------------------------------------------- reading accounts
+
+
+def _to_user(row: dict[str, Any] | None) -> User | None:
+    if row is None:
+        return None
+    return User.model_validate({k: row[k] for k in store.USER_COLUMNS})
+
+
+def get_user(db: Database, username: str) -> User | None:
+    """The account as stored now (roles are re-read on every page run)."""
+    return _to_user(store.get_by_username(db, username))
+
+
+def get_user_by_email(db: Database, email: str) -> User | None:
+    """The one account with this e-mail; None when no account, or several, use it."""
+    return _to_user(store.get_by_email(db, email))
 
 
 def require_signed_in(db: Database, username: str | None) -> User:
@@ -150,3 +105,324 @@ def demo_accounts_exist(db: Database) -> bool:
 
 def owner_choices(db: Database) -> list[str]:
     return store.usernames(db)
+
+
+def list_accounts(db: Database, actor: User | None) -> list[dict[str, Any]]:
+    """Every account for the Admin page, with its sign-in state."""
+    require_role(actor, Role.ADMIN)
+    now = clock.now()
+    key = _name_key(db)
+    out = []
+    for row in store.list_accounts(db):
+        state = store.throttle_state(db, _name_hash(key, row["username"]))
+        locked_until = state[1] if state and state[1] and state[1] > now else None
+        out.append({**row, "locked_until": locked_until})
+    return out
+
+
+def account_history(db: Database, actor: User | None, limit: int = 500) -> list[dict[str, Any]]:
+    """The audit log of account changes, newest first, with the account's user name."""
+    require_role(actor, Role.ADMIN)
+    names = {r["id"]: r["username"] for r in store.list_users(db)}
+    entries = audit_store.recent(db, ["user"], limit=limit)
+    return [{**e, "account": names.get(e["entity_id"], f"#{e['entity_id']}")} for e in entries]
+
+
+# ---------------------------------------------------------------- sign-in
+
+
+def _name_key(db: Database) -> bytes:
+    cache_key = str(db.path)
+    key = _name_keys.get(cache_key)
+    if key is None:
+        stored = store.get_secret(db, _NAME_KEY) or db.write(
+            lambda tx: store.put_secret_if_absent(tx, _NAME_KEY, secrets.token_hex(32))
+        )
+        key = _name_keys[cache_key] = bytes.fromhex(stored)
+    return key
+
+
+def _name_hash(key: bytes, username: str) -> str:
+    return hmac.new(key, username.strip().lower().encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def authenticate(db: Database, username: str, password: str) -> User:
+    """The user for these credentials, or :class:`SignInRefused` with a neutral message.
+
+    Unknown names, wrong passwords and disabled accounts take the same path: one argon2
+    verification and one write of the failure counter, then the same message.
+    """
+    username = (username or "").strip()[:MAX_USERNAME_LENGTH]
+    password = (password or "")[:MAX_PASSWORD_LENGTH]
+    now = clock.now()
+    name_hash = _name_hash(_name_key(db), username)
+    state = store.throttle_state(db, name_hash)
+    if state and state[1] and state[1] > now:
+        _verify(_DUMMY_HASH, password)
+        wait = int((state[1] - now).total_seconds()) + 1
+        raise SignInRefused(f"Too many failed attempts. Try again in {wait} seconds.")
+    pw_hash = store.password_hash(db, username) if username else None
+    ok = _verify(pw_hash or _DUMMY_HASH, password) and pw_hash is not None
+    user = get_user(db, username) if ok else None
+    if user is None or user.disabled:
+        lock_until = now + dt.timedelta(seconds=LOCK_SECONDS)
+
+        def fail(tx):  # type: ignore[no-untyped-def]
+            store.record_failure(tx, name_hash, now, LOCK_AFTER_FAILURES, lock_until)
+            store.prune_failures(tx, now - dt.timedelta(days=1))
+
+        db.write(fail)
+        raise SignInRefused(NEUTRAL_FAILURE)
+
+    def succeed(tx):  # type: ignore[no-untyped-def]
+        store.clear_failures(tx, name_hash)
+        store.mark_signed_in(tx, user.username, now)
+
+    db.write(succeed)
+    return user
+
+
+def sign_in_by_email(db: Database, email: str | None) -> User | None:
+    """The active account single sign-on maps ``email`` to, or None (unknown, ambiguous, disabled)."""
+    if not email:
+        return None
+    user = get_user_by_email(db, email.strip())
+    if user is None or user.disabled:
+        return None
+    db.write(lambda tx: store.mark_signed_in(tx, user.username, clock.now()))
+    return user
+
+
+def change_own_password(db: Database, actor: User | None, current: str, new: str) -> User:
+    """The signed-in user replaces their password (also how a forced change is done)."""
+    if actor is None or actor.disabled:
+        raise PermissionDenied("Please sign in again.")
+    pw_hash = store.password_hash(db, actor.username)
+    if pw_hash is None or not _verify(pw_hash, (current or "")[:MAX_PASSWORD_LENGTH]):
+        raise InvalidInput.one("Current password", "is not right")
+    if new == current:
+        raise InvalidInput.one("New password", "must differ from the current one")
+    try:
+        check_password_policy(actor.username, new)
+    except InvalidInput as exc:
+        raise InvalidInput.one("New password", exc.errors[0].message) from None
+    new_hash = hash_password(new)
+
+    def work(tx):  # type: ignore[no-untyped-def]
+        version = store.update_fields(
+            tx, actor.id, actor.version, {"password_hash": new_hash, "must_change_password": False}
+        )
+        if version is None:
+            raise conflict("account", actor.id, audit_store.latest_change(db, "user", actor.id))
+        tx.audit(actor.username, "user", actor.id, "change password", {"password": ["(hidden)", "(changed)"]})
+
+    db.write(work)
+    return _reload(db, actor.id)
+
+
+# ---------------------------------------------------------------- admin: accounts
+
+
+def create_user(
+    db: Database,
+    actor: User | None,
+    data: dict[str, object],
+    password: str | None,
+    *,
+    is_demo: bool = False,
+    bootstrap: bool = False,
+    must_change_password: bool = False,
+) -> User:
+    """Create an account. ``bootstrap`` (CLI and demo) skips the admin check, never the policy
+    unless the account is a demo one. No password (None or empty) makes a single-sign-on-only
+    account, which needs an e-mail."""
+    if not bootstrap:
+        require_role(actor, Role.ADMIN)
+    model = parse(UserInput, data)
+    if password:
+        if not is_demo:
+            check_password_policy(model.username, password)
+    elif not model.email:
+        raise InvalidInput.one("Password", "is needed (or give an e-mail for single sign-on)")
+    if store.get_by_username(db, model.username):
+        raise InvalidInput.one("Username", f"'{model.username}' is already taken")
+    if model.email and (owner := store.email_owner(db, model.email)):
+        raise InvalidInput.one("E-mail", f"is already used by the account '{owner}'")
+    pw_hash = hash_password(password) if password else None
+    by = actor.username if actor else "system"
+
+    def work(tx):  # type: ignore[no-untyped-def]
+        uid = store.insert(
+            tx,
+            model.username,
+            model.display_name,
+            model.email,
+            model.role.value,
+            pw_hash,
+            is_demo=is_demo,
+            must_change_password=must_change_password and bool(password),
+        )
+        tx.audit(
+            by,
+            "user",
+            uid,
+            "create",
+            {
+                "username": [None, model.username],
+                "display_name": [None, model.display_name],
+                "email": [None, model.email],
+                "role": [None, model.role.value],
+            },
+        )
+        return uid
+
+    uid = db.write(work)
+    return _reload(db, uid)
+
+
+def _reload(db: Database, user_id: int) -> User:
+    user = _to_user(store.get_by_id(db, user_id))
+    if user is None:
+        raise NotFound(f"Account #{user_id} does not exist.")
+    return user
+
+
+def _target(db: Database, user_id: int) -> User:
+    return _reload(db, user_id)
+
+
+def _keep_an_admin(db: Database, target: User, *, role: Role | None = None, disabled: bool | None = None) -> None:
+    """Refuse a change that would leave no active admin (nobody could manage accounts)."""
+    stays_admin = (role or target.role) == Role.ADMIN and not (target.disabled if disabled is None else disabled)
+    if target.role == Role.ADMIN and not target.disabled and not stays_admin:
+        others = [u for u in store.active_admins(db) if u.lower() != target.username.lower()]
+        if not others:
+            raise InvalidInput.one("Role", "at least one active admin must remain")
+
+
+def update_account(db: Database, actor: User | None, user_id: int, expected_version: int, data: dict[str, Any]) -> User:
+    """Change an account's name, e-mail or role (the user name stays)."""
+    require_role(actor, Role.ADMIN)
+    assert actor is not None
+    target = _target(db, user_id)
+    model = parse(UserInput, {"username": target.username, **data})
+    if model.email and (owner := store.email_owner(db, model.email, except_id=user_id)):
+        raise InvalidInput.one("E-mail", f"is already used by the account '{owner}'")
+    _keep_an_admin(db, target, role=model.role)
+    before = {"display_name": target.display_name, "email": target.email, "role": target.role.value}
+    after = {"display_name": model.display_name, "email": model.email, "role": model.role.value}
+    changes = diff(before, after)
+    if not changes:
+        return target
+
+    def work(tx):  # type: ignore[no-untyped-def]
+        version = store.update_fields(tx, user_id, expected_version, after)
+        if version is None:
+            raise conflict("account", user_id, audit_store.latest_change(db, "user", user_id), before)
+        tx.audit(actor.username, "user", user_id, "update", changes)
+
+    db.write(work)
+    return _reload(db, user_id)
+
+
+def set_disabled(db: Database, actor: User | None, user_id: int, expected_version: int, disabled: bool) -> User:
+    """Disable (ends its sessions and calendar feed at once) or enable an account."""
+    require_role(actor, Role.ADMIN)
+    assert actor is not None
+    target = _target(db, user_id)
+    if disabled and target.username.lower() == actor.username.lower():
+        raise InvalidInput.one("Account", "you cannot disable your own account")
+    if target.disabled == disabled:
+        return target
+    _keep_an_admin(db, target, disabled=disabled)
+    now = clock.now()
+
+    def work(tx):  # type: ignore[no-untyped-def]
+        version = store.update_fields(tx, user_id, expected_version, {"disabled": disabled})
+        if version is None:
+            raise conflict("account", user_id, audit_store.latest_change(db, "user", user_id))
+        if disabled:
+            store.revoke_user_sessions(tx, target.username, now)
+            store.revoke_calendar_tokens(tx, target.username, now)
+        tx.audit(
+            actor.username, "user", user_id, "disable" if disabled else "enable", {"disabled": [not disabled, disabled]}
+        )
+
+    db.write(work)
+    return _reload(db, user_id)
+
+
+def reset_password(
+    db: Database, actor: User | None, user_id: int, expected_version: int, new_password: str | None = None
+) -> tuple[User, str]:
+    """Give an account a new password the user must change at next sign-in.
+
+    Returns the account and the password to hand over (a random one unless given). Ends the
+    account's sessions and clears its sign-in lock.
+    """
+    require_role(actor, Role.ADMIN)
+    assert actor is not None
+    target = _target(db, user_id)
+    password = new_password or temporary_password()
+    if not target.is_demo:
+        check_password_policy(target.username, password)
+    pw_hash = hash_password(password)
+    name_hash = _name_hash(_name_key(db), target.username)
+    now = clock.now()
+
+    def work(tx):  # type: ignore[no-untyped-def]
+        version = store.update_fields(
+            tx, user_id, expected_version, {"password_hash": pw_hash, "must_change_password": True}
+        )
+        if version is None:
+            raise conflict("account", user_id, audit_store.latest_change(db, "user", user_id))
+        store.revoke_user_sessions(tx, target.username, now)
+        store.clear_failures(tx, name_hash)
+        tx.audit(
+            actor.username,
+            "user",
+            user_id,
+            "reset password",
+            {"password": ["(hidden)", "(reset)"], "must_change_password": [target.must_change_password, True]},
+        )
+
+    db.write(work)
+    return _reload(db, user_id), password
+
+
+def unlock(db: Database, actor: User | None, user_id: int) -> None:
+    """Lift a sign-in lock before it runs out."""
+    require_role(actor, Role.ADMIN)
+    assert actor is not None
+    target = _target(db, user_id)
+    name_hash = _name_hash(_name_key(db), target.username)
+
+    def work(tx):  # type: ignore[no-untyped-def]
+        store.clear_failures(tx, name_hash)
+        tx.audit(actor.username, "user", user_id, "unlock", {})
+
+    db.write(work)
+
+
+def set_password_from_console(db: Database, username: str, password: str) -> User:
+    """The server owner sets a password from the command line (e.g. a locked-out admin)."""
+    target = get_user(db, username)
+    if target is None:
+        raise NotFound(f"No account named '{username}'.")
+    check_password_policy(target.username, password)
+    pw_hash = hash_password(password)
+    name_hash = _name_hash(_name_key(db), target.username)
+    now = clock.now()
+
+    def work(tx):  # type: ignore[no-untyped-def]
+        version = store.update_fields(
+            tx, target.id, target.version, {"password_hash": pw_hash, "must_change_password": False}
+        )
+        if version is None:
+            raise conflict("account", target.id, audit_store.latest_change(db, "user", target.id))
+        store.revoke_user_sessions(tx, target.username, now)
+        store.clear_failures(tx, name_hash)
+        tx.audit("system", "user", target.id, "reset password", {"password": ["(hidden)", "(reset)"]})
+
+    db.write(work)
+    return _reload(db, target.id)
