@@ -243,3 +243,55 @@ def save_artifacts(page: Page, name: str) -> list[Path]:
     except Exception as exc:
         txt.write_text(f"URL: {page.url}\n\n(page text unavailable: {exc!r})")
     return saved
+
+
+# --- the Issues page -----------------------------------------------------------------------
+
+
+def grid_cells(page: Page, scope: Locator | None = None) -> list[str]:
+    """The texts of the visible cells of the dataframes in ``scope`` (their accessible grid)."""
+    return [
+        t.strip() for t in (scope or page).locator('[data-testid="stDataFrame"] [role="gridcell"]').all_inner_texts()
+    ]
+
+
+def expect_cells(page: Page, *texts: str, scope: Locator | None = None, timeout: float = 30) -> list[str]:
+    """Wait until every text in ``texts`` is a cell of a dataframe in ``scope``; return the cells.
+
+    The grid draws on a canvas; its cells are readable through its (visually hidden) accessible table."""
+    deadline = time.monotonic() + timeout
+    while True:
+        cells = grid_cells(page, scope)
+        missing = [t for t in texts if t not in cells]
+        if not missing:
+            return cells
+        if time.monotonic() > deadline:
+            raise AssertionError(f"cells {missing} not found among {cells[:40]}")
+        page.wait_for_timeout(250)
+
+
+def tab_panel(page: Page, name: str) -> Locator:
+    """Open the tab called ``name`` and return its panel."""
+    tab = page.get_by_role("tab", name=name, exact=True)
+    settle(page)
+    expect(tab).to_have_count(1)  # a rerun's stale copy of the tabs is gone
+    tab.click()
+    settle(page)
+    return page.get_by_role("tabpanel", name=name, exact=True)
+
+
+def create_issue(page: Page, title: str, summary: str = "") -> int:
+    """Create an issue through the "New issue" form (signed in as an editor, on the Issues list).
+
+    Returns its id, read from the URL of the issue view the page opens."""
+    main(page).get_by_text("New issue", exact=True).click()
+    form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Create issue"))
+    form.get_by_label("Title", exact=True).fill(title)
+    if summary:
+        form.get_by_label("Summary", exact=True).fill(summary)
+    form.get_by_role("button", name="Create issue").click()
+    settle(page)
+    expect(main(page)).to_contain_text(re.compile(r"Issue #\d+ created at"))
+    match = re.search(r"[?&]issue=(\d+)", page.url)
+    assert match, page.url
+    return int(match.group(1))

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from tracker.store import Database
 
-from .helpers import PAGE_PATHS, Server, build_demo_db, nav, settle, sign_in
+from .helpers import PAGE_PATHS, Server, build_demo_db, main, nav, settle, sign_in
 
 DATA_ELEMENTS = ["stDataFrame", "stTable", "stPlotlyChart", "stMetric", "stDownloadButton", "stFileUploader"]
 
@@ -31,7 +31,7 @@ def test_signed_out_deep_links_show_only_the_sign_in_then_land_on_the_linked_iss
     page: Page, start_server: Callable[..., Server], tmp_path: Path
 ):
     db_path = build_demo_db(tmp_path / "fresh.duckdb")
-    secrets, _issue3 = _demo_text(db_path)
+    secrets, issue3 = _demo_text(db_path)
     server = start_server(db_path)
 
     # The first request this server ever sees is a deep link (pitfall 1).
@@ -52,4 +52,5 @@ def test_signed_out_deep_links_show_only_the_sign_in_then_land_on_the_linked_iss
     settle(page)
     sign_in(page, "officer")
     assert re.search(r"/issues\?(.*&)?issue=3\b", page.url), page.url
-    expect(page.get_by_role("heading", name="Issues", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name=issue3, exact=True)).to_be_visible()
+    expect(main(page)).to_contain_text("#3 · Stage:")
