@@ -1,0 +1,346 @@
+"""Spreadsheet files in and out: CSV and Excel (.xlsx), with formula neutralising.
+
+Writing: every text cell that a spreadsheet would read as a formula (it starts with
+``= + - @``, a tab or a carriage return) gets a leading ``'``; numbers stay numbers and
+dates are real dates in Excel and ISO dates in CSV. Reading strips exactly that ``'``
+again, so an export imports back unchanged.
+
+Reading returns the cells as found (text for CSV; text, numbers, dates for Excel) with the
+spreadsheet row number of each line, and a list of problems a person must fix: blank lines
+inside the data, merged cells, formula cells, a file that is not what its name says.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from tracker.domain.errors import FieldError, ImportRefused
+
+MAX_BYTES = 50 * 1024 * 1024
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A text that would be a formula, possibly already behind apostrophes: each export adds one
+# apostrophe in front and each import removes one, so the round trip is exact.
+_NEUTRALISED = re.compile(r"^'*[=+\-@\t\r]")
+# Excel refuses these characters in a cell (XML 1.0); validated data never holds them.
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+EXCEL_CELL_LIMIT = 32_767
+
+CSV_MIME = "text/csv"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMATS = {"csv": CSV_MIME, "xlsx": XLSX_MIME}
+
+
+def neutralise(text: str) -> str:
+    """A text cell safe from formula injection: a leading ``'`` where a formula could start."""
+    if text and _NEUTRALISED.match(text):
+        return "'" + text
+    return text
+
+
+def unneutralise(text: str) -> str:
+    """Undo :func:`neutralise` exactly (only an apostrophe that guards a formula start)."""
+    if text.startswith("'") and _NEUTRALISED.match(text[1:]):
+        return text[1:]
+    return text
+
+
+def format_of(filename: str) -> str:
+    """'csv' or 'xlsx' from a file name, or a clear refusal."""
+    lower = filename.lower()
+    if lower.endswith(".csv"):
+        return "csv"
+    if lower.endswith(".xlsx"):
+        return "xlsx"
+    if lower.endswith((".xls", ".xlsm", ".ods")):
+        raise ImportRefused([FieldError("File", "save it as an Excel workbook (.xlsx) or as CSV UTF-8 and try again")])
+    raise ImportRefused([FieldError("File", "must be a .csv or .xlsx file")])
+
+
+# ------------------------------------------------------------------ writing
+
+
+@dataclass(frozen=True)
+class OutColumn:
+    """One column of an export: its header and how its values are written."""
+
+    header: str
+    kind: str = "text"  # text | int | decimal | date | timestamp | bool
+
+
+def _csv_value(value: Any, kind: str) -> str:
+    if value is None:
+        return ""
+    if kind == "bool" or isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, dt.datetime):
+        return value.replace(microsecond=0).isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return _decimal_text(value)
+    if isinstance(value, (int, float)):
+        return str(value)
+    return neutralise(str(value))
+
+
+def _decimal_text(value: Decimal) -> str:
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def write_csv(columns: Sequence[OutColumn], rows: Iterable[Sequence[Any]]) -> bytes:
+    """UTF-8 CSV with a byte-order mark (so Excel opens it as UTF-8), one header line."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([neutralise(c.header) for c in columns])
+    kinds = [c.kind for c in columns]
+    for row in rows:
+        writer.writerow([_csv_value(v, k) for v, k in zip(row, kinds, strict=True)])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def _xlsx_value(value: Any, kind: str) -> Any:
+    if value is None:
+        return None
+    if kind == "bool" or isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, (dt.date, int, float)):
+        return value
+    if isinstance(value, Decimal):
+        return float(value)
+    text = _ILLEGAL_XML.sub("", str(value))
+    if len(text) > EXCEL_CELL_LIMIT:
+        text = text[: EXCEL_CELL_LIMIT - 1] + "…"
+    return neutralise(text)
+
+
+def write_xlsx(sheet_title: str, columns: Sequence[OutColumn], rows: Iterable[Sequence[Any]]) -> bytes:
+    """An Excel workbook with one sheet: bold frozen header, filters, real date and number cells."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title=sheet_title[:31])
+    ws.freeze_panes = "A2"
+    for i, col in enumerate(columns, start=1):
+        width = {"date": 12, "timestamp": 18, "int": 10, "decimal": 12, "bool": 10}.get(col.kind, 28)
+        ws.column_dimensions[get_column_letter(i)].width = max(width, min(len(col.header) + 2, 40))
+    if columns:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}1"
+    bold = Font(bold=True)
+    header = []
+    for col in columns:
+        cell = WriteOnlyCell(ws, value=neutralise(col.header))
+        cell.font = bold
+        header.append(cell)
+    ws.append(header)
+    formats = [
+        "yyyy-mm-dd" if c.kind == "date" else "yyyy-mm-dd hh:mm:ss" if c.kind == "timestamp" else None for c in columns
+    ]
+    kinds = [c.kind for c in columns]
+    for row in rows:
+        out: list[Any] = []
+        for value, kind, fmt in zip(row, kinds, formats, strict=True):
+            v = _xlsx_value(value, kind)
+            if fmt and v is not None:
+                cell = WriteOnlyCell(ws, value=v)
+                cell.number_format = fmt
+                out.append(cell)
+            else:
+                out.append(v)
+        ws.append(out)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def write(fmt: str, sheet_title: str, columns: Sequence[OutColumn], rows: Iterable[Sequence[Any]]) -> bytes:
+    if fmt == "csv":
+        return write_csv(columns, rows)
+    if fmt == "xlsx":
+        return write_xlsx(sheet_title, columns, rows)
+    raise ValueError(f"unknown format {fmt}")
+
+
+# ------------------------------------------------------------------ reading
+
+
+@dataclass
+class Sheet:
+    """The cells of one table as read: a header and data lines numbered as a spreadsheet shows them."""
+
+    headers: list[str]
+    lines: list[int] = field(default_factory=list)
+    rows: list[list[Any]] = field(default_factory=list)
+    problems: list[FieldError] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def _refuse(message: str, line: int | None = None, column: str = "File") -> ImportRefused:
+    return ImportRefused([FieldError(column, message, line)])
+
+
+def read(data: bytes, filename: str) -> Sheet:
+    """The table in ``data`` (format from ``filename``'s extension), or :class:`ImportRefused`."""
+    fmt = format_of(filename)
+    if len(data) > MAX_BYTES:
+        raise _refuse(f"is {len(data) / 1_048_576:.0f} MB; the limit is {MAX_BYTES // 1_048_576} MB")
+    if not data:
+        raise _refuse("is empty")
+    return read_csv(data) if fmt == "csv" else read_xlsx(data)
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise _refuse(
+            f"is not UTF-8 text (byte 0x{data[exc.start]:02X} on line {line}; it looks like a Latin-1 or "
+            f"Windows file). In Excel use Save as → 'CSV UTF-8 (comma delimited)', or upload the .xlsx.",
+            line,
+        ) from None
+
+
+def _delimiter(first_line: str) -> str:
+    """Excel writes ';' in locales whose decimal mark is a comma; tabs come from copy-paste."""
+    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _blank(cells: Sequence[Any]) -> bool:
+    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+
+
+def _finish(headers: list[Any], body: Iterable[tuple[int, list[Any]]], sheet: Sheet) -> Sheet:
+    """Drop trailing blank lines; report blank lines between data lines; pad or flag ragged lines."""
+    width = len(headers)
+    pending_blank: list[int] = []
+    for line, cells in body:
+        if _blank(cells):
+            pending_blank.append(line)
+            continue
+        for blank in pending_blank:
+            sheet.problems.append(
+                FieldError("(whole line)", "blank line inside the data; delete it (all lines count)", blank)
+            )
+        pending_blank = []
+        if len(cells) > width:
+            extra = cells[width:]
+            if not _blank(extra):
+                sheet.problems.append(
+                    FieldError(
+                        "(whole line)",
+                        f"has {len(cells)} cells but the header has {width} columns; check the quoting",
+                        line,
+                    )
+                )
+            cells = cells[:width]
+        elif len(cells) < width:
+            cells = cells + [None] * (width - len(cells))
+        sheet.lines.append(line)
+        sheet.rows.append(cells)
+    return sheet
+
+
+def _headers(raw: Sequence[Any]) -> list[str]:
+    headers = [("" if h is None else str(h)).strip() for h in raw]
+    while headers and not headers[-1]:
+        headers.pop()
+    if not headers:
+        raise _refuse("has no header line; the first line must name the columns", 1)
+    return headers
+
+
+def read_csv(data: bytes) -> Sheet:
+    text = _decode(data)
+    newline = text.find("\n")
+    delimiter = _delimiter(text[: newline if newline >= 0 else len(text)])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        first = next(reader, None)
+        if first is None:
+            raise _refuse("is empty")
+        sheet = Sheet(headers=_headers(first))
+        # csv yields one record per spreadsheet line (a blank line is an empty record), so the
+        # record number is the line number a spreadsheet shows; header = line 1.
+        body = ((n, cells) for n, cells in enumerate(reader, start=2))
+        return _finish(sheet.headers, body, sheet)
+    except csv.Error as exc:
+        raise _refuse(f"is not a readable CSV file near line {reader.line_num}: {exc}", reader.line_num) from None
+
+
+_MERGE = re.compile(rb'<mergeCell\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+
+
+def _merged_ranges(data: bytes, sheet_path: str) -> list[tuple[str, int, str]]:
+    """(range, first line, first column letter) of each merged area of the sheet."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        try:
+            xml = zf.read(sheet_path.lstrip("/"))
+        except KeyError:
+            return []
+    out = []
+    for m in _MERGE.finditer(xml):
+        col1, row1, col2, row2 = (g.decode() if g else "" for g in m.groups())
+        ref = f"{col1}{row1}:{col2}{row2}" if col2 else f"{col1}{row1}"
+        out.append((ref, int(row1), col1))
+    return out
+
+
+def read_xlsx(data: bytes) -> Sheet:
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise _refuse("is named .xlsx but is not an Excel workbook; save it again from Excel as .xlsx or as CSV UTF-8")
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception:
+        raise _refuse("is not a readable Excel workbook; save it again from Excel as .xlsx") from None
+    try:
+        ws = wb.worksheets[0]
+        merged = _merged_ranges(data, getattr(ws, "_worksheet_path", ""))
+        rows = ws.iter_rows()
+        first = next(rows, None)
+        if first is None:
+            raise _refuse("has an empty first sheet")
+        sheet = Sheet(headers=_headers([c.value for c in first]))
+        for ref, row, col in merged:
+            sheet.problems.append(
+                FieldError(f"column {col}", f"merged cells ({ref}); unmerge them and fill every cell", row)
+            )
+        width = len(sheet.headers)
+
+        def body() -> Iterable[tuple[int, list[Any]]]:
+            for n, cells in enumerate(rows, start=2):
+                values: list[Any] = []
+                for i, cell in enumerate(cells):
+                    if getattr(cell, "data_type", None) == "f":
+                        name = sheet.headers[i] if i < width else f"column {get_column_letter(i + 1)}"
+                        sheet.problems.append(
+                            FieldError(name, "is a formula; replace it by its value (Paste special → Values)", n)
+                        )
+                        values.append(None)
+                    else:
+                        values.append(cell.value)
+                yield n, values
+
+        return _finish(sheet.headers, body(), sheet)
+    finally:
+        wb.close()
