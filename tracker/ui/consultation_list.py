@@ -139,6 +139,7 @@ def _current_table(df: pd.DataFrame) -> None:
         key=TABLE_KEYS[0],
         on_select=lambda: _open_selected(TABLE_KEYS[0], df),
         selection_mode="single-row",
+        placeholder="—",
         column_config={
             "Closes": st.column_config.DateColumn(format="D MMM YYYY"),
             "Title": st.column_config.TextColumn(width="large"),
@@ -173,6 +174,7 @@ def _past_table(df: pd.DataFrame) -> None:
         key=TABLE_KEYS[1],
         on_select=lambda: _open_selected(TABLE_KEYS[1], df),
         selection_mode="single-row",
+        placeholder="—",
         column_config={
             "Closed": st.column_config.DateColumn(format="D MMM YYYY"),
             "Submitted on": st.column_config.DateColumn(format="D MMM YYYY"),

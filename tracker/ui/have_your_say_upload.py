@@ -39,7 +39,7 @@ def render_have_your_say_import(user: User, key: str = "import_export") -> None:
     digest = hashlib.sha256(content).hexdigest()
     done = st.session_state.get(f"{key}_hys_done")
     if done and done[0] == digest:
-        st.success(done[1], icon=":material/check_circle:")
+        st.success(md(done[1]), icon=":material/check_circle:")
         for note in done[2]:
             st.info(md(note))
         return
@@ -79,7 +79,7 @@ def render_have_your_say_import(user: User, key: str = "import_export") -> None:
             st.error(str(exc))
             return
         cache.after_write()
-        st.session_state[f"{key}_hys_done"] = (digest, f"Imported {upload.name}: {report.summary()}.", report.notes)
+        st.session_state[f"{key}_hys_done"] = (digest, f"Imported {upload.name} — {report.summary()}.", report.notes)
         st.rerun()
 
 
