@@ -44,14 +44,10 @@ def run(args: argparse.Namespace) -> int:
     path = Path(args.file).expanduser()
     if not path.is_file():
         raise have_your_say.UnreadableExport(f"There is no file at {path}.")
-    size = path.stat().st_size
-    if size > have_your_say.MAX_BYTES:
-        raise have_your_say.UnreadableExport(have_your_say.too_large_message(size))
-    data = path.read_bytes()
     db = open_existing(args.db)
     started = time.perf_counter()
     try:
-        report = have_your_say.import_export(db, command_line_actor(), data, filename=path.name, dry_run=args.dry_run)
+        report = have_your_say.import_file(db, command_line_actor(), path, dry_run=args.dry_run)
     finally:
         db.close()
     took = time.perf_counter() - started

@@ -65,3 +65,12 @@ def test_missing_file_and_missing_database_are_clear(empty_db, tmp_path):
     assert nofile.returncode == 1 and "There is no file" in nofile.stderr
     nodb = etl("import-consultations", str(REAL), "--db", str(tmp_path / "none.duckdb"))
     assert nodb.returncode == 1 and "etl init" in nodb.stderr and nodb.stderr.count("\n") == 1
+
+
+def test_fifty_megabyte_file_is_refused_before_reading(empty_db, tmp_path):
+    big = tmp_path / "big.csv"
+    with big.open("wb") as fh:
+        fh.truncate(50 * 1024 * 1024)
+    result = etl("import-consultations", str(big), "--db", str(empty_db))
+    assert result.returncode == 1 and result.stderr.count("\n") == 1
+    assert "50.0 MB" in result.stderr and "limit is 20 MB" in result.stderr

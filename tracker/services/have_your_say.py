@@ -15,9 +15,11 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
@@ -631,6 +633,24 @@ def import_export(
     if on_progress:
         on_progress(len(records), len(records))
     return report
+
+
+def import_file(
+    db: Database,
+    actor: User,
+    path: str | os.PathLike[str],
+    *,
+    dry_run: bool = False,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> HaveYourSayReport:
+    """:func:`import_export` for a file on disk; a missing or oversized file is refused before reading."""
+    p = Path(path).expanduser()
+    if not p.is_file():
+        raise UnreadableExport(f"There is no file at {p}.")
+    size = p.stat().st_size
+    if size > MAX_BYTES:
+        raise UnreadableExport(too_large_message(size))
+    return import_export(db, actor, p.read_bytes(), filename=p.name, dry_run=dry_run, on_progress=on_progress)
 
 
 def _audit_fields(row: dict[str, Any]) -> dict[str, Any]:
