@@ -190,7 +190,7 @@ def ladder(df: pd.DataFrame, today: dt.date) -> go.Figure | None:
         "Issues on each rung of the ladder today",
         f"{total:,} issues on {format_date(today)}; archived issues left out",
         "Issues",
-        None,
+        "Rung",
     )
     fig.update_yaxes(categoryorder="array", categoryarray=[s.label for s in stages])
     return fig
@@ -297,7 +297,14 @@ def transitions(df: pd.DataFrame, period_label: str) -> go.Figure | None:
         )
     )
     height = max(320, 60 + 26 * len(labels))
-    _layout(fig, "Moves from rung to rung", f"{period_label} · hatched bars: moves down", "Moves", None, height=height)
+    _layout(
+        fig,
+        "Moves from rung to rung",
+        f"{period_label} · hatched bars: moves down",
+        "Moves",
+        "From → to",
+        height=height,
+    )
     fig.update_yaxes(categoryorder="array", categoryarray=labels)
     return fig
 
@@ -389,12 +396,10 @@ def relevance(df: pd.DataFrame) -> go.Figure | None:
         "Member relevance × rung",
         "Issues today: do the issues members care about most climb highest?",
         "Rung today",
-        None,
+        "Member relevance (5 = highest)",
     )
     fig.update_xaxes(categoryorder="array", categoryarray=[s.label for s in Stage], type="category")
-    fig.update_yaxes(
-        title_text="Member relevance (5 = highest)", tickvals=[1, 2, 3, 4, 5], range=[0.4, 5.6], zeroline=False
-    )
+    fig.update_yaxes(tickvals=[1, 2, 3, 4, 5], range=[0.4, 5.6], zeroline=False)
     return fig
 
 
@@ -636,7 +641,7 @@ def effort(df: pd.DataFrame, period_label: str) -> go.Figure | None:
         "Effort by funding source and rung",
         f"Person-days {period_label}; rung of the issue worked on, on the activity's date",
         "Person-days",
-        None,
+        "Funding source",
         height=height,
     )
     fig.update_layout(barmode="stack")

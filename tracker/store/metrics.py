@@ -164,7 +164,8 @@ def kpis(
     sql = (
         prefix + " SELECT p.name, coalesce(l.issues, 0) AS issues, coalesce(l.active, 0) AS active, "
         "coalesce(l.top_rungs, 0) AS top_rungs, coalesce(l.moved_up, 0) AS moved_up, "
-        "coalesce(l.moved_down, 0) AS moved_down, c.due_30, c.submitted, c.missed, c.skipped, "
+        "coalesce(l.moved_down, 0) AS moved_down, coalesce(c.due_30, 0) AS due_30, "
+        "coalesce(c.submitted, 0) AS submitted, coalesce(c.missed, 0) AS missed, coalesce(c.skipped, 0) AS skipped, "
         "coalesce(pub.published, 0) AS published, coalesce(pa.active_partners, 0) AS active_partners "
         "FROM p LEFT JOIN ladder l USING (name) LEFT JOIN cons_k c USING (name) LEFT JOIN pub USING (name) "
         "LEFT JOIN partners pa USING (name)"

@@ -1,0 +1,123 @@
+"""The Plotly builders: titled, labelled, theme-neutral, one colour per rung, words when empty."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pandas as pd
+import pytest
+
+from tracker import charts
+from tracker.domain.enums import STAGE_COLOURS, Stage
+from tracker.services import demo, metrics
+from tracker.services.metrics import DrillTarget
+from tracker.store import Database
+
+TODAY = dt.date(2026, 11, 27)
+
+
+@pytest.fixture(scope="module")
+def overview(tmp_path_factory: pytest.TempPathFactory) -> Iterator[metrics.Overview]:
+    db = Database.open(tmp_path_factory.mktemp("charts") / "demo.duckdb", create=True)
+    demo.generate(db, scale="S", seed=7, today=TODAY)
+    yield metrics.overview(db, metrics.Filters(metrics.make_period("12m", TODAY)), TODAY)
+    db.close()
+
+
+@pytest.fixture(scope="module")
+def figures(overview) -> dict:  # type: ignore[no-untyped-def]
+    return charts.overview_figures(overview)
+
+
+def test_every_chart_is_drawn_from_demo_data(figures):
+    assert set(figures) == set(charts.CHARTS)
+    assert all(f is not None for f in figures.values())
+
+
+def test_every_chart_has_a_title_a_subtitle_and_labelled_axes(figures):
+    for key, fig in figures.items():
+        assert fig.layout.title.text and fig.layout.title.subtitle.text, key
+        for axis in (fig.layout.xaxis, fig.layout.yaxis):
+            if axis.visible is not False:
+                assert axis.title.text, key
+
+
+def test_charts_leave_backgrounds_and_text_colours_to_the_theme(figures):
+    for key, fig in figures.items():
+        assert fig.layout.paper_bgcolor == "rgba(0,0,0,0)" and fig.layout.plot_bgcolor == "rgba(0,0,0,0)", key
+        assert fig.layout.font.color is None and fig.layout.title.font.color is None, key
+
+
+def test_rungs_have_the_same_colour_on_every_chart(figures):
+    assert list(figures["ladder"].data[0].marker.color) == [STAGE_COLOURS[s] for s in Stage]
+    assert {t.name: t.line.color for t in figures["progression"].data} == {s.label: s.colour for s in Stage}
+    effort = {t.name.split(" (")[0]: t.marker.color for t in figures["effort"].data}
+    assert all(effort[s.label] == s.colour for s in Stage if s.label in effort)
+    relevance = figures["relevance"].data[0]
+    assert all(c == Stage.from_label(x).colour for x, c in zip(relevance.x, relevance.marker.color, strict=True))
+
+
+def test_every_selectable_point_carries_a_drill_target(figures):
+    for key, fig in figures.items():
+        carrying = [t for t in fig.data if t.customdata is not None]
+        assert carrying, key
+        for trace in carrying:
+            for cd in trace.customdata:
+                assert DrillTarget.decode(cd[0]) is not None, (key, cd)
+
+
+def test_png_download_is_named_after_the_chart_and_period(overview):
+    p = overview.filters.period
+    config = charts.png_config(charts.filename("time_on_rung", overview))
+    assert config["toImageButtonOptions"]["filename"] == f"time-on-rung_{p.start}_to_{p.end}"
+
+
+def test_network_states_its_cap():
+    nodes = pd.DataFrame(
+        {"org_id": [1, 2], "name": ["A", "B"], "type": ["Cluster", "NGO"], "positions": [3, 2], "cosigned": [2, 2]}
+    )
+    edges = pd.DataFrame({"a": [1], "b": [2], "positions": [2]})
+    fig = charts.network(nodes, edges, total=40, cap=2, end=TODAY)
+    assert "top 2 of 40" in fig.layout.title.subtitle.text
+
+
+def test_user_text_in_labels_is_escaped_for_plotly():
+    nodes = pd.DataFrame(
+        {
+            "org_id": [1, 2],
+            "name": ['<a href="javascript:x">Evil</a>', "<b>Bold</b>"],
+            "type": ["Cluster", "<i>t</i>"],
+            "positions": [1, 1],
+            "cosigned": [1, 1],
+        }
+    )
+    fig = charts.network(nodes, pd.DataFrame({"a": [1], "b": [2], "positions": [1]}), 2, 25, TODAY)
+    labels = list(fig.data[-1].text)
+    assert labels == ['&lt;a href="javascript:x"&gt;Evil&lt;/a&gt;', "&lt;b&gt;Bold&lt;/b&gt;"]
+
+
+EMPTY = {
+    "ladder": lambda: charts.ladder(pd.DataFrame({"stage": [], "issues": []}), TODAY),
+    "progression": lambda: charts.progression(pd.DataFrame({"at": [], "stage": [], "issues": []}), [TODAY], "x"),
+    "moves": lambda: charts.moves(pd.DataFrame({"month": [], "up": [], "down": []}), "x"),
+    "transitions": lambda: charts.transitions(pd.DataFrame({"from_stage": [], "to_stage": [], "moves": []}), "x"),
+    "time_on_rung": lambda: charts.time_on_rung(pd.DataFrame({"stage": []}), "x"),
+    "relevance": lambda: charts.relevance(pd.DataFrame({"relevance": [], "stage": [], "issues": []})),
+    "deadlines": lambda: charts.deadlines(pd.DataFrame({"week": [], "response_status": []}), TODAY, TODAY),
+    "response": lambda: charts.response(pd.DataFrame({"year": []})),
+    "network": lambda: charts.network(pd.DataFrame({"org_id": []}), pd.DataFrame(), 0, 25, TODAY),
+    "effort": lambda: charts.effort(pd.DataFrame({"funding": [], "stage": [], "person_days": []}), "x"),
+    "activities": lambda: charts.activities(pd.DataFrame({"month": []}), "x"),
+}
+
+
+@pytest.mark.parametrize("key", list(EMPTY))
+def test_nothing_to_draw_gives_no_figure_and_a_sentence(key):
+    assert EMPTY[key]() is None
+    assert charts.CHARTS[key].empty.endswith(".")
+
+
+def test_labels_on_rung_coloured_markers_stay_readable():
+    assert charts.readable_on(STAGE_COLOURS[Stage.POLICY_UPTAKE]) == "#FFFFFF"
+    assert charts.readable_on(STAGE_COLOURS[Stage.FORMAL_INPUT]) == "#1F2933"
