@@ -56,6 +56,7 @@ def render_consultation(user: User, consultation_id: int) -> None:
     except NotFound as exc:
         st.warning(str(exc))
         return
+    forget_opened(keep=c.id)
     today = clock.today()
     mark = service.deadline(c.closes, today, opens=c.opens, status=c.response_status)
     st.header(md(c.title), anchor=False)
@@ -142,6 +143,13 @@ def _links(c: Consultation) -> None:
             )
         if c.url:
             st.link_button("Open the consultation page", c.url, icon=":material/open_in_new:")
+
+
+def forget_opened(keep: int | None = None) -> None:
+    """Drop the snapshots of consultations no longer open, so reopening one starts fresh."""
+    for key in [k for k in st.session_state if str(k).startswith("consultation_opened_")]:
+        if key != (_snapshot_key(keep) if keep is not None else None):
+            del st.session_state[key]
 
 
 def _opened(c: Consultation) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from tracker.services import consultations as service
 
 from . import cache
 from . import consultation_data as data
-from .consultation_detail import FLASH_KEY, QUERY_KEY, TABLE_KEYS
+from .consultation_detail import FLASH_KEY, QUERY_KEY, TABLE_KEYS, forget_opened
 from .consultation_form import consultation_form, show_error
 from .db import get_db
 from .text import md
@@ -223,6 +223,7 @@ def _new_consultation(user: User) -> None:
 
 
 def render_consultation_list(user: User) -> None:
+    forget_opened()
     today = clock.today()
     head, button = st.columns([4, 1], vertical_alignment="bottom")
     head.caption(f"Deadlines are counted in the organisation's time zone; today is {clock.format_date(today)}.")
