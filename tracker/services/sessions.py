@@ -227,3 +227,9 @@ def calendar_feed_user(db: Database, token: str) -> User | None:
     owner = store.calendar_token_owner(db, token_hash(token))
     user = get_user(db, owner) if owner else None
     return user if user and not user.disabled else None
+
+
+def is_live(db: Database, hashed: str) -> bool:
+    """The session is neither revoked nor past its idle deadline."""
+    row = store.get_session(db, hashed)
+    return bool(row and row["revoked_at"] is None and row["expires_at"] > clock.now())
