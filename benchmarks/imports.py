@@ -35,9 +35,9 @@ def activities_csv(path: Path, rows: int, db_path: Path) -> Path:
 
     db = Database.open(db_path)
     template = path.with_suffix(".template.csv")
-    exports.export_table(db, "activities", template)
+    template.write_bytes(exports.export_file(db, None, "activities", "csv").data)
     db.close()
-    with template.open(newline="", encoding="utf-8") as fh:
+    with template.open(newline="", encoding="utf-8-sig") as fh:
         reader = csv.DictReader(fh)
         header = list(reader.fieldnames or [])
         sample = [r for _, r in zip(range(500), reader, strict=False)]
@@ -86,7 +86,8 @@ def measure(db_path: Path, scale: str, reps: int, activity_rows: int, work: Path
 
         db = Database.open(target)
         actor = accounts.get_user(db, "officer")
-        imports.import_file(db, actor, "activities", work / "activities.csv")
+        path = work / "activities.csv"
+        imports.import_file(db, actor, "activities", path.read_bytes(), path.name)
         db.close()
 
     cases = [("Have Your Say CSV (657 rows)", hys, HYS_CSV)]
