@@ -359,6 +359,6 @@ class NightlyBackups:
         return None
 
     def _run(self) -> None:
-        while not self._stop.is_set():
+        # The first check waits one poll: starting the app is not a reason to take a backup at once.
+        while not self._stop.wait(self._poll):
             self.run_once()
-            self._stop.wait(self._poll)

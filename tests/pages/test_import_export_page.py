@@ -1,0 +1,58 @@
+"""The Import & export page: exports for everyone, imports with preview and report for editors."""
+
+from __future__ import annotations
+
+from tracker.services import exports
+
+PAGE = "pages/import_export.py"
+
+
+def _upload(at, name: str, data: bytes, mime: str = "text/csv"):
+    [uploader] = [u for u in at.file_uploader if "Spreadsheet" in u.label]
+    uploader.set_value((name, data, mime))
+    return at.run()
+
+
+def test_viewer_sees_exports_but_no_import_controls(app_for):
+    at = app_for("director", PAGE)
+    assert not at.exception
+    assert len(at.get("download_button")) == 2 * len(exports.TABLE_NAMES)
+    assert not at.file_uploader
+    assert any("needs the Editor role" in i.value for i in at.info)
+
+
+def test_editor_previews_then_imports_with_a_report_of_counts(app_for, demo_db):
+    at = app_for("officer", PAGE)
+    assert not at.exception
+    at.selectbox(key="sheet_table").set_value("organisations").run()
+    at = _upload(at, "orgs.csv", b"Name,Country,Partner\nUploaded Cluster,Belgium,Yes\n")
+    assert not at.exception
+    assert at.dataframe[0].value["Name"].tolist() == ["Uploaded Cluster"]
+    assert [m.value for m in at.metric] == ["1", "0", "0"]
+    assert demo_db.read("SELECT count(*) FROM organisations WHERE name = 'Uploaded Cluster'") == [(0,)]
+    [go] = [b for b in at.button if b.label.startswith("Import into organisations")]
+    at = go.click().run()
+    assert not at.exception
+    assert any("1 inserted" in s.value for s in at.success)
+    assert demo_db.read("SELECT country FROM organisations WHERE name = 'Uploaded Cluster'") == [("Belgium",)]
+
+
+def test_unusable_lines_are_listed_with_a_downloadable_report(app_for, demo_db):
+    at = app_for("officer", PAGE)
+    at.selectbox(key="sheet_table").set_value("activities").run()
+    at = _upload(at, "a.csv", b"Date,Type,Summary\n03/04/2025,Meeting,x\n2026-01-02,,y\n")
+    assert not at.exception
+    assert "nothing was written" in at.error[0].value
+    report = at.dataframe[-1].value
+    assert report["Line"].tolist() == [2, 3] and report["Column"].tolist() == ["Date", "Type"]
+    assert any(b.proto.label == "Download the report (CSV)" for b in at.get("download_button"))
+    assert not [b for b in at.button if b.label.startswith("Import into")]
+
+
+def test_a_file_that_is_not_excel_is_refused_clearly(app_for):
+    at = app_for("officer", PAGE)
+    at = _upload(
+        at, "fake.xlsx", b"not a workbook", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert not at.exception
+    assert any("not an Excel workbook" in str(v) for v in at.dataframe[-1].value["Reason"].tolist())
