@@ -80,3 +80,26 @@ def test_missing_database_explains_how_to_create_one(tmp_path, monkeypatch):
     assert not at.exception
     assert "etl init" in at.error[0].value
     assert not (tmp_path / "none.duckdb").exists()
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=lambda s: s.label)
+def test_each_page_file_run_directly_while_signed_out_shows_no_data(demo_db, db_path, monkeypatch, spec):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+
+    monkeypatch.setenv("TRACKER_DB", str(db_path))
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / spec.path), default_timeout=30).run()
+    assert not at.exception
+    assert [t.label for t in at.text_input] == ["Username", "Password"]
+    assert not at.dataframe and not at.get("plotly_chart") and not at.sidebar.get("page_link")
+    assert not at.tabs and not at.metric
+
+
+def test_a_disabled_account_sees_only_the_sign_in_on_every_run(app_for, demo_db):
+    demo_db.write(lambda tx: tx.execute("UPDATE users SET disabled = true WHERE username = 'director'"))
+    at = app_for("director", "pages/issues.py")
+    assert [t.label for t in at.text_input] == ["Username", "Password"]
+    assert not at.dataframe and not at.sidebar.get("page_link")
+    assert "no longer active" in at.info[0].value

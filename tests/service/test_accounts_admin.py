@@ -61,7 +61,7 @@ def test_only_admins_manage_accounts_and_nothing_changes_otherwise(db, people, w
 
 def test_admin_changes_a_role_and_it_is_audited(db, people):
     dora = people["viewer"]
-    changed = accounts.update_account(db, people["admin"], dora.id, dora.version, {"role": "editor", "email": None})
+    changed = accounts.update_account(db, people["admin"], dora.id, dora.version, {"role": "editor"})
     assert changed.role.value == "editor" and changed.version == dora.version + 1
     (entry,) = [e for e in accounts.account_history(db, people["admin"]) if e["action"] == "update"]
     assert entry["account"] == "dora" and entry["changes"]["role"] == ["viewer", "editor"]
@@ -165,3 +165,11 @@ def test_unlock_lifts_a_sign_in_lock(db, people):
     assert listed["otto"]["locked_until"] is not None
     accounts.unlock(db, people["admin"], people["editor"].id)
     assert accounts.authenticate(db, "otto", PASSWORD).username == "otto"
+
+
+def test_fields_not_given_keep_their_value(db, people):
+    dora = people["viewer"]
+    changed = accounts.update_account(db, people["admin"], dora.id, dora.version, {"role": "editor"})
+    assert changed.email == "dora@cluster.example"
+    cleared = accounts.update_account(db, people["admin"], dora.id, changed.version, {"email": ""})
+    assert cleared.email is None and cleared.role.value == "editor"

@@ -301,11 +301,12 @@ def _keep_an_admin(db: Database, target: User, *, role: Role | None = None, disa
 
 
 def update_account(db: Database, actor: User | None, user_id: int, expected_version: int, data: dict[str, Any]) -> User:
-    """Change an account's name, e-mail or role (the user name stays)."""
+    """Change an account's name, e-mail or role (fields not given keep their value; the user name stays)."""
     require_role(actor, Role.ADMIN)
     assert actor is not None
     target = _target(db, user_id)
-    model = parse(UserInput, {"username": target.username, **data})
+    current = {"display_name": target.display_name, "email": target.email, "role": target.role}
+    model = parse(UserInput, {**current, **data, "username": target.username})
     if model.email and (owner := store.email_owner(db, model.email, except_id=user_id)):
         raise InvalidInput.one("E-mail", f"is already used by the account '{owner}'")
     _keep_an_admin(db, target, role=model.role)

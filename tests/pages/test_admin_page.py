@@ -1,0 +1,120 @@
+"""The Admin page: accounts, reference lists and the account audit log, for admins only."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import user
+from tracker.domain.enums import ReferenceKind
+from tracker.services import accounts, reference
+from tracker.ui.auth_admin import describe_changes
+
+PAGE = "pages/admin.py"
+
+
+def _ok(at):
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _click(at, key):
+    return _ok(at.button(key=key).click().run())
+
+
+def _create(at, **fields):
+    for key, value in fields.items():
+        at.text_input(key=f"adm_new_{key}").input(value)
+    return _ok(next(b for b in at.button if b.label == "Create account").click().run())
+
+
+def test_admin_sees_accounts_lists_history_and_backups(app_for):
+    at = _ok(app_for("admin", PAGE))
+    assert [t.label for t in at.tabs] == ["Accounts", "Reference lists", "Account history", "Backups"]
+    table = at.dataframe[0].value
+    assert list(table["Username"]) == ["admin", "director", "k.nowak", "m.dubois", "officer", "s.jansen"]
+    assert set(table["Role"]) == {"Admin", "Viewer", "Editor"}
+
+
+@pytest.mark.parametrize("who", ["director", "officer"])
+def test_other_roles_get_a_refusal_and_no_inputs(app_for, who):
+    at = _ok(app_for(who, PAGE))
+    assert "needs the Admin role" in at.error[0].value
+    assert not at.text_input and not at.dataframe and not at.tabs
+
+
+def test_creating_an_account_lists_it_and_audits_it(app_for, demo_db):
+    at = app_for("admin", PAGE)
+    at = _create(
+        at,
+        username="anna",
+        name="Anna Analyst",
+        email="anna@cluster.example",
+        password="a long passphrase",
+        repeat="a long passphrase",
+    )
+    assert at.success[0].value == "Account anna created (Viewer)."
+    assert "anna" in list(at.dataframe[0].value["Username"])
+    created = accounts.get_user(demo_db, "anna")
+    assert created.must_change_password and created.role.value == "viewer"
+    history = at.dataframe[-1].value
+    assert history.iloc[0]["Account"] == "anna" and history.iloc[0]["Action"] == "create"
+
+
+def test_a_refused_account_shows_each_problem_and_creates_nothing(app_for, demo_db):
+    at = _create(app_for("admin", PAGE), username="bob", password="short", repeat="short")
+    assert "Password: must have at least 12 characters" in [e.value for e in at.error]
+    at = _create(at, username="bob", password="a long passphrase", repeat="another one")
+    assert "the two entries differ" in at.error[0].value
+    assert accounts.get_user(demo_db, "bob") is None
+
+
+def test_disabling_an_account_from_the_page(app_for, demo_db):
+    at = app_for("admin", PAGE)
+    at.selectbox(key="adm_account").set_value("officer").run()
+    officer = user(demo_db, "officer")
+    at = _click(at, f"adm_disable_{officer.id}")
+    assert at.success[0].value == "Account officer disabled."
+    assert user(demo_db, "officer").disabled
+
+
+def test_resetting_a_password_shows_the_temporary_one_once(app_for, demo_db):
+    at = app_for("admin", PAGE)
+    at.selectbox(key="adm_account").set_value("director").run()
+    at = _click(at, f"adm_reset_{user(demo_db, 'director').id}")
+    (code,) = at.tabs[0].code
+    assert accounts.authenticate(demo_db, "director", code.value).must_change_password
+    assert not _ok(at.run()).tabs[0].code
+
+
+def test_changing_a_role_from_the_page(app_for, demo_db):
+    at = app_for("admin", PAGE)
+    at.selectbox(key="adm_account").set_value("director").run()
+    uid = user(demo_db, "director").id
+    at.selectbox(key=f"adm_role_{uid}").set_value("editor")
+    at = _ok(next(b for b in at.button if b.label == "Save changes").click().run())
+    assert user(demo_db, "director").role.value == "editor"
+
+
+def test_renaming_a_policy_area_from_the_page_renames_its_issues(app_for, demo_db):
+    entry = next(e for e in reference.entries(demo_db, ReferenceKind.POLICY_AREA) if e["value"] == "Trade")
+    at = app_for("admin", PAGE)
+    at.selectbox(key="adm_ref_pick_policy_area").set_value(entry["id"]).run()
+    at.text_input(key=f"adm_ref_name_{entry['id']}").input("Trade and customs")
+    at = _ok(next(b for b in at.button if b.label == "Rename").click().run())
+    assert "Trade and customs" in reference.values(demo_db, ReferenceKind.POLICY_AREA)
+    assert not demo_db.read("SELECT id FROM issues WHERE policy_area = 'Trade'")
+
+
+def test_deleting_a_value_in_use_is_refused_on_the_page(app_for, demo_db):
+    entry = next(e for e in reference.entries(demo_db, ReferenceKind.POLICY_AREA) if e["value"] == "Public health")
+    at = app_for("admin", PAGE)
+    at.selectbox(key="adm_ref_pick_policy_area").set_value(entry["id"]).run()
+    at = _click(at, f"adm_ref_delete_{entry['id']}")
+    assert "is used by" in at.error[0].value and "rename it instead" in at.error[0].value
+    assert "Public health" in reference.values(demo_db, ReferenceKind.POLICY_AREA)
+
+
+def test_describe_changes_reads_like_a_sentence():
+    assert describe_changes({"role": ["viewer", "editor"], "email": [None, "a@b.org"]}) == (
+        "role: viewer → editor; email: – → a@b.org"
+    )
