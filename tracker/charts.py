@@ -583,7 +583,7 @@ def network(nodes: pd.DataFrame, edges: pd.DataFrame, total: int, cap: int, end:
             showlegend=False,
         )
     )
-    shown = f"top {len(nodes)} of {total:,} by co-signed positions" if total > len(nodes) else f"all {total:,}"
+    shown = f"top {len(nodes)} of {total:,} by co-signatures" if total > len(nodes) else f"all {total:,}"
     _layout(
         fig,
         "Partner network: who co-signs joint positions with whom",
@@ -599,7 +599,7 @@ def network(nodes: pd.DataFrame, edges: pd.DataFrame, total: int, cap: int, end:
 
 def _radial(x: float, y: float) -> str:
     """Put a node's label outside the circle: above or below at the poles, else beside it."""
-    if abs(x) < 0.2:
+    if abs(x) < 0.05:
         return "top center" if y > 0 else "bottom center"
     return "middle right" if x > 0 else "middle left"
 

@@ -326,23 +326,25 @@ _SIGNED = (
 
 def partner_network(db: Database, scope: Scope, end: dt.date, cap: int) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     """The co-signing network up to ``end``: the ``cap`` organisations with the most
-    co-signed positions (nodes: org_id, name, type, positions, cosigned), the pairs among
-    them (edges: a, b, positions) and how many organisations co-signed at all."""
+    co-signatures (nodes: org_id, name, type, positions, cosigned, cosignatures), the pairs
+    among them (edges: a, b, positions) and how many organisations co-signed at all."""
     prefix, params = _with(
         scope,
         _ORG,
         _SIGNED,
         "pairs AS (SELECT x.org AS a, y.org AS b, count(*) AS positions FROM signed x JOIN signed y "
         "ON x.jp = y.jp AND x.org < y.org GROUP BY 1, 2)",
-        "deg AS (SELECT org, count(DISTINCT jp) AS cosigned FROM ("
-        "SELECT x.org, x.jp FROM signed x WHERE EXISTS (SELECT 1 FROM signed y WHERE y.jp = x.jp AND y.org <> x.org))"
-        " GROUP BY org)",
+        # Per organisation: positions co-signed with someone, and co-signatures (one per other
+        # signer of each position), which ranks the partners.
+        "deg AS (SELECT x.org, count(DISTINCT x.jp) AS cosigned, count(*) AS cosignatures "
+        "FROM signed x JOIN signed y ON y.jp = x.jp AND y.org <> x.org GROUP BY x.org)",
     )
     params += [end, scope.narrowed]
     nodes = db.read_df(
         prefix + " SELECT d.org AS org_id, lo.name, lo.type, "
-        "(SELECT count(*) FROM signed s WHERE s.org = d.org) AS positions, d.cosigned "
-        "FROM deg d JOIN live_orgs lo ON lo.id = d.org ORDER BY d.cosigned DESC, lo.name, d.org",
+        "(SELECT count(*) FROM signed s WHERE s.org = d.org) AS positions, d.cosigned, d.cosignatures "
+        "FROM deg d JOIN live_orgs lo ON lo.id = d.org "
+        "ORDER BY d.cosignatures DESC, d.cosigned DESC, lo.name, d.org",
         params,
     )
     total = len(nodes)

@@ -82,7 +82,6 @@ def drill_list(target: metrics.DrillTarget, ov: metrics.Overview, pkey: ParamsKe
                 "pages/issues.py",
                 label=md(f"{r['title']} — {r['stage_label']}{detail}"),
                 query_params={"issue": str(int(r["issue_id"]))},
-                icon=":material/flag:",
             )
     if n > LINKS_SHOWN:
         with st.expander(f"All {n:,} issues as a table"):
