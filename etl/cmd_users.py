@@ -1,4 +1,6 @@
-"""`create-user`: an account on any database, e.g. the first admin of a production one."""
+"""Accounts from the console: `create-user` (e.g. the first admin of a production database),
+`reset-password` (e.g. a locked-out admin) and `sign-out-everyone`. Passwords come from a prompt
+or stdin, never from the command line (argv is visible to every user of the machine)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ import sys
 from typing import Any
 
 from tracker.domain.errors import InvalidInput
-from tracker.services import accounts
+from tracker.services import accounts, sessions
 
 
 def register(sub: Any) -> dict[str, Any]:
@@ -20,7 +22,14 @@ def register(sub: Any) -> dict[str, Any]:
     p.add_argument("--display-name", help="full name shown in the app")
     p.add_argument("--email", help="e-mail (used to match single sign-on)")
     add_db_option(p)
-    return {"create-user": run}
+
+    r = sub.add_parser("reset-password", help="set an account's password (from a prompt or stdin) and unlock it")
+    r.add_argument("name", metavar="NAME", help="user name")
+    add_db_option(r)
+
+    s = sub.add_parser("sign-out-everyone", help="end every sign-in and replace the cookie key kept in the database")
+    add_db_option(s)
+    return {"create-user": run, "reset-password": run_reset, "sign-out-everyone": run_sign_out_everyone}
 
 
 def read_password() -> str:
@@ -39,6 +48,8 @@ def run(args: argparse.Namespace) -> int:
     db = open_existing(args.db)
     try:
         password = read_password()
+        if not password:
+            raise InvalidInput.one("Password", "is empty")
         user = accounts.create_user(
             db,
             None,
@@ -49,4 +60,28 @@ def run(args: argparse.Namespace) -> int:
     finally:
         db.close()
     print(f"created {user.username} ({user.role.label})")
+    return 0
+
+
+def run_reset(args: argparse.Namespace) -> int:
+    from etl.cmd_db import open_existing
+
+    db = open_existing(args.db)
+    try:
+        user = accounts.set_password_from_console(db, args.name, read_password())
+    finally:
+        db.close()
+    print(f"password of {user.username} set; its sign-ins are ended and any lock lifted")
+    return 0
+
+
+def run_sign_out_everyone(args: argparse.Namespace) -> int:
+    from etl.cmd_db import open_existing
+
+    db = open_existing(args.db)
+    try:
+        ended = sessions.sign_out_everyone_from_console(db)
+    finally:
+        db.close()
+    print(f"{ended:,} sign-ins ended; the database's cookie key is replaced")
     return 0
