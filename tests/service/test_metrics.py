@@ -479,3 +479,36 @@ def test_empty_database_gives_empty_charts_and_no_rates(db):
     assert o.ladder.empty and o.progression.empty and o.network_nodes.empty and o.effort.empty
     assert {k.key: k.value for k in o.kpis}["response"] is None
     assert all(k.value_text for k in o.kpis)
+
+
+# ------------------------------------------------------------------ aggregates other pages call
+
+
+def test_response_rate_per_area_counts_each_consultation_once_per_area(ov):
+    got = {
+        r["key"]: (r["submitted"], r["missed"], r["skipped"], r["rate"]) for r in ov.response_areas.to_dict("records")
+    }
+    assert got["Health"][:3] == (1, 2, 0) and got["Health"][3] == pytest.approx(1 / 3)
+    assert got["Energy"][:3] == (0, 0, 1) and got["Energy"][3] is None  # only a skipped one: no rate
+
+
+def test_response_rate_per_year_over_all_time(hand):
+    df = metrics.response_rates(hand, by="year", today=TODAY)
+    assert [(r["key"], r["submitted"], r["missed"], r["skipped"]) for r in df.to_dict("records")] == [
+        (2025, 1, 0, 0),
+        (2026, 1, 2, 1),
+    ]
+    with pytest.raises(ValueError):
+        metrics.response_rates(hand, by="owner", today=TODAY)  # type: ignore[arg-type]
+
+
+def test_cosigning_pairs_name_both_organisations(hand):
+    df = metrics.cosigning_pairs(hand, until=D(2026, 6, 30), limit=None)
+    assert [(r["a"], r["b"], r["positions"]) for r in df.to_dict("records")] == [
+        ("Alpha Cluster", "Beta Cluster", 3),
+        ("Alpha Cluster", "Delta Cluster", 2),
+        ("Beta Cluster", "Delta Cluster", 2),
+    ]
+    assert list(df["a_id"]) == [1, 1, 2] and list(df["b_id"]) == [2, 4, 4]
+    # Before the third position was signed, Alpha and Beta had co-signed two.
+    assert metrics.cosigning_pairs(hand, until=D(2026, 5, 31), limit=1)["positions"].tolist() == [2]

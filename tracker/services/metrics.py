@@ -38,12 +38,17 @@ __all__ = [
     "Overview",
     "Period",
     "Scope",
+    "activities_per_month",
+    "cosigning_network",
+    "cosigning_pairs",
     "drill_issues",
+    "effort_by_rung_and_funding",
     "filter_choices",
     "filters_from_params",
     "filters_to_params",
     "make_period",
     "overview",
+    "response_rates",
 ]
 
 PERIOD_KINDS = {"quarter": "This quarter", "12m": "Last 12 months", "custom": "Custom"}
@@ -374,6 +379,7 @@ class Overview:
     deadline_until: dt.date
     upcoming: pd.DataFrame
     response_years: pd.DataFrame
+    response_areas: pd.DataFrame  # key (policy area), submitted, missed, skipped, rate — for the period
     network_nodes: pd.DataFrame
     network_edges: pd.DataFrame
     network_total: int
@@ -413,6 +419,7 @@ def overview(db: Database, filters: Filters, today: dt.date | None = None) -> Ov
         deadline_until=until,
         upcoming=store.upcoming_deadlines(db, scope, today),
         response_years=store.response_by_year(db, scope, p.end, today),
+        response_areas=response_rates(db, by="area", scope=scope, start=p.start, end=p.end, today=today),
         network_nodes=nodes,
         network_edges=edges,
         network_total=total,
@@ -420,6 +427,70 @@ def overview(db: Database, filters: Filters, today: dt.date | None = None) -> Ov
         effort=store.effort(db, scope, p.start, p.end),
         activity_months=store.activities_by_month(db, scope, p.history_start, p.end),
     )
+
+
+# ------------------------------------------------------------------ aggregates for other pages
+#
+# Every page that needs a count across many rows asks here, so each definition lives once.
+
+
+def response_rates(
+    db: Database,
+    *,
+    by: Literal["year", "area"],
+    scope: Scope | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    today: dt.date | None = None,
+) -> pd.DataFrame:
+    """Response rate of consultations linked to our issues (those of ``scope``) that closed
+    between ``start`` (default: ever) and ``end`` (default: today), before today; per closing
+    year or per policy area of the linked issue.
+
+    Columns: key (year or area), submitted, missed, skipped, rate. Missed: closed and neither
+    submitted nor skipped. Rate: submitted ÷ (submitted + missed), None when both are zero;
+    skipped ones are counted apart and left out of the rate.
+    """
+    if by not in ("year", "area"):
+        raise ValueError("by must be 'year' or 'area'")
+    today = today or clock.today()
+    df = store.response_counts(db, scope or Scope(), by, start, end or today, today)
+    denominator = df["submitted"] + df["missed"]
+    rates = [int(s) / int(d) if int(d) else None for s, d in zip(df["submitted"], denominator, strict=True)]
+    df["rate"] = pd.Series(rates, index=df.index, dtype=object)  # None, not NaN: "no rate" is not a number
+    return df
+
+
+def cosigning_pairs(
+    db: Database, *, scope: Scope | None = None, until: dt.date | None = None, limit: int | None = 10
+) -> pd.DataFrame:
+    """Organisation pairs and how many joint positions both signed (signatories with status
+    agreed, dated up to ``until``; merged organisations count as the one they were merged
+    into; deleted positions and organisations left out). Columns: a_id, a, b_id, b, positions."""
+    return store.top_pairs(db, scope or Scope(), until or clock.today(), limit)
+
+
+def cosigning_network(
+    db: Database, *, scope: Scope | None = None, until: dt.date | None = None, cap: int = NETWORK_CAP
+) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """The ``cap`` organisations with most co-signatures (nodes), the pairs among them (edges)
+    and how many organisations co-signed at all; see :func:`tracker.store.metrics.partner_network`."""
+    return store.partner_network(db, scope or Scope(), until or clock.today(), cap)
+
+
+def activities_per_month(db: Database, *, start: dt.date, end: dt.date, scope: Scope | None = None) -> pd.DataFrame:
+    """Activities per month, awareness vs influencing: month, influencing, activities, person_days."""
+    return store.activities_by_month(db, scope or Scope(), start, end)
+
+
+def effort_by_rung_and_funding(
+    db: Database, *, start: dt.date, end: dt.date, scope: Scope | None = None
+) -> pd.DataFrame:
+    """Person-days between ``start`` and ``end`` by funding source and by the rung the linked
+    issue stood on at the activity's date (reconstructed from the stage events); an activity
+    linked to several issues is split evenly between them; stage NULL: linked to no issue.
+    Columns: funding, stage, person_days, activities. Sum over one column for either split."""
+    return store.effort(db, scope or Scope(), start, end)
 
 
 # ------------------------------------------------------------------ drill-down

@@ -150,6 +150,23 @@ def board_report_html(
             "No consultation closes from today on.",
         )
     )
+    parts.append(f"<h2>Consultation response rate by policy area, {_e(p.label)}</h2>")
+    parts.append(
+        _table(
+            ["Policy area", "Submitted", "Missed", "Skipped (left out)", "Response rate"],
+            [
+                (
+                    r["key"],
+                    int(r["submitted"]),
+                    int(r["missed"]),
+                    int(r["skipped"]),
+                    f"{r['rate']:.0%}" if r["rate"] is not None and r["rate"] == r["rate"] else "—",
+                )
+                for r in ov.response_areas.to_dict("records")
+            ],
+            "No consultation linked to these issues closed in this period.",
+        )
+    )
     parts.append("<h2>Partners who co-sign most often</h2>")
     parts.append(
         _table(

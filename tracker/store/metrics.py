@@ -298,18 +298,38 @@ def upcoming_deadlines(db: Database, scope: Scope, today: dt.date, limit: int = 
     return db.read_df(sql, [*params, today, scope.narrowed, limit])
 
 
+_RESPONSE_GROUPS = {
+    "year": ("year(c.closes)", ""),
+    "area": (
+        "coalesce(fi.policy_area, 'No policy area')",
+        " JOIN consultation_issues ci ON ci.consultation_id = c.id JOIN fi ON fi.id = ci.issue_id",
+    ),
+}
+
+
+def response_counts(
+    db: Database, scope: Scope, by: str, start: dt.date | None, end: dt.date, today: dt.date
+) -> pd.DataFrame:
+    """Closed consultations linked to the selected issues (closing between ``start`` and
+    ``end``, before today), per closing year or per policy area of the linked issue (one
+    consultation linked to issues of two areas counts in both): key, submitted, missed, skipped."""
+    key, join = _RESPONSE_GROUPS[by]  # an allow-list: ``by`` never reaches the SQL itself
+    prefix, params = _with(scope, _CONS)
+    sql = (
+        prefix + f" SELECT {key} AS key, "
+        "count(DISTINCT c.id) FILTER (WHERE c.response_status = 'submitted') AS submitted, "
+        "count(DISTINCT c.id) FILTER (WHERE c.response_status NOT IN ('submitted', 'skipped')) AS missed, "
+        "count(DISTINCT c.id) FILTER (WHERE c.response_status = 'skipped') AS skipped "
+        f"FROM cons c{join} WHERE c.linked AND c.closes >= ? AND c.closes <= ? AND c.closes < ? "
+        "GROUP BY 1 ORDER BY 1"
+    )
+    return db.read_df(sql, [*params, start or dt.date.min, end, today])
+
+
 def response_by_year(db: Database, scope: Scope, until: dt.date, today: dt.date) -> pd.DataFrame:
     """Closed consultations linked to the selected issues, per closing year:
     year, submitted, missed, skipped."""
-    prefix, params = _with(scope, _CONS)
-    sql = (
-        prefix + " SELECT year(c.closes) AS year, "
-        "count(*) FILTER (WHERE c.response_status = 'submitted') AS submitted, "
-        "count(*) FILTER (WHERE c.response_status NOT IN ('submitted', 'skipped')) AS missed, "
-        "count(*) FILTER (WHERE c.response_status = 'skipped') AS skipped "
-        "FROM cons c WHERE c.linked AND c.closes <= ? AND c.closes < ? GROUP BY 1 ORDER BY 1"
-    )
-    return db.read_df(sql, [*params, until, today])
+    return response_counts(db, scope, "year", None, until, today).rename(columns={"key": "year"})
 
 
 # ------------------------------------------------------------------ partners
@@ -358,15 +378,17 @@ def partner_network(db: Database, scope: Scope, end: dt.date, cap: int) -> tuple
     return nodes, edges, total
 
 
-def top_pairs(db: Database, scope: Scope, end: dt.date, limit: int = 10) -> pd.DataFrame:
-    """The organisation pairs that co-signed most positions: a, b, positions."""
+def top_pairs(db: Database, scope: Scope, end: dt.date, limit: int | None = 10) -> pd.DataFrame:
+    """The organisation pairs that co-signed most positions (agreed signatures dated up to
+    ``end``): a_id, a, b_id, b, positions."""
     prefix, params = _with(scope, _ORG, _SIGNED)
     sql = (
-        prefix + " SELECT la.name AS a, lb.name AS b, count(*) AS positions FROM signed x JOIN signed y "
+        prefix + " SELECT x.org AS a_id, any_value(la.name) AS a, y.org AS b_id, any_value(lb.name) AS b, "
+        "count(*) AS positions FROM signed x JOIN signed y "
         "ON x.jp = y.jp AND x.org < y.org JOIN live_orgs la ON la.id = x.org JOIN live_orgs lb ON lb.id = y.org "
-        "GROUP BY 1, 2 ORDER BY positions DESC, a, b LIMIT ?"
+        "GROUP BY x.org, y.org ORDER BY positions DESC, a, b, a_id, b_id LIMIT ?"
     )
-    return db.read_df(sql, [*params, end, scope.narrowed, limit])
+    return db.read_df(sql, [*params, end, scope.narrowed, limit if limit is not None else 2**62])
 
 
 # ------------------------------------------------------------------ effort and activities

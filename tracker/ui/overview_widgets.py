@@ -118,6 +118,30 @@ def upcoming_table(df: pd.DataFrame) -> None:
     st.dataframe(table, hide_index=True)
 
 
+def response_area_table(df: pd.DataFrame, period_label: str) -> None:
+    st.markdown(f"**Response rate by policy area, {md(period_label)}**")
+    if df.empty:
+        st.info("No consultation linked to these issues closed in this period.", icon=":material/info:")
+        return
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Policy area": df["key"],
+                "Submitted": df["submitted"].astype(int),
+                "Missed": df["missed"].astype(int),
+                "Skipped (left out)": df["skipped"].astype(int),
+                "Response rate": [r * 100 if r is not None and r == r else None for r in df["rate"]],
+            }
+        ),
+        hide_index=True,
+        column_config={
+            "Response rate": st.column_config.ProgressColumn(
+                "Response rate", min_value=0, max_value=100, format="%.0f%%", help=metrics.KPI_HELP["response"]
+            )
+        },
+    )
+
+
 def pairs_table(df: pd.DataFrame) -> None:
     if df.empty:
         st.info("No joint position has been co-signed by two organisations yet.", icon=":material/info:")
