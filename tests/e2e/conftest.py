@@ -18,7 +18,8 @@ Fixtures (reuse them in any ``tests/e2e/test_*.py``):
 - ``page`` (function): ``new_page()`` once.
 
 On a failing test every page it opened is saved under ``test-artifacts/`` (a full-page PNG
-and a .txt with the URL and the page text), plus the server log. Helpers for signing in,
+and a .txt with the URL and the page text), plus the server log; a later failure of the same
+test overwrites them (``make clean`` removes the folder). Helpers for signing in,
 navigating and waiting for reruns are in ``tests/e2e/helpers.py``.
 
 Without ``chromium`` on the PATH the tests are skipped, except under ``CI=true`` where that
@@ -57,13 +58,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"e2e_{report.when}", report)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _fresh_artifacts() -> None:
-    """test-artifacts/ shows the latest run only."""
-    if ARTIFACTS.is_dir():
-        shutil.rmtree(ARTIFACTS)
 
 
 def _failed(request: pytest.FixtureRequest) -> bool:

@@ -295,3 +295,54 @@ def create_issue(page: Page, title: str, summary: str = "") -> int:
     match = re.search(r"[?&]issue=(\d+)", page.url)
     assert match, page.url
     return int(match.group(1))
+
+
+def choose(scope: Locator, label: str, option: str) -> None:
+    """Pick ``option`` in the selectbox or multiselect labelled ``label``."""
+    box = scope.get_by_role("combobox", name=label, exact=True)
+    box.click()
+    box.page.get_by_role("option", name=option, exact=True).click()
+    box.page.keyboard.press("Escape")
+    settle(box.page)
+
+
+def click_plot_point(page: Page, chart: Locator, index: int = 0) -> None:
+    """Click a bar or marker of a Plotly chart as a mouse would (Plotly's drag layer covers the points)."""
+    point = chart.locator("g.point").nth(index)
+    point.scroll_into_view_if_needed()
+    box = point.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    settle(page)
+
+
+def kpi(page: Page, label: str) -> int:
+    """The number shown on the Overview's KPI tile labelled ``label``."""
+    tile = page.get_by_test_id("stMetric").filter(
+        has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)
+    )
+    expect(tile).to_have_count(1)
+    return int(tile.get_by_test_id("stMetricValue").inner_text().replace(",", "").strip())
+
+
+def ladder_total(page: Page) -> int:
+    """The issue count in the subtitle of the Overview's ladder chart ("48 issues on 27 Nov 2026")."""
+    chart = page.get_by_test_id("stPlotlyChart").filter(has_text="Issues on each rung of the ladder today")
+    expect(chart).to_have_count(1)
+    match = re.search(r"([\d,]+) issues? on \d", chart.inner_text())
+    assert match, chart.inner_text()
+    return int(match.group(1).replace(",", ""))
+
+
+def click_bar(page: Page, chart: Locator, category: str) -> None:
+    """Click the bar of a horizontal bar chart whose axis label is ``category``."""
+    tick = chart.locator("g.ytick text").filter(has_text=re.compile(f"^{re.escape(category)}")).first
+    tick.scroll_into_view_if_needed()
+    t = tick.bounding_box()
+    assert t is not None, category
+    y = t["y"] + t["height"] / 2
+    boxes = [b for b in (p.bounding_box() for p in chart.locator("g.point").all()) if b]
+    bar = min(boxes, key=lambda b: abs(b["y"] + b["height"] / 2 - y))
+    assert abs(bar["y"] + bar["height"] / 2 - y) < bar["height"], f"no bar for {category}"
+    page.mouse.click(bar["x"] + min(bar["width"] / 2, 10), y)
+    settle(page)

@@ -7,13 +7,21 @@ from collections.abc import Callable
 
 from playwright.sync_api import Page, expect
 
-from .helpers import create_issue, expect_cells, main, settle, tab_panel, visit
+from tracker.charts import CHARTS
+
+from .helpers import click_bar, create_issue, expect_cells, kpi, ladder_total, main, open_page, settle, tab_panel, visit
+
+TITLE = "E2E: Notified body fees for SMEs"
+LADDER = CHARTS["ladder"].name
 
 
 def test_officer_creates_an_issue_and_moves_it_up_a_rung_with_evidence(page: Page, base_url: str):
-    visit(page, base_url, "/issues", user="officer")
-    issue_id = create_issue(page, "E2E: Notified body fees for SMEs")
-    expect(page.get_by_role("heading", name="E2E: Notified body fees for SMEs")).to_be_visible()
+    visit(page, base_url, "/", user="officer")
+    expect(page.get_by_test_id("stMetric").first).to_be_visible()
+    active, on_ladder = kpi(page, "Active issues"), ladder_total(page)
+    open_page(page, "Issues")
+    issue_id = create_issue(page, TITLE)
+    expect(page.get_by_role("heading", name=TITLE)).to_be_visible()
     expect(main(page)).to_contain_text(f"#{issue_id} · Stage: Watching")
 
     move = tab_panel(page, "Move to stage…")
@@ -28,6 +36,12 @@ def test_officer_creates_an_issue_and_moves_it_up_a_rung_with_evidence(page: Pag
     expect_cells(
         page, "Stage ↑ Watching → Awareness-raising", "Briefing note BN-2026-41 to members", "officer", scope=timeline
     )
+
+    open_page(page, "Overview")
+    expect(page.get_by_test_id("stMetric").first).to_be_visible()
+    assert (kpi(page, "Active issues"), ladder_total(page)) == (active + 1, on_ladder + 1)
+    click_bar(page, page.get_by_test_id("stPlotlyChart").filter(has_text=LADDER), "Awareness-raising")
+    expect(main(page).get_by_role("link", name=re.compile(re.escape(TITLE) + " — Awareness-raising"))).to_be_visible()
 
 
 def _open_edit(page: Page, base_url: str, user: str, issue_id: int):

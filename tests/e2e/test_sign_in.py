@@ -19,7 +19,7 @@ def test_each_demo_role_signs_in_and_sees_exactly_its_pages(page: Page, base_url
     last = ROLE_PAGES[username][-1]
     open_page(page, last)
     assert page.url.rstrip("/").endswith("/admin" if last == "Admin" else "/import_export")
-    expect(main(page).get_by_text("needs the")).to_have_count(0)
+    expect(main(page).get_by_text("page needs the")).to_have_count(0)
 
 
 def test_director_opening_the_admin_url_is_refused(page: Page, base_url: str):
