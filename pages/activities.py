@@ -17,6 +17,7 @@ from tracker.ui.frame import page_frame
 from tracker.ui.organisation_feedback import (
     DATE_FORMAT,
     attempt,
+    back_to_list,
     date_cell,
     days,
     flash,
@@ -41,7 +42,7 @@ def kind_of(influencing: bool) -> str:
 
 def activity_detail(activity_id: int) -> None:
     db = get_db()
-    st.page_link(PAGE, label="Back to the log", icon=":material/arrow_back:")
+    back_to_list("activity", "Back to the log")
     try:
         act = activities.get(db, activity_id)
     except NotFound as exc:

@@ -17,6 +17,7 @@ from tracker.ui.frame import page_frame
 from tracker.ui.organisation_feedback import (
     DATE_FORMAT,
     attempt,
+    back_to_list,
     date_cell,
     flash,
     history_table,
@@ -213,7 +214,7 @@ def status_tab(position: JointPosition) -> None:
 
 def position_detail(position_id: int) -> None:
     db = get_db()
-    st.page_link(PAGE, label="All joint positions", icon=":material/arrow_back:")
+    back_to_list("position", "All joint positions")
     try:
         position = jp.get(db, position_id)
     except NotFound as exc:

@@ -15,6 +15,7 @@ from tracker.ui.frame import page_frame
 from tracker.ui.organisation_feedback import (
     EXPECTED,
     attempt,
+    back_to_list,
     date_cell,
     days,
     flash,
@@ -156,7 +157,7 @@ def merge_form(keep_id: int | None) -> None:
 
 def organisation_detail(org_id: int) -> None:
     db = get_db()
-    st.page_link(PAGE, label="All organisations", icon=":material/arrow_back:")
+    back_to_list("organisation", "All organisations")
     try:
         org = organisations.get(db, org_id)
     except NotFound as exc:

@@ -132,6 +132,13 @@ def query_id(name: str) -> int | None:
     return value if value > 0 else None
 
 
+def back_to_list(param: str, label: str) -> None:
+    """Leave a record's view for the list: drop its query parameter (the URL follows)."""
+    if st.button(label, icon=":material/arrow_back:", type="tertiary", key=f"back_{param}"):
+        st.query_params.pop(param, None)
+        st.rerun()
+
+
 def flash(message: str) -> None:
     """A success message that survives the rerun after a write."""
     st.session_state["collab_flash"] = message
