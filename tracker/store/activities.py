@@ -132,19 +132,24 @@ def _where(filters: dict[str, Any]) -> tuple[str, list[Any]]:
 def search(db: Database, filters: dict[str, Any], sort: str = "newest", limit: int = 500) -> Any:
     """One page of the log (newest first by default) with the names of what each entry links to."""
     where, params = _where(filters)
+    order = SORTS.get(sort, SORTS["newest"])
+    # Names are aggregated over the page's rows only, with joins (not per-row subqueries).
     return db.read_df(
         "WITH page AS ("
-        f"  SELECT a.* FROM activities a WHERE {where} ORDER BY {SORTS.get(sort, SORTS['newest'])} LIMIT ?) "
+        f"  SELECT a.* FROM activities a WHERE {where} ORDER BY {order} LIMIT ?), "
+        "iss AS (SELECT x.activity_id, string_agg(i.title, '; ' ORDER BY i.title) AS names "
+        "  FROM page p JOIN activity_issues x ON x.activity_id = p.id JOIN issues i ON i.id = x.issue_id GROUP BY 1), "
+        "org AS (SELECT x.activity_id, string_agg(o.name, '; ' ORDER BY o.name) AS names "
+        "  FROM page p JOIN activity_organisations x ON x.activity_id = p.id "
+        "  JOIN organisations o ON o.id = x.organisation_id GROUP BY 1), "
+        "con AS (SELECT x.activity_id, string_agg(c.name, '; ' ORDER BY c.name) AS names "
+        "  FROM page p JOIN activity_contacts x ON x.activity_id = p.id JOIN contacts c ON c.id = x.contact_id "
+        "  GROUP BY 1) "
         "SELECT a.id, a.activity_date, a.type, a.is_influencing, a.summary, a.outcome, a.effort_days, "
-        "a.funding_source, a.follow_up, "
-        "(SELECT string_agg(i.title, '; ' ORDER BY i.title) FROM activity_issues x JOIN issues i ON i.id = x.issue_id "
-        " WHERE x.activity_id = a.id) AS issues, "
-        "(SELECT string_agg(o.name, '; ' ORDER BY o.name) FROM activity_organisations x "
-        " JOIN organisations o ON o.id = x.organisation_id WHERE x.activity_id = a.id) AS organisations, "
-        "(SELECT string_agg(c.name, '; ' ORDER BY c.name) FROM activity_contacts x "
-        " JOIN contacts c ON c.id = x.contact_id WHERE x.activity_id = a.id) AS contacts, "
+        "a.funding_source, a.follow_up, iss.names AS issues, org.names AS organisations, con.names AS contacts, "
         "a.created_by "
-        f"FROM page a ORDER BY {SORTS.get(sort, SORTS['newest'])}",
+        "FROM page a LEFT JOIN iss ON iss.activity_id = a.id LEFT JOIN org ON org.activity_id = a.id "
+        f"LEFT JOIN con ON con.activity_id = a.id ORDER BY {order}",
         [*params, limit],
     )
 
@@ -162,11 +167,12 @@ def totals(db: Database, filters: dict[str, Any]) -> tuple[int, float, int]:
 
 def follow_ups(db: Database, start: dt.date, end: dt.date) -> Any:
     return db.read_df(
-        "SELECT a.id, a.follow_up, a.activity_date, a.type, a.summary, a.created_by, "
-        "(SELECT string_agg(i.title, '; ' ORDER BY i.title) FROM activity_issues x JOIN issues i ON i.id = x.issue_id "
-        " WHERE x.activity_id = a.id) AS issues "
-        "FROM activities a WHERE a.deleted_at IS NULL AND a.follow_up BETWEEN ? AND ? "
-        "ORDER BY a.follow_up, a.id",
+        "WITH due AS (SELECT id, follow_up, activity_date, type, summary, created_by FROM activities "
+        "  WHERE deleted_at IS NULL AND follow_up BETWEEN ? AND ?), "
+        "iss AS (SELECT x.activity_id, string_agg(i.title, '; ' ORDER BY i.title) AS names "
+        "  FROM due d JOIN activity_issues x ON x.activity_id = d.id JOIN issues i ON i.id = x.issue_id GROUP BY 1) "
+        "SELECT d.id, d.follow_up, d.activity_date, d.type, d.summary, d.created_by, iss.names AS issues "
+        "FROM due d LEFT JOIN iss ON iss.activity_id = d.id ORDER BY d.follow_up, d.id",
         [start, end],
     )
 
