@@ -185,3 +185,10 @@ def test_deleted_consultation_leaves_the_lists(demo_db, officer):
     service.delete(demo_db, officer, made.id, made.version)
     assert made.id not in set(service.search(demo_db, {}, TODAY)["id"])
     assert audit.latest_change(demo_db, "consultation", made.id)["action"] == "delete"
+
+
+def test_search_matches_title_or_reference_literally(demo_db, officer):
+    made = service.create(demo_db, officer, _new(title="Rates of 100% co_funding", reference="ARES_2026_1"))
+    assert list(service.search(demo_db, {"text": "100% co_f"}, TODAY)["id"]) == [made.id]
+    assert list(service.search(demo_db, {"text": "ares_2026"}, TODAY)["id"]) == [made.id]
+    assert service.search(demo_db, {"text": "100%%"}, TODAY).empty

@@ -118,7 +118,7 @@ def search(
         where.append("c.closes <= ?")
         params.append(closes_to)
     if text:
-        where.append("(c.title ILIKE ? OR coalesce(c.reference, '') ILIKE ?)")
+        where.append("(c.title ILIKE ? ESCAPE '\\' OR coalesce(c.reference, '') ILIKE ? ESCAPE '\\')")
         like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         params += [like, like]
     order = SORTS[sort]
