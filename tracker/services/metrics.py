@@ -264,6 +264,12 @@ class Kpi:
         return f"{self.value:.0%}" if self.percent else f"{self.value:,.0f}"
 
     @property
+    def previous_text(self) -> str:
+        if self.previous is None:
+            return "—"
+        return f"{self.previous:.0%}" if self.percent else f"{self.previous:,.0f}"
+
+    @property
     def delta_text(self) -> str | None:
         """The change against the previous period, or None when either side is unknown."""
         if self.value is None or self.previous is None:
@@ -276,7 +282,10 @@ class Kpi:
 
 
 KPI_HELP = {
-    "active": "Active issue: lifecycle status active and not archived at the period's end.",
+    "active": (
+        "Active issue: lifecycle status active (as recorded now) and not archived at the period's end; "
+        "issues count from their first stage event."
+    ),
     "top_rungs": (
         "Share of the active issues whose rung at the period's end is Active influencing (4) or Policy uptake (5)."
     ),

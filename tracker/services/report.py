@@ -112,7 +112,7 @@ def board_report_html(
         parts.append(
             '<div class="kpi">'
             f'<div class="l">{_e(k.label)}</div><div class="v">{_e(k.value_text)}</div>'
-            + (f'<div class="d">{_e(delta)} against the previous period</div>' if delta else "")
+            + (f'<div class="d">{_e(delta)} against the previous period ({_e(k.previous_text)})</div>' if delta else "")
             + (f'<div class="n">{_e(k.note)}</div>' if k.note else "")
             + f'<div class="h">{_e(k.help)}</div></div>'
         )

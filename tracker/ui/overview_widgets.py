@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable
 
 import pandas as pd
@@ -34,7 +35,7 @@ def kpi_tiles(kpis: list[metrics.Kpi]) -> None:
                     delta_color=k.delta_color if k.delta_text not in (None, "no change") else "off",
                     help=k.help,
                 )
-                st.caption(k.note or "against the previous period")
+                st.caption(k.note or f"{k.previous_text} in the previous period")
 
 
 def chart(key: str, fig: go.Figure | None, ov: metrics.Overview, pkey: ParamsKey) -> None:
@@ -47,7 +48,7 @@ def chart(key: str, fig: go.Figure | None, ov: metrics.Overview, pkey: ParamsKey
     # The widget key carries the filters, so a selection never outlives the view it was made in.
     event = st.plotly_chart(
         fig,
-        key=f"ov_chart_{key}_{abs(hash(pkey)) % 10**10}",
+        key=f"ov_chart_{key}_{zlib.crc32(repr(pkey).encode()):08x}",
         on_select="rerun",
         selection_mode="points",
         config=charts.png_config(charts.filename(key, ov)),
