@@ -228,9 +228,6 @@ def position_detail(position_id: int) -> None:
         facts.append(f"Target: {position.target_institution}")
     if position.published_on:
         facts.append(f"Published {clock.format_date(position.published_on)}")
-    if position.consultation_id:
-        cons = position_data.consultation_choices().get(position.consultation_id)
-        facts.append(f"Consultation: {cons or position.consultation_id}")
     if facts:
         st.caption(" · ".join(md(f) for f in facts))
     c1, c2 = st.columns(2)
@@ -246,6 +243,14 @@ def position_detail(position_id: int) -> None:
             st.caption("No lead organisation set.")
     if position.document_url:
         c2.link_button("Open the document", position.document_url, icon=":material/open_in_new:")
+    if position.consultation_id:
+        cons = position_data.consultation_choices().get(position.consultation_id)
+        st.page_link(
+            "pages/consultations.py",
+            label=md(f"Consultation: {cons or position.consultation_id}"),
+            icon=":material/event:",
+            query_params={"consultation": str(position.consultation_id)},
+        )
     if position.summary:
         st.text(position.summary)
     formal_input_suggestions(position)

@@ -277,7 +277,10 @@ def directory() -> None:
     if table.empty:
         st.info("No organisation matches these filters.")
         return
-    st.caption(f"{len(table):,} organisations")
+    if len(table) >= organisations.DIRECTORY_LIMIT:
+        st.caption(f"Showing the first {len(table):,} organisations; search or filter to find others.")
+    else:
+        st.caption(f"{len(table):,} organisations")
     # export buttons
     event = st.dataframe(
         table,

@@ -17,6 +17,7 @@ from tracker.store import organisations as store
 from . import guard
 
 ENTITY = "organisation"
+DIRECTORY_LIMIT = 2000
 
 
 class SimilarName(InvalidInput):
@@ -70,6 +71,7 @@ def directory(db: Database, filters: dict[str, Any] | None = None) -> Any:
         country=f.get("country") or None,
         partners_only=bool(f.get("partners_only")),
         sort=f.get("sort") or "name",
+        limit=DIRECTORY_LIMIT,
     )
 
 
