@@ -121,3 +121,9 @@ def test_nothing_to_draw_gives_no_figure_and_a_sentence(key):
 def test_labels_on_rung_coloured_markers_stay_readable():
     assert charts.readable_on(STAGE_COLOURS[Stage.POLICY_UPTAKE]) == "#FFFFFF"
     assert charts.readable_on(STAGE_COLOURS[Stage.FORMAL_INPUT]) == "#1F2933"
+
+
+def test_co_signers_sit_side_by_side_on_the_network_circle():
+    # 1 signs most with 3, 3 with 4; 2 signs with nobody drawn: it comes last.
+    assert charts.circle_order([1, 2, 3, 4], [(1, 3, 2), (3, 4, 1), (1, 4, 1)]) == [1, 3, 4, 2]
+    assert charts.circle_order([5, 6], []) == [5, 6]
