@@ -100,7 +100,7 @@ def _actor(db: Any, username: str | None) -> User:
 
 
 def _print_refusal(exc: ImportRefused, report_path: str | None) -> None:
-    print(f"error: {exc}", file=sys.stderr)
+    print(f"error: {imports.refusal_summary(exc.errors)}", file=sys.stderr)
     for err in exc.errors[:SHOWN_ERRORS]:
         print(f"  {err}", file=sys.stderr)
     hidden = len(exc.errors) - SHOWN_ERRORS

@@ -42,7 +42,7 @@ def test_unusable_lines_are_listed_with_a_downloadable_report(app_for, demo_db):
     at.selectbox(key="sheet_table").set_value("activities").run()
     at = _upload(at, "a.csv", b"Date,Type,Summary\n03/04/2025,Meeting,x\n2026-01-02,,y\n")
     assert not at.exception
-    assert "nothing was written" in at.error[0].value
+    assert "2 unusable lines" in at.error[0].value and "nothing was written" in at.error[0].value
     report = at.dataframe[-1].value
     assert report["Line"].tolist() == [2, 3] and report["Column"].tolist() == ["Date", "Type"]
     assert any(b.proto.label == "Download the report (CSV)" for b in at.get("download_button"))

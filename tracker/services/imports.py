@@ -64,6 +64,10 @@ class _Bad(ValueError):
 
 # A cell that could not be read (already reported): later checks skip it.
 _FAILED: Any = type("_Failed", (), {"__repr__": lambda self: "<unreadable>"})()
+# No links.
+_EMPTY: tuple[int, ...] = ()
+# A required value left empty: the default for a new row, else an error.
+_MISSING: Any = type("_Missing", (), {"__repr__": lambda self: "<missing>"})()
 # A field the file does not set for a row: the stored value (updates) or the default (new rows).
 _UNSET: Any = type("_Unset", (), {"__repr__": lambda self: "<unset>"})()
 
@@ -227,7 +231,15 @@ def reader_of(col: Col) -> Callable[[Any], Any]:
 # ------------------------------------------------------------------ name matching
 
 
-_ID_REF = re.compile(r"^#?(\d+)\s*(?::\s*(.*))?$", re.DOTALL)
+def _id_ref(text: str) -> tuple[int, str] | None:
+    """(id, name) of "12: name", "12" or "#12"; None for a bare name."""
+    head, colon, rest = text.partition(":")
+    head = head.strip().removeprefix("#")
+    if not (head.isascii() and head.isdigit()):
+        return None
+    if not colon and head != text.strip().removeprefix("#"):
+        return None
+    return int(head), rest.strip()
 
 
 class Resolver:
@@ -253,13 +265,17 @@ class Resolver:
         raise _Bad(f"unknown {self.word} '{text[:60]}'")
 
     def one(self, text: str) -> int:
-        m = _ID_REF.match(text)
-        if m and int(m.group(1)) in self.by_id:
-            return int(m.group(1))
-        return self._by_name(text, bool(m))
+        ref = _id_ref(text)
+        if ref and ref[0] in self.by_id:
+            return ref[0]
+        return self._by_name(text, ref is not None)
 
     def many(self, text: str) -> tuple[list[int], list[str]]:
         """The ids a "a; b; c" cell names, and a message per part that names none."""
+        if ";" not in text:
+            ref = _id_ref(text)
+            if ref and ref[0] in self.by_id:
+                return [ref[0]], []  # the usual cell: one "id: name"
         ids: list[int] = []
         problems: list[str] = []
         current: int | None = None
@@ -267,9 +283,9 @@ class Resolver:
         for part in (p.strip() for p in text.split(";")):
             if not part:
                 continue
-            m = _ID_REF.match(part)
-            if m and int(m.group(1)) in self.by_id:
-                current, title = int(m.group(1)), m.group(2) or ""
+            ref = _id_ref(part)
+            if ref and ref[0] in self.by_id:
+                current, title = ref
                 if current not in ids:
                     ids.append(current)
                 continue
@@ -281,7 +297,7 @@ class Resolver:
                     continue
             current = None
             try:
-                found = self._by_name(part, bool(m))
+                found = self._by_name(part, ref is not None)
             except _Bad as exc:
                 problems.append(str(exc))
                 continue
@@ -388,39 +404,49 @@ def _map_headers(spec: TableSpec, headers: Sequence[str]) -> tuple[list[tuple[in
     return mapped, errors
 
 
+def _distinct(values: Sequence[Any], convert: Callable[[Any], Any], typed: bool) -> tuple[list[Any], dict[int, str]]:
+    """``convert`` applied once per distinct value: the converted column (``_FAILED`` where it
+    failed) and the failure message per row. ``typed``: values of several types may be equal
+    (1, 1.0 and True from Excel) and must stay apart."""
+    keys: Sequence[Any] = [(type(v), v) for v in values] if typed else values
+    results: dict[Any, tuple[bool, Any]] = {}
+    for key in set(keys):
+        try:
+            results[key] = (True, convert(key[1] if typed else key))
+        except _Bad as exc:
+            results[key] = (False, str(exc))
+    if all(ok for ok, _ in results.values()):
+        return [results[k][1] for k in keys], {}
+    out: list[Any] = []
+    failures: dict[int, str] = {}
+    for r, k in enumerate(keys):
+        ok, value = results[k]
+        if ok:
+            out.append(value)
+        else:
+            out.append(_FAILED)
+            failures[r] = value
+    return out, failures
+
+
 def _read_columns(spec: TableSpec, sheet: Sheet, progress: Progress) -> _Plan:
     mapped, header_errors = _map_headers(spec, sheet.headers)
     if header_errors:
         raise ImportRefused(header_errors + sheet.problems)
-    n = len(sheet.rows)
+    n = len(sheet)
     present = [c for _, c in mapped]
     plan = _Plan(spec, n, sheet.lines, present, {})
     plan.errors.extend(sheet.problems)
-    for line in {e.line for e in sheet.problems if e.line is not None}:
-        if line in sheet.lines:
-            plan.bad.add(sheet.lines.index(line))
+    row_of = {line: r for r, line in enumerate(sheet.lines)}
+    for problem in sheet.problems:
+        if problem.line in row_of:
+            plan.bad.add(row_of[problem.line])
     for k, (index, col) in enumerate(mapped):
         if col.readonly:
             continue
-        read = reader_of(col)
-        cache: dict[Any, Any] = {}
-        out: list[Any] = [None] * n
-        for r, row in enumerate(sheet.rows):
-            raw = row[index]
-            key = (type(raw), raw)
-            try:
-                hit = cache[key]
-            except KeyError:
-                try:
-                    hit = (True, read(raw))
-                except _Bad as exc:
-                    hit = (False, str(exc))
-                cache[key] = hit
-            if hit[0]:
-                out[r] = hit[1]
-            else:
-                out[r] = _FAILED
-                plan.fail(r, col.header, hit[1])
+        out, failures = _distinct(sheet.column(index), reader_of(col), sheet.typed)
+        for r, message in failures.items():
+            plan.fail(r, col.header, message)
         plan.values[col.field] = out
         progress(0.3 + 0.2 * (k + 1) / max(len(mapped), 1), "Reading the columns")
     return plan
@@ -430,6 +456,7 @@ def _read_columns(spec: TableSpec, sheet: Sheet, progress: Progress) -> _Plan:
 
 
 def _resolve(tx: Tx, plan: _Plan) -> None:
+    """Reference cells ("12: name", "12", "name"; several joined by ";") to ids, once per distinct cell."""
     resolvers: dict[str, Resolver] = {}
     for col in plan.present:
         if col.readonly or col.kind not in ("ref", "links"):
@@ -438,29 +465,24 @@ def _resolve(tx: Tx, plan: _Plan) -> None:
         if col.target not in resolvers:
             resolvers[col.target] = Resolver(col.target, store.names(tx, col.target))
         res = resolvers[col.target]
-        column = plan.values[col.field]
-        cache: dict[str, Any] = {}
-        for r, text in enumerate(column):
+        many = col.kind == "links"
+
+        def resolve(text: Any, res: Resolver = res, many: bool = many) -> Any:
             if text is _FAILED:
-                continue
+                return _FAILED
             if text is None:
-                column[r] = [] if col.kind == "links" else None
-                continue
-            hit = cache.get(text)
-            if hit is None:
-                hit = (None, [])
-                if col.kind == "ref":
-                    try:
-                        hit = (res.one(text), [])
-                    except _Bad as exc:
-                        hit = (None, [str(exc)])
-                else:
-                    hit = res.many(text)
-                cache[text] = hit
-            value, problems = hit
-            for p in problems:
-                plan.fail(r, col.header, p)
-            column[r] = _FAILED if problems else list(value) if isinstance(value, list) else value
+                return _EMPTY if many else None
+            if many:
+                ids, problems = res.many(text)
+                if problems:
+                    raise _Bad("; ".join(problems))
+                return tuple(ids)
+            return res.one(text)
+
+        out, failures = _distinct(plan.values[col.field], resolve, False)
+        for r, message in failures.items():
+            plan.fail(r, col.header, message)
+        plan.values[col.field] = out
 
 
 # -- current rows and changes -----------------------------------------------
@@ -469,7 +491,7 @@ def _resolve(tx: Tx, plan: _Plan) -> None:
 def _stored(col: Col, raw: Any) -> Any:
     """A stored value in the form a cell reads into (to compare the two)."""
     if raw is None:
-        return [] if col.kind == "links" else () if col.kind == "list" else None
+        return () if col.kind in ("links", "list") else None
     if col.kind == "enum":
         try:
             return col.enum(raw)  # type: ignore[misc]
@@ -483,7 +505,7 @@ def _stored(col: Col, raw: Any) -> Any:
     if col.kind == "list":
         return tuple(raw)
     if col.kind == "links":
-        return sorted(raw)
+        return tuple(sorted(raw))
     if col.kind == "decimal":
         return Decimal(str(raw))
     return raw
@@ -629,29 +651,31 @@ def _validate_fields(plan: _Plan) -> None:
             continue
         one = _field_model(model, name)
         nullable = _nullable(model, name)
-        has_default = _default(model, name)[0]
-        cache: dict[Any, tuple[bool, Any]] = {}
-        for r in rows:
-            value = column[r]
+
+        def check(value: Any, one: type[BaseModel] = one, name: str = name, nullable: bool = nullable) -> Any:
             if value is _FAILED:
-                continue
+                return _FAILED
             if value is None and not nullable:
-                if r in new_rows and has_default:
-                    continue  # the default applies
-                plan.fail(r, col.header, "is required")
-                continue
-            hit = cache.get(value)
-            if hit is None:
-                try:
-                    data = {name: list(value) if isinstance(value, tuple) else value}
-                    hit = (True, getattr(one.model_validate(data), name))
-                except ValidationError as exc:
-                    hit = (False, "; ".join(e.message for e in errors_of(one, exc)))
-                cache[value] = hit
-            if hit[0]:
-                out[r] = hit[1]
-            else:
-                plan.fail(r, col.header, hit[1])
+                return _MISSING
+            try:
+                return getattr(one.model_validate({name: list(value) if isinstance(value, tuple) else value}), name)
+            except ValidationError as exc:
+                raise _Bad("; ".join(e.message for e in errors_of(one, exc))) from None
+
+        checked, failures = _distinct([column[r] for r in rows], check, False)
+        if len(rows) == plan.n and not failures and _MISSING not in checked and _FAILED not in checked:
+            plan.final[name] = checked  # the common case: every line new and fine
+            continue
+        has_default = _default(model, name)[0]
+        for k, r in enumerate(rows):
+            value = checked[k]
+            if k in failures:
+                plan.fail(r, col.header, failures[k])
+            elif value is _MISSING:
+                if not (r in new_rows and has_default):
+                    plan.fail(r, col.header, "is required")
+            elif value is not _FAILED:
+                out[r] = value
     for key in spec.key_fields:
         if plan.has(key):
             for r in plan.creates:
@@ -673,10 +697,12 @@ def _value(plan: _Plan, r: int, name: str) -> Any:
 
 
 def _column(plan: _Plan, rows: Sequence[int], name: str) -> list[Any]:
+    """:func:`_value` for many rows (``rows`` ascending, as planned)."""
     final = plan.final[name]
-    if all(final[r] is not _UNSET for r in rows):
-        return [final[r] for r in rows]
-    return [_value(plan, r, name) for r in rows]
+    values = final if len(rows) == plan.n else [final[r] for r in rows]
+    if _UNSET not in values:
+        return values
+    return [v if v is not _UNSET else _value(plan, r, name) for v, r in zip(values, rows, strict=True)]
 
 
 def _fields_read(check: Callable[[Any], Any], model: type[BaseModel]) -> list[str]:
@@ -891,7 +917,7 @@ def _write(tx: Tx, plan: _Plan, actor: User, file_label: str) -> ImportReport:
                 cols["created_by"] = [actor.username] * len(ids)
             store.insert_rows(tx, spec.name, cols)
             for f in links:
-                store.replace_links(tx, spec.name, f, ids, [v or [] for v in _column(plan, rows, f)], new=True)
+                store.replace_links(tx, spec.name, f, ids, _column(plan, rows, f), new=True)
             if spec.name == "issues":
                 stages = plan.values.get("stage", [None] * plan.n)
                 store.insert_rows(
@@ -939,7 +965,7 @@ def _write(tx: Tx, plan: _Plan, actor: User, file_label: str) -> ImportReport:
             for f in links:
                 changed = [k for k, r in enumerate(rows) if f in plan.changed[r]]
                 store.replace_links(
-                    tx, spec.name, f, [ids[k] for k in changed], [_value(plan, rows[k], f) or [] for k in changed]
+                    tx, spec.name, f, [ids[k] for k in changed], [_value(plan, rows[k], f) for k in changed]
                 )
             for r, i in zip(rows, ids, strict=True):
                 before = plan.current[i]
@@ -1007,7 +1033,7 @@ def import_file(
     report = progress or _no_progress
     report(0.0, "Reading the file")
     sheet = spreadsheet.read(data, filename)
-    if not sheet.rows:
+    if not len(sheet):
         raise ImportRefused([FieldError("File", "has a header but no data lines", 1)])
     report(0.3, "Reading the columns")
     plan = _read_columns(spec, sheet, report)
@@ -1040,6 +1066,16 @@ def import_file(
         result = db.write(work)
     report(1.0, "Done")
     return result
+
+
+def refusal_summary(errors: Sequence[FieldError]) -> str:
+    """One sentence for a refused file: how many lines, how many problems."""
+    lines = {e.line for e in errors if e.line is not None and e.line > 1}
+    problems = f"{len(errors):,} problem{'s' if len(errors) != 1 else ''}"
+    if not lines:
+        return f"Import refused ({problems} with the file itself); nothing was written."
+    n = len(lines)
+    return f"Import refused: {n:,} unusable line{'s' if n != 1 else ''} ({problems}); nothing was written."
 
 
 def errors_csv(errors: Sequence[FieldError]) -> bytes:

@@ -317,7 +317,13 @@ def update_rows(
 
 
 def replace_links(
-    tx: Tx, table: str, field: str, owner_ids: Sequence[int], links: Sequence[Sequence[int]], *, new: bool = False
+    tx: Tx,
+    table: str,
+    field: str,
+    owner_ids: Sequence[int],
+    links: Sequence[Sequence[int] | None],
+    *,
+    new: bool = False,
 ) -> None:
     """The links of ``field`` for ``owner_ids`` become exactly ``links`` (one list per owner);
     ``new`` owners have none yet."""
@@ -327,13 +333,19 @@ def replace_links(
     if not new:
         with id_list(tx, owner_ids):
             tx.execute(f"DELETE FROM {link_table} WHERE {owner_col} IN (SELECT id FROM id_list)")
-    owners: list[int] = []
-    targets: list[int] = []
-    for owner, ids in zip(owner_ids, links, strict=True):
-        owners.extend([owner] * len(ids))
-        targets.extend(ids)
-    if owners:
-        insert_columns(tx, link_table, {owner_col: owners, target_col: targets})
+    source = pa.table(
+        {
+            "owner": pa.array(list(owner_ids), pa.int64()),
+            "targets": pa.array(list(links), pa.list_(pa.int64())),
+        }
+    )
+    tx.cur.register("link_source", source)
+    try:
+        tx.execute(
+            f"INSERT INTO {link_table} ({owner_col}, {target_col}) SELECT owner, unnest(targets) FROM link_source"
+        )
+    finally:
+        tx.cur.unregister("link_source")
 
 
 def touch_issues(tx: Tx, issue_ids: Sequence[int], *, at: Any, by: str) -> None:

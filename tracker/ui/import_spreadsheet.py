@@ -128,7 +128,7 @@ def preview_frame(sheet: Sheet, lines: int = PREVIEW_LINES) -> pd.DataFrame:
         while name in names:
             name += " ·"
         names.append(name)
-    rows = [[_shown(v) for v in row[: len(names)]] for row in sheet.rows[:lines]]
+    rows = [[_shown(sheet.column(i)[r]) for i in range(len(names))] for r in range(min(lines, len(sheet)))]
     frame = pd.DataFrame(rows, columns=names, dtype="string")
     frame.insert(0, "Line", sheet.lines[:lines])
     return frame
@@ -141,8 +141,8 @@ def _shown(value: Any) -> str:
 
 
 def _refusal(exc: ImportRefused, table: str, key: str) -> None:
-    st.error(md(str(exc)), icon=":material/block:")
     errors = exc.errors
+    st.error(md(imports.refusal_summary(errors)), icon=":material/block:")
     frame = pd.DataFrame(
         {
             "Line": [e.line for e in errors[:SHOWN_ERRORS]],
