@@ -55,12 +55,9 @@ with left:
     overview_widgets.chart("deadlines", figs["deadlines"], ov, pkey)
 with right:
     overview_widgets.chart("response", figs["response"], ov, pkey)
-left, right = st.columns([3, 2])
-with left:
-    st.markdown("**Next deadlines**")
-    overview_widgets.upcoming_table(ov.upcoming)
-with right:
     overview_widgets.response_area_table(ov.response_areas, period.label)
+st.markdown("**Next deadlines**")
+overview_widgets.upcoming_table(ov.upcoming)
 
 st.header("Partners", divider="gray")
 overview_widgets.chart("network", figs["network"], ov, pkey)
