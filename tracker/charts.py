@@ -108,6 +108,12 @@ def _layout(fig: go.Figure, title: str, subtitle: str, x: str | None, y: str | N
     return fig
 
 
+def _counts_axis(fig: go.Figure, axis: str, top: float) -> None:
+    """Whole numbers on a count axis: small counts get a tick per unit, never 0.5."""
+    update = fig.update_xaxes if axis == "x" else fig.update_yaxes
+    update(tickformat=",d", rangemode="tozero", dtick=1 if top <= 8 else None)
+
+
 def _cd(target: DrillTarget, label: str) -> list[str]:
     return [target.encode(), label]
 
@@ -193,6 +199,7 @@ def ladder(df: pd.DataFrame, today: dt.date) -> go.Figure | None:
         "Rung",
     )
     fig.update_yaxes(categoryorder="array", categoryarray=[s.label for s in stages])
+    _counts_axis(fig, "x", max(counts.values()))
     return fig
 
 
@@ -235,6 +242,7 @@ def progression(df: pd.DataFrame, points: list[dt.date], period_label: str) -> g
         "Issues",
     )
     fig.update_layout(hovermode="closest", legend_traceorder="reversed")
+    _counts_axis(fig, "y", float(table.sum(axis=1).max()))
     return fig
 
 
@@ -266,6 +274,7 @@ def moves(df: pd.DataFrame, period_label: str) -> go.Figure | None:
     )
     fig.update_layout(barmode="relative")
     fig.update_xaxes(type="category")
+    fig.update_yaxes(tickformat=",d", dtick=1 if int(max(df["up"].max(), df["down"].max())) <= 4 else None)
     return fig
 
 
@@ -306,6 +315,7 @@ def transitions(df: pd.DataFrame, period_label: str) -> go.Figure | None:
         height=height,
     )
     fig.update_yaxes(categoryorder="array", categoryarray=labels)
+    _counts_axis(fig, "x", int(d["moves"].max()))
     return fig
 
 
@@ -512,6 +522,8 @@ def response(df: pd.DataFrame) -> go.Figure | None:
         },
     )
     fig.update_xaxes(type="category")
+    top = int((df["submitted"] + df["missed"]).max())
+    fig.update_yaxes(tickformat=",d", rangemode="tozero", dtick=1 if max(top, int(df["skipped"].max())) <= 8 else None)
     return fig
 
 
@@ -720,6 +732,7 @@ def activities(df: pd.DataFrame, period_label: str) -> go.Figure | None:
     )
     fig.update_layout(barmode="stack", bargap=0.15)
     fig.update_xaxes(type="date", tickformat="%b %Y", ticklabelmode="period")
+    _counts_axis(fig, "y", int(df.groupby("month")["activities"].sum().max()))
     return fig
 
 

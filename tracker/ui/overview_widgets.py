@@ -33,6 +33,7 @@ def kpi_tiles(kpis: list[metrics.Kpi]) -> None:
                     k.value_text,
                     delta=k.delta_text,
                     delta_color=k.delta_color if k.delta_text not in (None, "no change") else "off",
+                    delta_arrow="off" if k.delta_text == "no change" else "auto",
                     help=k.help,
                 )
                 st.caption(k.note or f"{k.previous_text} in the previous period")
