@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import TODAY
+from tests.reliability.processes import Children
 from tracker.domain.models import User
 from tracker.services import accounts
 from tracker.services import demo as demo_data
@@ -52,3 +53,11 @@ def account(db: Database, username: str) -> User:
 @pytest.fixture
 def editor(demo: Database) -> User:
     return account(demo, "officer")
+
+
+@pytest.fixture
+def children(tmp_path: Path) -> Iterator[Children]:
+    """A fork server for child processes the test kills (see crash_child.py)."""
+    c = Children(tmp_path / "children.err")
+    yield c
+    c.close()

@@ -202,3 +202,18 @@ def test_cli_lists_problems_and_exits_non_zero(demo, demo_file):
 def test_cli_on_missing_database_is_one_line(tmp_path):
     result = etl_check(tmp_path / "none.duckdb")
     assert result.returncode == 1 and "No database at" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_signatory_changes_logged_on_their_position_pass(db):
+    from tracker.services import accounts, joint_positions, organisations
+
+    boss = accounts.create_user(db, None, {"username": "boss", "role": "admin"}, "a long enough secret", bootstrap=True)
+    org = organisations.create(db, boss, {"name": "Nordic MedTech Cluster"})
+    position = joint_positions.create(db, boss, {"title": "Joint call on notified bodies"})
+    signatory = joint_positions.add_signatory(db, boss, position.id, {"organisation_id": org.id})
+    joint_positions.update_signatory(db, boss, signatory.id, signatory.version, {"status": "agreed"})
+    assert problems(db) == []
+    sql(db, "UPDATE signatories SET version = version + 1 WHERE id = ?", [signatory.id])
+    assert problems(db) == []  # the position's log records a signatory change: cannot tell which
+    sql(db, "DELETE FROM audit WHERE action = 'update signatory'")
+    assert any("signatories changed without an audit entry" in p for p in problems(db))

@@ -24,6 +24,8 @@ load (the demo generator, an import) carry no entry of their own — the load is
 entry without an entity id — so a row *without any entry* is accepted while the log holds such
 a bulk entry, and refused when it does not. A row that has entries, all of them creations,
 yet a version above 1 is always a problem: some service changed it without auditing.
+Signatories are logged on their joint position (actions naming a signatory), so a changed
+signatory needs such an entry on its position.
 """
 
 from __future__ import annotations
@@ -53,6 +55,12 @@ from tracker.store.migrations import MIGRATIONS
 
 CREATION_ACTIONS = ["create", "created", "insert", "inserted", "add", "added", "import", "imported"]
 REMOVAL_ACTIONS = ["delete", "deleted", "remove", "removed", "purge", "purged"]
+
+# Rows whose changes are logged on another row: table → (parent table, column naming the
+# parent, LIKE pattern of the actions that concern the row, actions that create it).
+LOGGED_ON_PARENT: dict[str, tuple[str, str, str, list[str]]] = {
+    "signatories": ("joint_positions", "joint_position_id", "%signator%", ["add signatory"]),
+}
 
 # Closed lists: (table, column, allowed codes, NULL allowed).
 CLOSED_LISTS: list[tuple[str, str, list[Any], bool]] = [
@@ -297,8 +305,15 @@ class _Checker:
         for table in self.tables:
             if "version" not in self.cols[table] or table not in store.ENTITY_TABLES.values():
                 continue
-            entities = sorted({e for e, t in store.ENTITY_TABLES.items() if t == table})
-            n, rows = store.versions_without_audit(self.snap, entities, table, CREATION_ACTIONS, bulk)
+            if table in LOGGED_ON_PARENT:
+                parent, column, actions, created = LOGGED_ON_PARENT[table]
+                entities = sorted({e for e, t in store.ENTITY_TABLES.items() if t == parent})
+                n, rows = store.versions_without_audit(
+                    self.snap, entities, table, created, bulk, logged_on=column, action_like=actions
+                )
+            else:
+                entities = sorted({e for e, t in store.ENTITY_TABLES.items() if t == table})
+                n, rows = store.versions_without_audit(self.snap, entities, table, CREATION_ACTIONS, bulk)
             if n:
                 shown = ", ".join(f"id {i} at version {v} with {e} entr{'y' if e == 1 else 'ies'}" for i, v, e in rows)
                 self.problem(

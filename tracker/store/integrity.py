@@ -304,26 +304,32 @@ def versions_without_audit(
     table: str,
     creation_actions: list[str],
     allow_unlogged: bool,
+    *,
+    logged_on: str = "id",
+    action_like: str | None = None,
     limit: int = EXAMPLES,
 ) -> tuple[int, list[tuple[Any, ...]]]:
     """Rows changed after creation (version > 1) whose changes the log does not record.
 
     A row with entries, all of them creations, is always a problem. A row with no entry at all
     is one unless ``allow_unlogged`` (the log records a bulk load that may have written it).
+    Rows whose changes are logged on another row (a signatory on its joint position) name that
+    row's id column in ``logged_on`` and the actions that concern them in ``action_like``.
     Returns (count, examples of (id, version, entries)).
     """
     ents = ", ".join("?" for _ in entities)
     acts = ", ".join("?" for _ in creation_actions)
+    only = " AND lower(action) LIKE ?" if action_like else ""
     base = (
         f"WITH log AS (SELECT entity_id, count(*) AS entries, "
         f"count(*) FILTER (WHERE lower(action) NOT IN ({acts})) AS changes "
-        f"FROM audit WHERE entity IN ({ents}) AND entity_id IS NOT NULL GROUP BY entity_id) "
+        f"FROM audit WHERE entity IN ({ents}) AND entity_id IS NOT NULL{only} GROUP BY entity_id) "
         f"SELECT t.id, t.version, coalesce(l.entries, 0) AS entries FROM {_q(table)} t "
-        f"LEFT JOIN log l ON l.entity_id = t.id "
+        f"LEFT JOIN log l ON l.entity_id = t.{_q(logged_on)} "
         f"WHERE t.version > 1 AND coalesce(l.changes, 0) = 0 "
         f"AND (coalesce(l.entries, 0) > 0 OR NOT ?)"
     )
-    params: list[Any] = [*creation_actions, *entities, allow_unlogged]
+    params: list[Any] = [*creation_actions, *entities, *([action_like] if action_like else []), allow_unlogged]
     n = snap.scalar(f"SELECT count(*) FROM ({base})", params)
     rows = snap.all(f"{base} ORDER BY t.id LIMIT ?", [*params, limit])
     return int(n), [tuple(r) for r in rows]

@@ -1,0 +1,93 @@
+"""SIGKILL during a 100,000-row import leaves either all its rows or none."""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+import time
+
+from tests.conftest import TODAY
+from tracker.services import integrity
+from tracker.store import Database
+
+ROWS = 100_000
+
+
+def outcome(db: Database, tag: str) -> tuple[int, int, int]:
+    """(activities, issue links, audit entries) that the load tagged ``tag`` left behind."""
+    acts = db.read("SELECT count(*) FROM activities WHERE starts_with(summary, ?)", [f"{tag} row "])[0][0]
+    links = db.read(
+        "SELECT count(*) FROM activity_issues ai JOIN activities a ON a.id = ai.activity_id "
+        "WHERE starts_with(a.summary, ?)",
+        [f"{tag} row "],
+    )[0][0]
+    entries = db.read("SELECT count(*) FROM audit WHERE contains(CAST(changes AS VARCHAR), ?)", [tag])[0][0]
+    return int(acts), int(links), int(entries)
+
+
+def assert_all_or_none(path, tag: str, committed: bool) -> str:
+    db = Database.open(path)
+    try:
+        found = outcome(db, tag)
+        report = integrity.check(db)
+    finally:
+        db.close()
+    full = (ROWS, ROWS, ROWS + 1)
+    assert found in ((0, 0, 0), full), f"{tag}: partial import visible: {found}"
+    if committed:
+        assert found == full, f"{tag}: the import reported its commit, then lost it: {found}"
+    assert report.ok, report.problems
+    return "all" if found == full else "none"
+
+
+def test_kill_during_set_wise_load_leaves_all_or_nothing(demo_file, children):
+    """Kills spread over the whole load, commit included: never a partial load."""
+    rng = random.Random(7)
+    pid = children.start("bulk", demo_file, "calibration", ROWS)
+    children.wait_for(pid, "begin")
+    began = time.monotonic()
+    children.wait_for(pid, "committed")
+    duration = time.monotonic() - began
+    children.wait_gone(pid, 30)
+    outcomes = [assert_all_or_none(demo_file, "calibration", committed=True)]
+    for attempt in range(4):
+        tag = f"load{attempt}"
+        pid = children.start("bulk", demo_file, tag, ROWS)
+        children.wait_for(pid, "begin")
+        time.sleep(rng.uniform(0.1, 1.3) * duration)
+        children.kill(pid)
+        outcomes.append(assert_all_or_none(demo_file, tag, committed=children.said(pid, "committed")))
+    assert children.errors() == ""
+    assert "none" in outcomes, outcomes  # at least one kill landed before the commit
+
+
+def activities_csv(rows: int) -> bytes:
+    buf = io.StringIO()
+    out = csv.writer(buf)
+    out.writerow(["Date", "Type", "Summary", "Effort (person-days)", "Issues", "Organisations"])
+    for i in range(rows):
+        out.writerow([TODAY.isoformat(), "Meeting", f"spreadsheet row {i}", "0.5", f"#{1 + i % 40}", f"#{1 + i % 60}"])
+    return buf.getvalue().encode()
+
+
+def test_kill_during_spreadsheet_import_writes_nothing(demo_file, tmp_path, children):
+    """The product's import, killed while it writes its 100,000 rows: nothing is visible."""
+    path = tmp_path / "activities.csv"
+    path.write_bytes(activities_csv(ROWS))
+    pid = children.start("import", demo_file, path)
+    children.wait_for(pid, "progress Writing", timeout=300)
+    time.sleep(random.uniform(0.2, 1.0))
+    if not children.alive(pid):
+        raise AssertionError("the import finished before the kill; make the file larger")
+    children.kill(pid)
+    assert children.errors() == ""
+    db = Database.open(demo_file)
+    try:
+        acts = db.read("SELECT count(*) FROM activities WHERE starts_with(summary, 'spreadsheet row ')")[0][0]
+        links = db.read("SELECT count(*) FROM activity_issues WHERE activity_id > 400")[0][0]
+        entries = db.read("SELECT count(*) FROM audit WHERE actor = 'officer'")[0][0]
+        assert (acts, links, entries) == (0, 0, 0), "a killed import left part of its rows"
+        assert integrity.check(db).ok
+    finally:
+        db.close()
