@@ -265,6 +265,7 @@ def _create_form(user: User, opts: dict[str, list[str]]) -> None:
 # ------------------------------------------------------------------ bulk
 
 
+BULK_PICK_LIMIT = 1_000
 BULK_ACTIONS = {"owner": "Reassign owner", "review": "Set next review date", "tag": "Add tag"}
 
 
@@ -274,13 +275,18 @@ def _bulk_panel(user: User, df: pd.DataFrame, opts: dict[str, list[str]]) -> Non
     seen: dict[int, int] = st.session_state.get("iss_bulk_seen", {})
     with st.expander("Bulk actions", icon=":material/checklist:"):
         every = st.checkbox(f"Every issue in this list ({len(shown):,})", key="iss_bulk_all")
+        # A long list is changed through "every issue in this list"; picking stays manageable.
+        pickable = list(shown)[:BULK_PICK_LIMIT]
         picked = st.multiselect(
             "Issues",
-            list(shown),
+            pickable,
             key="iss_bulk_ids",
             format_func=lambda i: f"#{i} · {titles.get(i, '')}",
             disabled=every,
             placeholder="Choose issues from the list",
+            help=None
+            if len(shown) <= BULK_PICK_LIMIT
+            else f"The first {BULK_PICK_LIMIT:,} issues of the list; narrow the search to pick others.",
         )
         ids = list(shown) if every else [i for i in picked if i in shown]
         action = st.radio(
