@@ -764,6 +764,18 @@ def title_of(fig: go.Figure | None) -> str:
     return str(fig.layout.title.text or "")
 
 
+def for_report(fig: go.Figure) -> tuple[str, list[str], str]:
+    """``fig`` ready for the printed board report: its title and subtitle lines (the report
+    prints them as text) and the figure's JSON with a light template and no title inside."""
+    title = title_of(fig)
+    sub = str(fig.layout.title.subtitle.text or "")
+    lines = [line for line in sub.split("<br>") if line]
+    top = int(fig.layout.margin.t or 60) - (60 + 16 * max(1, len(lines))) + 24
+    copy = go.Figure(fig)
+    copy.update_layout(template="plotly_white", clickmode="event", title=None, margin={"t": max(24, top)})
+    return title, [html.unescape(line) for line in lines], copy.to_json()
+
+
 # ------------------------------------------------------------------ drill-down
 
 

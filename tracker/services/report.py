@@ -31,6 +31,7 @@ class ReportChart:
     title: str
     figure_json: str | None
     empty: str
+    subtitle: tuple[str, ...] = ()  # lines of plain text under the title
 
 
 @lru_cache(maxsize=1)
@@ -74,7 +75,7 @@ padding-bottom:.3rem} .meta{color:#52606d;margin:.1rem 0}
 .kpi .v{font-size:1.8rem;font-weight:600} .kpi .l{color:#52606d;font-size:.9rem}
 .kpi .d{font-size:.85rem} .kpi .n{font-size:.8rem;color:#52606d} .kpi .h{font-size:.75rem;color:#7b8794;margin-top:.3rem}
 .chart{margin:1.2rem 0;page-break-inside:avoid;break-inside:avoid}
-.chart h3{font-size:1rem;margin:.2rem 0} .empty{color:#52606d;font-style:italic}
+.chart h3{font-size:1rem;margin:.2rem 0} .chart .sub{color:#52606d;font-size:.85rem;margin:.1rem 0 .3rem} .empty{color:#52606d;font-style:italic}
 table{border-collapse:collapse;width:100%;font-size:.85rem;margin:.5rem 0} th,td{border-bottom:1px solid #e4e7eb;
 text-align:left;padding:.3rem .4rem;vertical-align:top} th{background:#f5f7fa}
 @media print{body{margin:0;max-width:none}.chart{page-break-inside:avoid}}
@@ -122,6 +123,8 @@ def board_report_html(
     scripts: list[str] = []
     for i, c in enumerate(charts):
         parts.append(f'<div class="chart"><h3>{_e(c.title)}</h3>')
+        if c.subtitle:
+            parts.append(f'<p class="sub">{"<br>".join(_e(line) for line in c.subtitle)}</p>')
         if c.figure_json is None:
             parts.append(f'<p class="empty">{_e(c.empty)}</p></div>')
             continue

@@ -169,17 +169,11 @@ def report_builder(ov: metrics.Overview, generated_by: str) -> Callable[[], str]
         items = []
         for key, spec in charts.CHARTS.items():
             fig = figures[key]
-            if fig is not None:
-                # A light, printable template: the report is read outside the app's theme.
-                fig.update_layout(template="plotly_white", clickmode="event")
-            items.append(
-                report.ReportChart(
-                    key,
-                    charts.title_of(fig) or spec.name,
-                    fig.to_json() if fig is not None else None,
-                    spec.empty,
-                )
-            )
+            if fig is None:
+                items.append(report.ReportChart(key, spec.name, None, spec.empty))
+                continue
+            title, subtitle, figure_json = charts.for_report(fig)
+            items.append(report.ReportChart(key, title, figure_json, spec.empty, subtitle=tuple(subtitle)))
         return report.board_report_html(ov, items, generated_by=generated_by, generated_at=clock.now())
 
     return build
