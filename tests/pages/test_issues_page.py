@@ -173,7 +173,15 @@ def test_markdown_and_html_titles_are_shown_literally(app_for, demo_db, title):
     assert "\\*\\*bold" in at.title[0].value or "\\#" in at.title[0].value
 
 
-@pytest.mark.parametrize(("raw", "message"), [("abc", "is not an issue number"), ("99999", "no issue number 99,999")])
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("abc", "is not an issue number"),
+        ("99999", "no issue number 99,999"),
+        ("9" * 30, "no issue number"),
+        ("-4", "is not an issue number"),
+    ],
+)
 def test_bad_deep_links_explain_themselves(app_for, raw, message):
     at = app_for("officer", "pages/issues.py", query={"issue": raw})
     no_exception(at)

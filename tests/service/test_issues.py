@@ -295,3 +295,30 @@ def test_bulk_needs_a_selection(db, editor):
 def test_lifecycle_and_stage_are_independent(db, editor):
     issue = svc.create(db, editor, {"title": "x", "lifecycle": "won"})
     assert issue.lifecycle == Lifecycle.WON and issue.stage == Stage.WATCHING
+
+
+@pytest.mark.parametrize("issue_id", [10**30, -1, 0, "abc", None])
+def test_impossible_issue_numbers_are_not_found_never_a_database_error(db, issue_id):
+    with pytest.raises(NotFound):
+        svc.get(db, issue_id)
+
+
+@pytest.mark.parametrize("version", [10**30, "abc", None, True])
+def test_impossible_versions_are_field_errors(db, editor, version):
+    issue = svc.create(db, editor, {"title": "x"})
+    for write in (
+        lambda: svc.update(db, editor, issue.id, version, {"title": "y"}),
+        lambda: svc.move_stage(db, editor, issue.id, version, {"to_stage": 1, "evidence_ref": "r"}),
+        lambda: svc.archive(db, editor, issue.id, version),
+        lambda: svc.bulk_add_tag(db, editor, [(issue.id, version)], "t"),
+    ):
+        with pytest.raises(InvalidInput):
+            write()
+    assert svc.get(db, issue.id).version == issue.version
+
+
+def test_unknown_fields_are_named(db, editor):
+    issue = svc.create(db, editor, {"title": "x"})
+    with pytest.raises(InvalidInput) as exc:
+        svc.update(db, editor, issue.id, issue.version, {"colour": "red", 7: "x"})
+    assert fields(exc.value) == ["7", "Colour"]

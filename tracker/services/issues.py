@@ -29,6 +29,36 @@ INPUT_FIELDS = tuple(IssueInput.model_fields)
 MAX_BULK = 5_000
 
 
+MAX_ID = 2**63 - 1
+MAX_VERSION = 2**31 - 1
+
+
+def _number(value: Any, field: str, upper: int) -> int:
+    """A positive whole number within the column's range, or a field error (never a database error)."""
+    if isinstance(value, bool):
+        raise InvalidInput.one(field, "is not a number")
+    try:
+        number = int(str(value).strip()) if isinstance(value, str) else int(value)
+    except (TypeError, ValueError, OverflowError):
+        raise InvalidInput.one(field, "is not a number") from None
+    if isinstance(value, float) and value != number:
+        raise InvalidInput.one(field, "is not a whole number")
+    if not 0 < number <= upper:
+        raise InvalidInput.one(field, "is out of range")
+    return number
+
+
+def _issue_id(value: Any) -> int:
+    try:
+        return _number(value, "Issue", MAX_ID)
+    except InvalidInput:
+        raise NotFound(f"Issue {str(value)[:40]} does not exist.") from None
+
+
+def _version(value: Any) -> int:
+    return _number(value, "Version", MAX_VERSION)
+
+
 class _Stale(Exception):
     """Raised inside a transaction when the expected version is no longer current."""
 
@@ -70,7 +100,8 @@ def current_values(issue: Issue) -> dict[str, Any]:
 
 
 def get(db: Database, issue_id: int) -> Issue:
-    row = store.get(db, int(issue_id))
+    issue_id = _issue_id(issue_id)
+    row = store.get(db, issue_id)
     if row is None:
         raise NotFound(f"Issue {issue_id} does not exist.")
     return _to_issue(row)
@@ -310,11 +341,12 @@ def update(db: Database, actor: User, issue_id: int, expected_version: int, data
     guard.require_role(actor, Role.EDITOR)
     if "stage" in data:
         raise InvalidInput.one("Current stage", "changes only through “Move to stage…”, with its evidence")
-    unknown = sorted(set(data) - set(INPUT_FIELDS))
+    unknown = sorted(str(k) for k in set(data) - set(INPUT_FIELDS))
     if unknown:
         raise InvalidInput(
             [FieldError(k.replace("_", " ").capitalize(), "is not a field of an issue") for k in unknown]
         )
+    issue_id, expected_version = _issue_id(issue_id), _version(expected_version)
     current = get(db, issue_id)
     model = parse(IssueInput, {**_input_of(current), **data})
     after = _db_values(model)
@@ -361,6 +393,7 @@ def check_move(current: Stage, last_date: dt.date | None, move: StageMove, today
 def move_stage(db: Database, actor: User, issue_id: int, expected_version: int, data: dict[str, Any]) -> Issue:
     """Record a stage event (``StageMove`` keys; the date defaults to today) and bump the issue's version."""
     guard.require_role(actor, Role.EDITOR)
+    issue_id, expected_version = _issue_id(issue_id), _version(expected_version)
     payload = dict(data)
     if payload.get("event_date") in (None, ""):
         payload["event_date"] = clock.today()
@@ -418,6 +451,7 @@ def move_stage(db: Database, actor: User, issue_id: int, expected_version: int, 
 
 def _set_archived(db: Database, actor: User, issue_id: int, expected_version: int, archive: bool) -> Issue:
     guard.require_role(actor, Role.EDITOR)
+    issue_id, expected_version = _issue_id(issue_id), _version(expected_version)
     now = clock.now()
 
     def work(tx: Tx) -> Issue:
@@ -460,7 +494,10 @@ def _bulk(
     Any stale version refuses the whole batch with an EditConflict naming that issue.
     """
     guard.require_role(actor, Role.EDITOR)
-    pairs = [(int(i), int(v)) for i, v in items]
+    try:
+        pairs = [(_issue_id(i), _version(v)) for i, v in items]
+    except (NotFound, TypeError, ValueError):
+        raise InvalidInput.one("Issues", "the selection is not a list of issues and their versions") from None
     if not pairs:
         raise InvalidInput.one("Issues", "select at least one issue")
     if len(pairs) > MAX_BULK:
