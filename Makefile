@@ -53,8 +53,14 @@ bench: $(VENV)/.installed-dev
 bench-smoke: $(VENV)/.installed-dev
 	@if [ -d benchmarks ] && [ -f benchmarks/__main__.py ]; then $(PY) -m benchmarks --smoke; fi
 
+# Long reliability runs: 200 SIGKILL cycles, then 10 browser sessions for 2 minutes.
 soak: $(VENV)/.installed-dev
-	@$(PY) -m pytest -q -p no:cacheprovider tests/soak
+	@CRASH_CYCLES=200 $(PY) -m pytest -q -p no:cacheprovider tests/reliability/test_crash.py
+	@if command -v chromium >/dev/null 2>&1; then \
+		SOAK=1 $(PY) -m pytest -q -p no:cacheprovider -s tests/soak; \
+	else \
+		echo "error: the soak's browser sessions need chromium (apt-get install -y chromium)"; exit 1; \
+	fi
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-artifacts
