@@ -65,7 +65,7 @@ def run_import(args: argparse.Namespace) -> int:
         actor = _actor(db, args.user)
         started = time.perf_counter()
         try:
-            report = imports.import_file(db, actor, args.table, data, source.name, dry_run=args.dry_run)
+            report = imports.import_file(db, actor, args.table, data, source.name, dry_run=args.dry_run, max_bytes=None)
         except ImportRefused as exc:
             _print_refusal(exc, args.errors)
             return 1

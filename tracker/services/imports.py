@@ -539,6 +539,21 @@ def _classify(tx: Tx, plan: _Plan) -> None:
     plan.current = current
     deleted = store.deleted_ids(tx, spec.name, [i for i in wanted if i not in current])
     editable = [c for c in plan.present if not c.readonly and c.kind not in ("id", "version")]
+    existing = [
+        r
+        for r, i in enumerate(ids)
+        if i is not None and i is not _FAILED and first_line.get(i) == r and i in current and r not in plan.bad
+    ]
+    # Column by column: what each existing line changes (codes compare equal to their enums).
+    changes: dict[int, list[str]] = defaultdict(list)
+    for c in editable:
+        column = plan.values[c.field]
+        stored = [current[ids[r]].get(c.field) for r in existing]
+        if c.kind in ("list", "links", "decimal"):
+            stored = [_stored(c, v) for v in stored]
+        for r, new, old in zip(existing, [column[r] for r in existing], stored, strict=True):
+            if new != old and not _same(new, _stored(c, old)):
+                changes[r].append(c.field)
     stale: list[int] = []
     for r, i in enumerate(ids):
         if i is _FAILED:
@@ -555,7 +570,7 @@ def _classify(tx: Tx, plan: _Plan) -> None:
             continue
         if r in plan.bad:
             continue
-        changed = [c.field for c in editable if not _same(plan.values[c.field][r], _stored(c, row.get(c.field)))]
+        changed = changes.get(r, [])
         if spec.name == "issues" and "stage" in changed:
             if plan.values["stage"][r] is None:
                 changed.remove("stage")
@@ -1020,10 +1035,12 @@ def import_file(
     *,
     dry_run: bool = False,
     progress: Progress | None = None,
+    max_bytes: int | None = spreadsheet.MAX_BYTES,
 ) -> ImportReport:
     """Import a spreadsheet into ``table``: everything or nothing.
 
-    Returns the counts (what would happen, with ``dry_run``). Raises :class:`ImportRefused`
+    Returns the counts (what would happen, with ``dry_run``). ``max_bytes`` is the upload limit
+    (None on the command line, which reads files of any size). Raises :class:`ImportRefused`
     with every unusable line, :class:`PermissionDenied` below the editor role.
     """
     guard.require_role(actor, Role.EDITOR)
@@ -1032,7 +1049,7 @@ def import_file(
         raise InvalidInput.one("Table", f"{spec.label} can be exported but not imported")
     report = progress or _no_progress
     report(0.0, "Reading the file")
-    sheet = spreadsheet.read(data, filename)
+    sheet = spreadsheet.read(data, filename, max_bytes=max_bytes)
     if not len(sheet):
         raise ImportRefused([FieldError("File", "has a header but no data lines", 1)])
     report(0.3, "Reading the columns")

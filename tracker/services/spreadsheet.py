@@ -217,11 +217,11 @@ def _refuse(message: str, line: int | None = None, column: str = "File") -> Impo
     return ImportRefused([FieldError(column, message, line)])
 
 
-def read(data: bytes, filename: str) -> Sheet:
+def read(data: bytes, filename: str, *, max_bytes: int | None = MAX_BYTES) -> Sheet:
     """The table in ``data`` (format from ``filename``'s extension), or :class:`ImportRefused`."""
     fmt = format_of(filename)
-    if len(data) > MAX_BYTES:
-        raise _refuse(f"is {len(data) / 1_048_576:.0f} MB; the limit is {MAX_BYTES // 1_048_576} MB")
+    if max_bytes is not None and len(data) > max_bytes:
+        raise _refuse(f"is {len(data) / 1_048_576:.0f} MB; the limit is {max_bytes // 1_048_576} MB")
     if not data:
         raise _refuse("is empty")
     return read_csv(data) if fmt == "csv" else read_xlsx(data)

@@ -146,13 +146,6 @@ _ID_COLUMN = {
 }
 
 
-def _sql(table: str, ids: Sequence[int] | None, mode: str) -> tuple[str, list[Any]]:
-    sql = _query(table, mode)
-    if ids is None:
-        return sql.replace("{ids}", "true"), []
-    return sql.replace("{ids}", f"{_ID_COLUMN[table]} IN (SELECT unnest(?::BIGINT[]))"), [list(ids)]
-
-
 def export_rows(
     reader: Any, table: str, ids: Sequence[int] | None = None, *, mode: str = "text"
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
@@ -161,11 +154,18 @@ def export_rows(
     ``mode="text"`` gives references as "id: name" text; ``mode="ids"`` as ids (lists of ids
     for links), which imports compare with. ``reader`` is a :class:`Tx` or a cursor.
     """
-    sql, params = _sql(table, ids, mode)
+    sql = _query(table, mode)
     cur = reader.cur if isinstance(reader, Tx) else reader
-    result = cur.execute(sql, params) if params else cur.execute(sql)
-    names = [d[0] for d in result.description]
-    return names, result.fetchall()
+    if ids is None:
+        result = cur.execute(sql.replace("{ids}", "true"))
+        return [d[0] for d in result.description], result.fetchall()
+    # A long id list goes in as an Arrow table: far faster than a list parameter.
+    cur.register("export_ids", pa.table({"id": pa.array(list(ids), pa.int64())}))
+    try:
+        result = cur.execute(sql.replace("{ids}", f"{_ID_COLUMN[table]} IN (SELECT id FROM export_ids)"))
+        return [d[0] for d in result.description], result.fetchall()
+    finally:
+        cur.unregister("export_ids")
 
 
 # ------------------------------------------------------------------ names imports match against
