@@ -150,11 +150,6 @@ def issue_defaults(issue: Issue | None) -> dict[str, Any]:
     return out
 
 
-def issue_data(values: dict[str, Any]) -> dict[str, Any]:
-    """Widget values → the dict the service validates (tags as typed, split there)."""
-    return dict(values)
-
-
 def _with(options: list[Any], value: Any) -> list[Any]:
     return options if value in options or value is None else [*options, value]
 

@@ -36,7 +36,6 @@ from .issue_forms import (
     ISSUE_FIELDS,
     MOVE_FIELDS,
     FormState,
-    issue_data,
     issue_defaults,
     issue_fields,
     move_defaults,
@@ -194,7 +193,6 @@ def _table(frame: pd.DataFrame) -> int | None:
 
 
 def list_view(user: User) -> None:
-    db = get_db()
     opts = cached.options()
     show_flash()
     if can_edit(user):
@@ -234,7 +232,6 @@ def list_view(user: User) -> None:
         )
         if pick is not None:
             open_issue(int(pick))
-    del db
 
 
 def _filtering(q: svc.IssueQuery) -> bool:
@@ -248,7 +245,7 @@ def _create_form(user: User, opts: dict[str, list[str]]) -> None:
     fs = FormState("iss_new", ISSUE_FIELDS + CREATE_EXTRA)
     fs.ensure(None, issue_defaults(None))
     if fs.pressed("save"):
-        data = issue_data(fs.values())
+        data = fs.values()
         created = run_action(fs, lambda: svc.create(get_db(), user, data), lambda e: {"message": str(e)})
         if created is not None:
             cache.after_write()
@@ -499,18 +496,14 @@ def _history(issue_id: int) -> None:
 # ------------------------------------------------------------------ edit
 
 
-def _edit_values(issue: Issue) -> dict[str, Any]:
-    return issue_defaults(issue)
-
-
 def _edit(user: User, issue: Issue) -> None:
     fs = FormState(f"iss_e{issue.id}", ISSUE_FIELDS)
-    fs.ensure(issue.version, _edit_values(issue))
+    fs.ensure(issue.version, issue_defaults(issue))
     if fs.pressed("keep"):
-        fs.rebase(issue.version, _edit_values(issue))
+        fs.rebase(issue.version, issue_defaults(issue))
         st.info("Your input is kept on top of the saved version. Check it and press Save changes.")
     elif fs.pressed("discard"):
-        fs.load(issue.version, _edit_values(issue))
+        fs.load(issue.version, issue_defaults(issue))
     elif fs.pressed("save"):
         changed = fs.changed()
         if not changed:
@@ -521,7 +514,7 @@ def _edit(user: User, issue: Issue) -> None:
             assert base_version is not None
             saved = run_action(
                 fs,
-                lambda: svc.update(get_db(), user, issue.id, base_version, issue_data(changed)),
+                lambda: svc.update(get_db(), user, issue.id, base_version, changed),
                 lambda e: {"message": str(e), "current": e.current},
             )
             if saved is not None:
