@@ -147,3 +147,10 @@ def test_follow_ups_due_this_week_run_monday_to_sunday(demo_db, officer):
     start, end, table = activities.follow_ups_this_week(demo_db)
     assert (start, end) == (dt.date(2026, 11, 23), dt.date(2026, 11, 29))
     assert due.id in set(table["id"]) and later.id not in set(table["id"])
+
+
+def test_a_type_that_is_not_text_is_a_field_error(demo_db, officer):
+    assert activities.is_influencing_type(1) is False
+    with pytest.raises(InvalidInput) as info:
+        activities.create(demo_db, officer, {**MEETING, "type": 1})
+    assert fields(info) == {"Type"}

@@ -85,3 +85,9 @@ def test_viewer_cannot_erase(demo_db, director, greta):
     with pytest.raises(PermissionDenied):
         contacts.erase(demo_db, director, greta.id, greta.version)
     assert contacts.get(demo_db, greta.id).erased_at is None
+
+
+def test_an_organisation_id_beyond_bigint_is_a_field_error(demo_db, officer):
+    with pytest.raises(InvalidInput) as info:
+        contacts.create(demo_db, officer, {"name": "Anna Keller", "organisation_id": 10**40})
+    assert info.value.errors[0].field == "Organisation"

@@ -175,3 +175,20 @@ def test_directory_counts_agreed_positions_and_activities(demo_db, officer, dupl
     assert row["positions_signed"] == 1 and row["activities"] == 2
     signed = organisations.signed_positions(demo_db, duplicates["drop"].id)
     assert set(signed["id"]) == {duplicates["shared"], duplicates["only_drop"]}
+
+
+def test_merge_leaves_the_database_consistent(demo_db, officer, duplicates):
+    from tracker.services import integrity
+
+    keep, drop = duplicates["keep"], duplicates["drop"]
+    organisations.merge(demo_db, officer, keep.id, keep.version, drop.id, drop.version)
+    report = integrity.check(demo_db)
+    assert report.ok, report.problems
+
+
+def test_a_stale_edit_naming_the_merged_organisation_is_refused(demo_db, officer, duplicates):
+    keep, drop = duplicates["keep"], duplicates["drop"]
+    person = contacts.get(demo_db, duplicates["contact"])
+    organisations.merge(demo_db, officer, keep.id, keep.version, drop.id, drop.version)
+    with pytest.raises(InvalidInput, match="Organisation"):
+        contacts.update(demo_db, officer, person.id, person.version, {"name": "Pat", "organisation_id": drop.id})

@@ -37,9 +37,9 @@ class ActivityFilter(Model):
     search: str | None = Field(None, max_length=200, title="Search")
 
 
-def is_influencing_type(activity_type: str | None) -> bool:
+def is_influencing_type(activity_type: object) -> bool:
     """The default awareness/influencing flag for a type (the user may override it)."""
-    return bool(activity_type) and activity_type.strip().lower() in _INFLUENCING  # type: ignore[union-attr]
+    return isinstance(activity_type, str) and activity_type.strip().lower() in _INFLUENCING
 
 
 def _model(row: dict[str, Any]) -> Activity:

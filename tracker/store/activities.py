@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from .database import Database, Tx
+from .organisations import _ids
 
 COLUMNS = (
     "id",
@@ -49,6 +50,8 @@ def _rows(src: Database | Tx, sql: str, params: Any = None) -> list[tuple[Any, .
 
 
 def get(src: Database | Tx, activity_id: int) -> dict[str, Any] | None:
+    if not _ids([activity_id]):
+        return None
     rows = _rows(src, f"SELECT {', '.join(COLUMNS)} FROM activities WHERE id = ? AND deleted_at IS NULL", [activity_id])
     if not rows:
         return None
@@ -189,6 +192,7 @@ def reference_values(src: Database | Tx, kind: str) -> list[str]:
 
 def live_ids(src: Database | Tx, table: str, ids: list[int]) -> set[int]:
     """Those of ``ids`` that exist in ``table`` (issues only: organisations and contacts check themselves)."""
+    ids = _ids(ids)
     if table != "issues" or not ids:
         return set()
     marks = ", ".join("?" for _ in ids)

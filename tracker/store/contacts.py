@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .database import Database, Tx
+from .organisations import _ids
 
 COLUMNS = (
     "id",
@@ -30,12 +31,15 @@ def _rows(src: Database | Tx, sql: str, params: Any = None) -> list[tuple[Any, .
 
 
 def get(src: Database | Tx, contact_id: int) -> dict[str, Any] | None:
+    if not _ids([contact_id]):
+        return None
     rows = _rows(src, f"SELECT {', '.join(COLUMNS)} FROM contacts WHERE id = ? AND deleted_at IS NULL", [contact_id])
     return dict(zip(COLUMNS, rows[0], strict=True)) if rows else None
 
 
 def existing_ids(src: Database | Tx, ids: list[int]) -> set[int]:
     """Those of ``ids`` that are live and not erased."""
+    ids = _ids(ids)
     if not ids:
         return set()
     marks = ", ".join("?" for _ in ids)

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from .database import Database, Tx
+from .organisations import _ids
 
 COLUMNS = (
     "id",
@@ -44,6 +45,8 @@ def _rows(src: Database | Tx, sql: str, params: Any = None) -> list[tuple[Any, .
 
 
 def get(src: Database | Tx, position_id: int) -> dict[str, Any] | None:
+    if not _ids([position_id]):
+        return None
     rows = _rows(
         src,
         f"SELECT {', '.join(COLUMNS)} FROM joint_positions WHERE id = ? AND deleted_at IS NULL",
@@ -151,6 +154,8 @@ def signatories(src: Database | Tx, position_id: int) -> list[dict[str, Any]]:
 
 
 def get_signatory(src: Database | Tx, signatory_id: int) -> dict[str, Any] | None:
+    if not _ids([signatory_id]):
+        return None
     rows = _rows(src, f"SELECT {', '.join(SIGNATORY_COLUMNS)} FROM signatories WHERE id = ?", [signatory_id])
     return dict(zip(SIGNATORY_COLUMNS, rows[0], strict=True)) if rows else None
 
@@ -220,6 +225,7 @@ def issue_rows(src: Database | Tx, ids: list[int]) -> list[dict[str, Any]]:
 
 
 def live_issue_ids(src: Database | Tx, ids: list[int]) -> set[int]:
+    ids = _ids(ids)
     if not ids:
         return set()
     marks = ", ".join("?" for _ in ids)
@@ -227,6 +233,8 @@ def live_issue_ids(src: Database | Tx, ids: list[int]) -> set[int]:
 
 
 def consultation_exists(src: Database | Tx, consultation_id: int) -> bool:
+    if not _ids([consultation_id]):
+        return False
     rows = _rows(src, "SELECT 1 FROM consultations WHERE id = ? AND deleted_at IS NULL", [consultation_id])
     return bool(rows)
 

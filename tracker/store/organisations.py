@@ -7,6 +7,14 @@ from typing import Any
 
 from .database import Database, Tx
 
+# Ids are BIGINT: a larger number names no row (and must not reach DuckDB, which would refuse it).
+MAX_ID = 2**63 - 1
+
+
+def _ids(ids: list[int]) -> list[int]:
+    return [i for i in ids if 0 < i <= MAX_ID]
+
+
 COLUMNS = (
     "id",
     "name",
@@ -46,12 +54,15 @@ def _dict(row: tuple[Any, ...]) -> dict[str, Any]:
 
 
 def get(src: Database | Tx, org_id: int) -> dict[str, Any] | None:
+    if not _ids([org_id]):
+        return None
     rows = _rows(src, f"SELECT {', '.join(COLUMNS)} FROM organisations WHERE id = ?", [org_id])
     return _dict(rows[0]) if rows else None
 
 
 def existing_ids(src: Database | Tx, ids: list[int]) -> set[int]:
     """Those of ``ids`` that are live (not deleted, not merged away)."""
+    ids = _ids(ids)
     if not ids:
         return set()
     marks = ", ".join("?" for _ in ids)
@@ -173,7 +184,7 @@ def update(tx: Tx, org_id: int, version: int, data: dict[str, Any], actor: str, 
 
 def mark_merged(tx: Tx, drop_id: int, version: int, keep_id: int, actor: str, now: dt.datetime) -> bool:
     row = tx.one(
-        "UPDATE organisations SET merged_into = ?, deleted_at = ?, version = version + 1, updated_at = ?, "
+        "UPDATE organisations SET merged_into = ?, deleted_at = ?, updated_at = ?, "
         "updated_by = ? WHERE id = ? AND version = ? AND deleted_at IS NULL RETURNING id",
         [keep_id, now, now, actor, drop_id, version],
     )
@@ -185,6 +196,9 @@ def repoint_links(tx: Tx, keep_id: int, drop_id: int, actor: str, now: dt.dateti
 
     A position both organisations were asked to sign keeps one signatory: the row with the
     later status date (the keeper's on a tie), carried on the keeper's organisation.
+    Versions stay as they are: re-pointing a link is not an edit of those rows (the merge's own
+    audit entry records it), and a stale edit naming the merged organisation is refused anyway,
+    because it is no longer live.
     """
     counts: dict[str, int] = {}
     pairs = tx.all(
@@ -196,14 +210,13 @@ def repoint_links(tx: Tx, keep_id: int, drop_id: int, actor: str, now: dt.dateti
     for drop_sig, status, status_date, keep_sig, keep_date in pairs:
         if status_date > keep_date:
             tx.execute(
-                "UPDATE signatories SET status = ?, status_date = ?, version = version + 1, updated_at = ?, "
-                "updated_by = ? WHERE id = ?",
+                "UPDATE signatories SET status = ?, status_date = ?, updated_at = ?, updated_by = ? WHERE id = ?",
                 [status, status_date, now, actor, keep_sig],
             )
         tx.execute("DELETE FROM signatories WHERE id = ?", [drop_sig])
     counts["duplicate signatories removed"] = len(pairs)
     moved = tx.all(
-        "UPDATE signatories SET organisation_id = ?, version = version + 1, updated_at = ?, updated_by = ? "
+        "UPDATE signatories SET organisation_id = ?, updated_at = ?, updated_by = ? "
         "WHERE organisation_id = ? RETURNING id",
         [keep_id, now, actor, drop_id],
     )
@@ -218,13 +231,13 @@ def repoint_links(tx: Tx, keep_id: int, drop_id: int, actor: str, now: dt.dateti
     tx.execute("DELETE FROM activity_organisations WHERE organisation_id = ?", [drop_id])
     counts["activities"] = len(added)
     contacts = tx.all(
-        "UPDATE contacts SET organisation_id = ?, version = version + 1, updated_at = ?, updated_by = ? "
+        "UPDATE contacts SET organisation_id = ?, updated_at = ?, updated_by = ? "
         "WHERE organisation_id = ? RETURNING id",
         [keep_id, now, actor, drop_id],
     )
     counts["contacts"] = len(contacts)
     led = tx.all(
-        "UPDATE joint_positions SET lead_organisation_id = ?, version = version + 1, updated_at = ?, "
+        "UPDATE joint_positions SET lead_organisation_id = ?, updated_at = ?, "
         "updated_by = ? WHERE lead_organisation_id = ? RETURNING id",
         [keep_id, now, actor, drop_id],
     )

@@ -129,7 +129,7 @@ def query_id(name: str) -> int | None:
         value = int(str(raw))
     except ValueError:
         return None
-    return value if value > 0 else None
+    return value if 0 < value <= 2**63 - 1 else None
 
 
 def back_to_list(param: str, label: str) -> None:
