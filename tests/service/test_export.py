@@ -135,3 +135,11 @@ def test_frame_export_neutralises_and_keeps_numbers():
     ws = _sheet(exports.export_frame(frame, "xlsx", "Custom").data)
     assert ws["A2"].value == "'=evil()" and ws["A2"].data_type == "s"
     assert ws["B2"].value == 3 and ws["B2"].data_type == "n"
+
+
+def test_timestamps_are_in_the_organisations_time_zone(db, director):
+    db.write(
+        lambda tx: tx.execute("UPDATE organisations SET updated_at = TIMESTAMP '2026-07-01 10:00:00' WHERE id = 1")
+    )
+    rows = _csv(exports.export_file(db, director, "organisations", "csv").data)
+    assert rows[0]["Last updated"] == "2026-07-01 12:00:00"  # Brussels summer time, UTC+2

@@ -281,7 +281,7 @@ TABLES: dict[str, TableSpec] = {
         "audit",
         (
             Col("id", "ID", "id", readonly=True),
-            Col("at", "When (UTC)", "timestamp", readonly=True),
+            Col("at", "When", "timestamp", readonly=True),
             Col("actor", "User", "text", readonly=True),
             Col("entity", "Record type", "text", readonly=True),
             Col("entity_id", "Record ID", "int", readonly=True),
@@ -328,6 +328,9 @@ def cell(col: Col, value: Any) -> Any:
         return LIST_SEPARATOR.join(str(v) for v in value) if value else None
     if col.kind == "decimal" and not isinstance(value, Decimal):
         return Decimal(str(value))
+    if col.kind == "timestamp" and isinstance(value, dt.datetime):
+        # Stored in UTC; shown, like everywhere in the app, in the organisation's time zone.
+        return clock.local(value).replace(tzinfo=None, microsecond=0)
     return value
 
 
