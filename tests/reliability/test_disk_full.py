@@ -107,3 +107,33 @@ def test_file_size_limit_refuses_the_write_clearly_and_keeps_committed_data(demo
     db = Database.open(demo_file)
     assert present(db, outcome["acknowledged"]) == len(outcome["acknowledged"])
     db.close()
+
+
+def test_the_issue_page_shows_a_full_disk_as_not_saved_and_keeps_the_input(full_db, monkeypatch):
+    """What the officer sees: the page names the storage failure; no conflict, no traceback."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("TRACKER_DB", str(full_db))
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.session_state["auth_username"] = "officer"
+    at.query_params["issue"] = "3"
+    at.switch_page("pages/issues.py")
+    at.run()
+    assert not at.exception
+    filler = fill(full_db.parent, leave=0)
+    at.text_area(key="iss_e3_summary").input("Written while the disk is full " + "x" * 9_000)
+    at.button(key="iss_e3_save").click()
+    at.run()
+    assert not at.exception
+    shown = " ".join(e.value for e in at.error) + " ".join(m.value for m in at.markdown)
+    assert "could not save" in shown and "No space left" in shown, shown
+    assert "changed by" not in shown  # never presented as an edit conflict
+    filler.unlink()
+    at.button(key="iss_e3_save").click()  # the input was kept: saving again now works
+    at.run()
+    assert not at.exception
+    from tracker.ui.db import get_db  # the app's connection holds the file: read through it
+
+    saved = get_db().read("SELECT summary FROM issues WHERE id = 3")[0][0]
+    assert saved.startswith("Written while the disk is full")
