@@ -56,7 +56,7 @@ def test_creating_an_account_lists_it_and_audits_it(app_for, demo_db):
     assert "anna" in list(at.dataframe[0].value["Username"])
     created = accounts.get_user(demo_db, "anna")
     assert created.must_change_password and created.role.value == "viewer"
-    history = at.dataframe[-1].value
+    history = at.tabs[2].dataframe[0].value
     assert history.iloc[0]["Account"] == "anna" and history.iloc[0]["Action"] == "create"
 
 
@@ -118,3 +118,12 @@ def test_describe_changes_reads_like_a_sentence():
     assert describe_changes({"role": ["viewer", "editor"], "email": [None, "a@b.org"]}) == (
         "role: viewer → editor; email: – → a@b.org"
     )
+
+
+def test_list_changes_are_shown_with_their_list(app_for, demo_db, admin):
+    reference.add(demo_db, admin, ReferenceKind.FUNDING_SOURCE, "EU4Health grant")
+    at = _ok(app_for("admin", PAGE))
+    (changes,) = at.tabs[1].dataframe[1:]
+    row = changes.value.iloc[0]
+    assert (row["List"], row["Action"], row["By"]) == ("Funding sources", "create", "admin")
+    assert "EU4Health grant" in row["Changes"]

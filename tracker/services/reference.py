@@ -157,3 +157,15 @@ def move(db: Database, actor: User | None, entry_id: int, offset: int) -> list[d
 
     db.write(work)
     return store.entries(db, entry["kind"])
+
+
+def history(db: Database, actor: User | None, limit: int = 200) -> list[dict[str, Any]]:
+    """Changes to the reference lists, newest first, each with its list and current value."""
+    require_role(actor, Role.ADMIN)
+    labels = {k.value: k.label for k in ReferenceKind}
+    out = []
+    for entry in audit_store.recent(db, ["reference_value"], limit=limit):
+        current = store.get(db, entry["entity_id"]) if entry["entity_id"] is not None else None
+        kind = current["kind"] if current else None
+        out.append({**entry, "list": labels.get(kind or "", ""), "value": current["value"] if current else ""})
+    return out

@@ -257,8 +257,31 @@ def reference_panel(db: Database, admin: User) -> None:
         value = st.text_input("New value", max_chars=100, key=f"adm_ref_new_{kind.value}")
         if st.form_submit_button("Add to the list"):
             _ref_act(lambda: reference.add(db, admin, kind, value), f"{value.strip()} added.")
-    if not entries:
-        return
+    if entries:
+        _change_value(db, admin, kind, entries)
+    changes = reference.history(db, admin)
+    if changes:
+        with st.expander("Recent changes to the lists", icon=":material/history:"):
+            st.dataframe(
+                pd.DataFrame(
+                    [
+                        {
+                            "When": clock.format_timestamp(e["at"]),
+                            "By": e["actor"],
+                            "List": e["list"],
+                            "Action": e["action"],
+                            "Changes": describe_changes(e["changes"]),
+                        }
+                        for e in changes
+                    ],
+                    columns=["When", "By", "List", "Action", "Changes"],
+                ),
+                hide_index=True,
+                width="stretch",
+            )
+
+
+def _change_value(db: Database, admin: User, kind: ReferenceKind, entries: list[dict[str, Any]]) -> None:
     st.subheader("Change a value")
     by_id = {e["id"]: e for e in entries}
     chosen = st.selectbox(

@@ -262,9 +262,23 @@ def middleware() -> list[Any]:
 # ---------------------------------------------------------------- the app
 
 
+def _warm_up() -> None:
+    """Open (and migrate) the database and start the nightly backups before the first visitor."""
+    try:
+        _database()
+        from .backup_panel import ensure_nightly_backups
+
+        ensure_nightly_backups()
+    except Exception as exc:  # the pages explain a missing database to the first visitor
+        log.warning("start-up: %s", exc)
+
+
 @asynccontextmanager
 async def lifespan(app: Any) -> AsyncIterator[dict[str, Any]]:
+    from starlette.concurrency import run_in_threadpool
+
     os.environ[ROUTES_FLAG] = "1"
+    await run_in_threadpool(_warm_up)
     try:
         yield {}
     finally:
