@@ -104,7 +104,7 @@ def start_server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Cal
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
-    expect.set_options(timeout=30_000)
+    expect.set_options(timeout=45_000)  # generous: a loaded 2-core runner is slow
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         yield b

@@ -289,9 +289,10 @@ def create_issue(page: Page, title: str, summary: str = "") -> int:
     form.get_by_label("Title", exact=True).fill(title)
     if summary:
         form.get_by_label("Summary", exact=True).fill(summary)
+    expect(form.get_by_label("Title", exact=True)).to_have_value(title)
     form.get_by_role("button", name="Create issue").click()
     settle(page)
-    expect(main(page)).to_contain_text(re.compile(r"Issue #\d+ created at"))
+    expect(main(page)).to_contain_text(re.compile(r"Issue #\d+ created at"), timeout=60_000)
     match = re.search(r"[?&]issue=(\d+)", page.url)
     assert match, page.url
     return int(match.group(1))
@@ -304,16 +305,6 @@ def choose(scope: Locator, label: str, option: str) -> None:
     box.page.get_by_role("option", name=option, exact=True).click()
     box.page.keyboard.press("Escape")
     settle(box.page)
-
-
-def click_plot_point(page: Page, chart: Locator, index: int = 0) -> None:
-    """Click a bar or marker of a Plotly chart as a mouse would (Plotly's drag layer covers the points)."""
-    point = chart.locator("g.point").nth(index)
-    point.scroll_into_view_if_needed()
-    box = point.bounding_box()
-    assert box is not None
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    settle(page)
 
 
 def kpi(page: Page, label: str) -> int:
@@ -334,15 +325,26 @@ def ladder_total(page: Page) -> int:
     return int(match.group(1).replace(",", ""))
 
 
-def click_bar(page: Page, chart: Locator, category: str) -> None:
-    """Click the bar of a horizontal bar chart whose axis label is ``category``."""
+def click_bar(page: Page, chart: Locator, category: str, until: Locator, attempts: int = 3) -> None:
+    """Click the bar of a horizontal bar chart whose axis label is ``category`` until ``until`` shows.
+
+    Plotly's drag layer covers the bars, so this clicks where the bar is, as a mouse would. A
+    click that lands while the chart is still being redrawn is lost; then it clicks again."""
     tick = chart.locator("g.ytick text").filter(has_text=re.compile(f"^{re.escape(category)}")).first
-    tick.scroll_into_view_if_needed()
-    t = tick.bounding_box()
-    assert t is not None, category
-    y = t["y"] + t["height"] / 2
-    boxes = [b for b in (p.bounding_box() for p in chart.locator("g.point").all()) if b]
-    bar = min(boxes, key=lambda b: abs(b["y"] + b["height"] / 2 - y))
-    assert abs(bar["y"] + bar["height"] / 2 - y) < bar["height"], f"no bar for {category}"
-    page.mouse.click(bar["x"] + min(bar["width"] / 2, 10), y)
-    settle(page)
+    for attempt in range(1, attempts + 1):
+        settle(page)
+        tick.scroll_into_view_if_needed()
+        t = tick.bounding_box()
+        assert t is not None, category
+        y = t["y"] + t["height"] / 2
+        boxes = [b for b in (p.bounding_box() for p in chart.locator("g.point").all()) if b]
+        bar = min(boxes, key=lambda b: abs(b["y"] + b["height"] / 2 - y))
+        assert abs(bar["y"] + bar["height"] / 2 - y) < bar["height"], f"no bar for {category}"
+        page.mouse.click(bar["x"] + min(bar["width"] / 2, 10), y)
+        settle(page)
+        try:
+            expect(until).to_be_visible(timeout=15_000)
+            return
+        except AssertionError:
+            if attempt == attempts:
+                raise

@@ -40,8 +40,8 @@ def test_officer_creates_an_issue_and_moves_it_up_a_rung_with_evidence(page: Pag
     open_page(page, "Overview")
     expect(page.get_by_test_id("stMetric").first).to_be_visible()
     assert (kpi(page, "Active issues"), ladder_total(page)) == (active + 1, on_ladder + 1)
-    click_bar(page, page.get_by_test_id("stPlotlyChart").filter(has_text=LADDER), "Awareness-raising")
-    expect(main(page).get_by_role("link", name=re.compile(re.escape(TITLE) + " — Awareness-raising"))).to_be_visible()
+    ours = main(page).get_by_role("link", name=re.compile(re.escape(TITLE) + " — Awareness-raising"))
+    click_bar(page, page.get_by_test_id("stPlotlyChart").filter(has_text=LADDER), "Awareness-raising", until=ours)
 
 
 def _open_edit(page: Page, base_url: str, user: str, issue_id: int):

@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 
 from tracker.charts import CHARTS
 
-from .helpers import choose, click_plot_point, main, settle, visit
+from .helpers import choose, click_bar, main, settle, visit
 
 LADDER = CHARTS["ladder"].name
 
@@ -46,9 +46,8 @@ def test_a_filter_changes_the_kpi_tiles(page: Page, base_url: str):
 def test_clicking_a_bar_lists_its_issues_and_a_link_opens_the_issue(page: Page, base_url: str):
     _open_overview(page, base_url)
     ladder = page.get_by_test_id("stPlotlyChart").filter(has_text=LADDER)
-    click_plot_point(page, ladder)
-    links = main(page).get_by_role("link").filter(has=page.get_by_text(re.compile(r" — ")))
-    expect(links.first).to_be_visible()
+    links = main(page).get_by_role("link").filter(has=page.get_by_text(re.compile(r" — Policy uptake")))
+    click_bar(page, ladder, "Policy uptake", until=links.first)
     title = links.first.inner_text().split("\n")[-1].rsplit(" — ", 1)[0]
     links.first.click()
     settle(page)
