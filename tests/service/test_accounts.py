@@ -8,6 +8,19 @@ from tracker.domain.errors import InvalidInput, PermissionDenied
 from tracker.services import accounts
 
 
+@pytest.fixture
+def quick_db(db, monkeypatch):
+    """An empty database with the account officer / "demo password", hashed with minimal argon2id
+    cost (rate limiting, not hash strength, is what these tests are about)."""
+    from argon2 import PasswordHasher
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(accounts, "_hasher", cheap)
+    monkeypatch.setattr(accounts, "_DUMMY_HASH", cheap.hash("dummy"))
+    accounts.create_user(db, None, {"username": "officer", "role": "editor"}, "demo", is_demo=True, bootstrap=True)
+    return db
+
+
 def test_demo_accounts_sign_in_with_demo(demo_db):
     for name, role in (("director", "viewer"), ("officer", "editor"), ("admin", "admin")):
         assert accounts.authenticate(demo_db, name, "demo").role.value == role
@@ -26,12 +39,12 @@ def test_failures_get_the_same_neutral_message(demo_db, name, password):
         accounts.authenticate(demo_db, name, password)
 
 
-def test_five_failures_lock_the_account_for_a_minute(demo_db):
+def test_five_failures_lock_the_account_for_a_minute(quick_db):
     for _ in range(accounts.LOCK_AFTER_FAILURES):
         with pytest.raises(accounts.SignInRefused):
-            accounts.authenticate(demo_db, "officer", "wrong")
+            accounts.authenticate(quick_db, "officer", "wrong")
     with pytest.raises(accounts.SignInRefused, match="Try again in"):
-        accounts.authenticate(demo_db, "officer", "demo")
+        accounts.authenticate(quick_db, "officer", "demo")
 
 
 def test_password_policy_for_real_accounts(demo_db, admin):
@@ -55,41 +68,41 @@ def _fail(db, name, times):
             accounts.authenticate(db, name, "wrong password")
 
 
-def test_unknown_names_lock_exactly_like_real_ones(demo_db):
-    _fail(demo_db, "officer", accounts.LOCK_AFTER_FAILURES)
-    _fail(demo_db, "nobody-here", accounts.LOCK_AFTER_FAILURES)
+def test_unknown_names_lock_exactly_like_real_ones(quick_db):
+    _fail(quick_db, "officer", accounts.LOCK_AFTER_FAILURES)
+    _fail(quick_db, "nobody-here", accounts.LOCK_AFTER_FAILURES)
     for name in ("officer", "nobody-here"):
         with pytest.raises(accounts.SignInRefused, match=r"^Too many failed attempts\. Try again in \d+ seconds\.$"):
-            accounts.authenticate(demo_db, name, "demo")
+            accounts.authenticate(quick_db, name, "demo")
 
 
-def test_four_failures_do_not_lock(demo_db):
-    _fail(demo_db, "officer", accounts.LOCK_AFTER_FAILURES - 1)
-    assert accounts.authenticate(demo_db, "officer", "demo").username == "officer"
+def test_four_failures_do_not_lock(quick_db):
+    _fail(quick_db, "officer", accounts.LOCK_AFTER_FAILURES - 1)
+    assert accounts.authenticate(quick_db, "officer", "demo").username == "officer"
 
 
-def test_lock_runs_out_and_counting_starts_again(demo_db):
-    _fail(demo_db, "officer", accounts.LOCK_AFTER_FAILURES)
-    demo_db.write(
+def test_lock_runs_out_and_counting_starts_again(quick_db):
+    _fail(quick_db, "officer", accounts.LOCK_AFTER_FAILURES)
+    quick_db.write(
         lambda tx: tx.execute("UPDATE sign_in_throttle SET locked_until = now()::TIMESTAMP - INTERVAL 1 SECOND")
     )
-    _fail(demo_db, "officer", 1)  # a fresh first failure, not a sixth
-    assert accounts.authenticate(demo_db, "officer", "demo").username == "officer"
+    _fail(quick_db, "officer", 1)  # a fresh first failure, not a sixth
+    assert accounts.authenticate(quick_db, "officer", "demo").username == "officer"
 
 
-def test_attempted_names_are_neither_stored_nor_logged_in_clear(demo_db, caplog):
+def test_attempted_names_are_neither_stored_nor_logged_in_clear(quick_db, caplog):
     caplog.set_level("DEBUG")
-    _fail(demo_db, "Secret-Name", 2)
-    _fail(demo_db, "officer", 1)
-    stored = str(demo_db.read("SELECT * FROM sign_in_throttle"))
+    _fail(quick_db, "Secret-Name", 2)
+    _fail(quick_db, "officer", 1)
+    stored = str(quick_db.read("SELECT * FROM sign_in_throttle"))
     assert "secret-name" not in stored.lower() and "officer" not in stored
     assert "secret-name" not in caplog.text.lower() and "wrong password" not in caplog.text
 
 
-def test_disabled_account_with_the_right_password_gets_the_neutral_message(demo_db):
-    demo_db.write(lambda tx: tx.execute("UPDATE users SET disabled = true WHERE username = 'officer'"))
+def test_disabled_account_with_the_right_password_gets_the_neutral_message(quick_db):
+    quick_db.write(lambda tx: tx.execute("UPDATE users SET disabled = true WHERE username = 'officer'"))
     with pytest.raises(accounts.SignInRefused, match="^Unknown user or wrong password.$"):
-        accounts.authenticate(demo_db, "officer", "demo")
+        accounts.authenticate(quick_db, "officer", "demo")
 
 
 def test_unknown_user_and_wrong_password_take_the_same_time(demo_db):
@@ -111,5 +124,5 @@ def test_unknown_user_and_wrong_password_take_the_same_time(demo_db):
     assert 0.6 < known / unknown < 1.6, (known, unknown)
 
 
-def test_sign_in_is_case_insensitive_on_the_name(demo_db):
-    assert accounts.authenticate(demo_db, "  Officer ", "demo").username == "officer"
+def test_sign_in_is_case_insensitive_on_the_name(quick_db):
+    assert accounts.authenticate(quick_db, "  Officer ", "demo").username == "officer"
