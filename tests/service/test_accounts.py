@@ -121,7 +121,8 @@ def test_unknown_user_and_wrong_password_take_the_same_time(demo_db):
 
     median("officer")  # warm up
     known, unknown = median("officer"), median("no-such-user")
-    assert 0.6 < known / unknown < 1.6, (known, unknown)
+    # Skipping the verification for unknown names would make this ratio 10 to 100.
+    assert 0.5 < known / unknown < 2.0, (known, unknown)
 
 
 def test_sign_in_is_case_insensitive_on_the_name(quick_db):
