@@ -109,7 +109,8 @@ def forced_password_change(db: Database, user: User) -> None:
     """A user whose password was reset sets a new one before seeing any page."""
     st.title("Choose a new password")
     st.info(
-        f"Signed in as {md(user.name)}. An administrator reset your password: choose your own before you continue.",
+        f"Signed in as {md(user.name)}. Your password was set by an administrator: choose your own before you "
+        "continue.",
         icon=":material/key:",
     )
     if _password_form(db, user, key="forced_password_change", title=""):

@@ -39,8 +39,8 @@ def page_frame(label: str) -> User:
     assert user is not None
     if user.must_change_password and st.session_state.get(auth_state.VIA_KEY) != "sso":
         with st.sidebar:
-            auth_state.cookie_pixel()
             _sign_out_button(db)
+            auth_state.cookie_pixel()
         auth_forms.forced_password_change(db, user)
         st.stop()
     _sidebar(db, user)
