@@ -48,13 +48,13 @@ def sign_in_page(db: Database) -> None:
     if submitted:
         try:
             user = accounts.authenticate(db, username, password)
+            auth_state.sign_in(db, user, "password")
         except accounts.SignInRefused as exc:
             st.error(str(exc))
             return
         except StorageError as exc:
             show_error(exc)
             return
-        auth_state.sign_in(db, user, "password")
         st.rerun()
 
 

@@ -3,17 +3,20 @@ idle timeout, revocation and sign-out. The role is re-read from the database on 
 
 from __future__ import annotations
 
+import logging
 import time
 
 import streamlit as st
 
 from tracker import config
-from tracker.domain.errors import PermissionDenied
+from tracker.domain.errors import PermissionDenied, StorageError
 from tracker.domain.models import User
 from tracker.services import accounts, sessions
 from tracker.store import Database
 
 from . import auth_sso, server
+
+log = logging.getLogger(__name__)
 
 USER_KEY = "auth_username"
 SEEN_KEY = "auth_last_seen"
@@ -81,8 +84,11 @@ def current_user(db: Database) -> User | None:
     now = time.time()
     state[SEEN_KEY] = now
     if hashed and now - state.get(TOUCH_KEY, 0) > TOUCH_EVERY_SECONDS:
-        sessions.touch(db, hashed)
         state[TOUCH_KEY] = now
+        try:
+            sessions.touch(db, hashed)
+        except StorageError as exc:  # a busy or full disk must not take the page down with it
+            log.warning("could not extend a sign-in session: %s", exc)
     return user
 
 
