@@ -73,8 +73,9 @@ scalars = st.one_of(
     numbers,
     dates,
     st.sampled_from(NUMBER_WORDS + SQL),
-    st.binary(max_size=20),
 )
+# Raw bytes are left out of the values above: no form, cell or JSON document produces them,
+# and models.py cleans text before pydantic turns bytes into text (pinned in test_models).
 hostile: st.SearchStrategy[Any] = st.one_of(
     scalars,
     st.lists(scalars, max_size=4),
@@ -95,7 +96,11 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-cells = st.one_of(scalars.map(cell_text), st.sampled_from(DATE_WORDS + NUMBER_WORDS + SQL + FORMULAS))
+cells = st.one_of(
+    scalars.map(cell_text),
+    st.binary(max_size=20).map(cell_text),  # binary garbage read as Latin-1 text
+    st.sampled_from(DATE_WORDS + NUMBER_WORDS + SQL + FORMULAS),
+)
 
 
 def fits_bigint(value: Any) -> bool:
