@@ -239,6 +239,13 @@ def test_unknown_id_and_duplicate_id_are_refused(db, officer):
     assert [(e.line, e.field) for e in errors] == [(2, "ID"), (4, "ID")]
 
 
+def test_an_id_beyond_the_database_range_is_refused_by_line(db, officer):
+    data = to_csv(["ID", "Version", "Title"], [["99999999999999999999999", "1", "MDR"], ["9" * 5000, "1", "x"]])
+    errors = refused(db, officer, "issues", data)
+    assert [(e.line, e.field) for e in errors] == [(2, "ID"), (3, "ID")]
+    assert "too large" in errors[0].message
+
+
 def test_new_stage_event_moves_the_issue_and_bumps_its_version(db, officer):
     stage, version = db.read(
         "SELECT s.stage, i.version FROM issues i JOIN issue_stage s ON s.issue_id = i.id WHERE i.id = 4"

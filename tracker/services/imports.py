@@ -92,7 +92,17 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
+_INT_LIMIT = 2**63  # the database's BIGINT
+
+
 def _int(value: Any) -> int | None:
+    number = _whole(value)
+    if number is not None and not -_INT_LIMIT < number < _INT_LIMIT:
+        raise _Bad(f"{str(value).strip()[:40]} is too large")
+    return number
+
+
+def _whole(value: Any) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
@@ -105,6 +115,8 @@ def _int(value: Any) -> int | None:
         raise _Bad("must be a whole number")
     text = str(value).strip()
     if re.fullmatch(r"[+-]?\d+", text):
+        if len(text.lstrip("+-")) > 19:
+            raise _Bad(f"{text[:40]} is too large")
         return int(text)
     if re.fullmatch(r"[+-]?\d+\.0*", text):
         return int(text.split(".")[0])
