@@ -21,7 +21,8 @@ $(DB): | $(VENV)/.installed-run
 
 run: $(VENV)/.installed-run $(DB)
 	@echo "Policy Influence Tracker on http://localhost:$(PORT) — sign in as director, officer or admin (password demo)"
-	@TRACKER_DB=$(DB) $(VENV)/bin/streamlit run dashboard.py --server.port $(PORT) --server.address 127.0.0.1
+	@# app.py wraps dashboard.py and pages/ in st.App: the sign-in cookie, calendar feed and health routes.
+	@TRACKER_DB=$(DB) $(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.address 127.0.0.1
 
 demo: $(VENV)/.installed-run
 	@$(PY) -m etl demo --db $(DB) --force

@@ -168,3 +168,20 @@ def test_conflicts_are_retried(db):
 
     assert db.write(flaky) == "done"
     assert len(calls) == 3
+
+
+def test_a_migration_numbered_below_the_highest_applied_is_still_applied(db_path, monkeypatch):
+    from tracker.store import database
+
+    db = Database.open(db_path, create=True)
+    db.close()
+    extra = (LATEST + 2, "later", "CREATE TABLE later_one (x INTEGER);")
+    skipped = (LATEST + 1, "skipped", "CREATE TABLE skipped_one (x INTEGER);")
+    monkeypatch.setattr(database, "LATEST", LATEST + 2)
+    monkeypatch.setattr(database, "MIGRATIONS", [*MIGRATIONS, extra])
+    Database.open(db_path).close()
+    monkeypatch.setattr(database, "MIGRATIONS", [*MIGRATIONS, skipped, extra])
+    again = Database.open(db_path)
+    names = {r[0] for r in again.read("SELECT table_name FROM information_schema.tables")}
+    assert {"later_one", "skipped_one"} <= names
+    again.close()

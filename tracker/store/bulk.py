@@ -65,7 +65,7 @@ def insert_columns(tx: Tx, table: str, columns: Mapping[str, Sequence[Any]]) -> 
     if n == 0:
         return 0
     source = pa.Table.from_pydict({k: list(v) for k, v in columns.items()})
-    names = ", ".join(columns)
+    names = ", ".join(f'"{c}"' for c in columns)
     tx.cur.register("bulk_source", source)
     try:
         tx.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM bulk_source")

@@ -120,7 +120,7 @@ class Database:
                     f"The database at {p} has schema version {current}, newer than this code "
                     f"({LATEST}). Update the application before opening it."
                 )
-            if migrate and current < LATEST:
+            if migrate and db.pending_migrations():
                 db.migrate()
         except BaseException:
             conn.close()
@@ -144,6 +144,14 @@ class Database:
                 return 0
             row = cur.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
             return int(row[0]) if row else 0
+
+    def pending_migrations(self) -> list[int]:
+        """Numbers of the migration files not yet applied (any number, not only above the highest)."""
+        if self.schema_version() == 0:
+            return [n for n, _, _ in MIGRATIONS]
+        with self.cursor() as cur:
+            done = {r[0] for r in cur.execute("SELECT version FROM schema_migrations").fetchall()}
+        return [n for n, _, _ in MIGRATIONS if n not in done]
 
     def migrate(self) -> list[int]:
         """Apply pending migrations; re-running is a no-op. Returns the numbers applied."""
