@@ -13,6 +13,7 @@ from tracker.ui import activity_data, cache, position_data
 from tracker.ui import organisation_data as org_data
 from tracker.ui.activity_form import ACTIVITY_LABELS, activity_form, reset
 from tracker.ui.db import get_db
+from tracker.ui.exports import export_buttons
 from tracker.ui.frame import page_frame
 from tracker.ui.organisation_feedback import (
     DATE_FORMAT,
@@ -167,7 +168,7 @@ def log_tab() -> None:
         return
     if t["entries"] > len(table):
         st.caption(f"Showing the latest {len(table):,} of {t['entries']:,}; narrow the filters to see others.")
-    # export buttons
+    export_buttons("activities", table, key="activities_log")
     shown_table = table.assign(
         activity_date=table["activity_date"].map(date_cell),
         follow_up=table["follow_up"].map(date_cell),
@@ -221,7 +222,7 @@ def follow_ups_tab() -> None:
     if table.empty:
         st.info("No follow-ups are due this week.")
         return
-    # export buttons
+    export_buttons("activities", table, key="activities_follow_ups")
     st.dataframe(
         pd.DataFrame(
             {

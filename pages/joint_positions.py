@@ -13,6 +13,7 @@ from tracker.services import joint_positions as jp
 from tracker.ui import cache, position_data
 from tracker.ui import organisation_data as org_data
 from tracker.ui.db import get_db
+from tracker.ui.exports import export_buttons
 from tracker.ui.frame import page_frame
 from tracker.ui.organisation_feedback import (
     DATE_FORMAT,
@@ -310,7 +311,7 @@ def position_list() -> None:
         st.info("No joint position matches these filters." if (search or status or org) else "No joint positions yet.")
         return
     st.caption(f"{len(table):,} joint positions")
-    # export buttons
+    export_buttons("joint_positions", table, key="positions_list")
     shown_table = table.assign(
         status=table["status"].map(STATUS_LABELS),
         published_on=table["published_on"].map(date_cell),

@@ -11,6 +11,7 @@ from tracker.services import contacts, organisations
 from tracker.ui import cache
 from tracker.ui import organisation_data as data
 from tracker.ui.db import get_db
+from tracker.ui.exports import export_buttons
 from tracker.ui.frame import page_frame
 from tracker.ui.organisation_feedback import (
     EXPECTED,
@@ -281,7 +282,7 @@ def directory() -> None:
         st.caption(f"Showing the first {len(table):,} organisations; search or filter to find others.")
     else:
         st.caption(f"{len(table):,} organisations")
-    # export buttons
+    export_buttons("organisations", table, key="organisations_list")
     event = st.dataframe(
         table,
         hide_index=True,
@@ -422,7 +423,6 @@ def contacts_tab() -> None:
         st.info("No contact matches these filters.")
     else:
         st.caption(f"{len(people):,} contacts")
-        # export buttons
         contact_dataframe(people)
         names = dict(zip(people["id"].astype(int), people["name"], strict=True))
         chosen = st.selectbox(

@@ -19,6 +19,7 @@ from . import consultation_data as data
 from .consultation_detail import FLASH_KEY, QUERY_KEY, TABLE_KEYS, forget_opened
 from .consultation_form import consultation_form, show_error
 from .db import get_db
+from .exports import export_buttons
 from .text import md
 
 PERIODS = (
@@ -244,7 +245,7 @@ def render_consultation_list(user: User) -> None:
         return
     current, past = service.split_by_deadline(df)
     _warnings(current)
-    # export buttons
+    export_buttons("consultations", df, key="consultations_list")
     labels = [f"Open and upcoming ({len(current):,})", f"Past ({len(past):,})"]
     editor = user.role.allows(Role.EDITOR)
     if editor:

@@ -17,6 +17,7 @@ from tracker.services import issues as svc
 from . import cache
 from . import issue_cache as cached
 from .db import get_db
+from .exports import export_buttons
 from .issue_format import (
     code_label,
     conflict_frame,
@@ -215,7 +216,7 @@ def list_view(user: User) -> None:
     else:
         frame = list_frame(df)
         st.caption(f"{len(frame):,} issue{'s' if len(frame) != 1 else ''} · click a row to open it")
-        # export buttons
+        export_buttons("issues", df, key="issues_list")
         clicked = _table(frame)
         if clicked is not None:
             open_issue(clicked)
