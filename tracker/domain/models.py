@@ -37,8 +37,19 @@ from .errors import FieldError, InvalidInput
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+def _as_text(value: Any) -> Any:
+    """Bytes are decoded before cleaning, so they are checked like any other text."""
+    if isinstance(value, (bytes, bytearray)):
+        try:
+            return bytes(value).decode("utf-8")
+        except UnicodeDecodeError:
+            raise ValueError("is not valid text") from None
+    return value
+
+
 def _clean_line(value: Any) -> Any:
     """One-line text: trimmed, NFC, no control characters (tabs/newlines become spaces)."""
+    value = _as_text(value)
     if value is None or not isinstance(value, str):
         return value
     value = unicodedata.normalize("NFC", value)
@@ -50,6 +61,7 @@ def _clean_line(value: Any) -> Any:
 
 def _clean_text(value: Any) -> Any:
     """Multi-line text: newlines kept, other control characters refused."""
+    value = _as_text(value)
     if value is None or not isinstance(value, str):
         return value
     value = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
@@ -76,13 +88,18 @@ def _check_url(value: str | None) -> str | None:
 
 
 def _check_tags(value: Any) -> Any:
+    value = _as_text(value)
     if value is None:
         return []
     if isinstance(value, str):
         value = [v for v in re.split(r"[;,]", value)]
+    if not isinstance(value, (list, tuple, set, frozenset)):
+        raise ValueError("must be a list of words")
     out: list[str] = []
     for v in value:
         v = _clean_line(v)
+        if not isinstance(v, str):
+            raise ValueError("must be a list of words")
         if v and v.lower() not in (o.lower() for o in out):
             out.append(v)
     return out
@@ -95,6 +112,9 @@ OptText = Annotated[str | None, BeforeValidator(_empty_to_none), BeforeValidator
 Url = Annotated[str | None, BeforeValidator(_empty_to_none), BeforeValidator(_clean_line), AfterValidator(_check_url)]
 Tags = Annotated[list[Annotated[str, Field(max_length=60)]], BeforeValidator(_check_tags)]
 OptDate = Annotated[dt.date | None, BeforeValidator(_empty_to_none)]
+# A row id: positive and within DuckDB's BIGINT, so an absurd number is a field error, not a
+# database error.
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 class Model(BaseModel):
@@ -176,8 +196,8 @@ class ConsultationInput(Model):
     response_status: ResponseStatus = Field(ResponseStatus.NOT_STARTED, title="Our response")
     submitted_on: OptDate = Field(None, title="Submitted on")
     feedback_reference: OptLine = Field(None, max_length=200, title="Feedback reference")
-    joint_position_id: int | None = Field(None, title="Joint position")
-    issue_ids: list[int] = Field(default_factory=list, title="Linked issues")
+    joint_position_id: Id | None = Field(None, title="Joint position")
+    issue_ids: list[Id] = Field(default_factory=list, title="Linked issues")
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> ConsultationInput:
@@ -231,7 +251,7 @@ class ContactInput(Model):
     name: Line = Field(min_length=1, max_length=200, title="Name")
     role: OptLine = Field(None, max_length=200, title="Role")
     institution: OptLine = Field(None, max_length=200, title="Institution")
-    organisation_id: int | None = Field(None, title="Organisation")
+    organisation_id: Id | None = Field(None, title="Organisation")
     email: OptLine = Field(None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", title="E-mail")
     phone: OptLine = Field(None, max_length=50, title="Phone")
 
@@ -249,12 +269,12 @@ class JointPositionInput(Model):
     title: Line = Field(min_length=1, max_length=300, title="Title")
     summary: OptText = Field(None, max_length=10_000, title="Summary")
     status: JointPositionStatus = Field(JointPositionStatus.IDEA, title="Status")
-    lead_organisation_id: int | None = Field(None, title="Lead organisation")
-    consultation_id: int | None = Field(None, title="Consultation")
+    lead_organisation_id: Id | None = Field(None, title="Lead organisation")
+    consultation_id: Id | None = Field(None, title="Consultation")
     target_institution: OptLine = Field(None, max_length=200, title="Target institution")
     published_on: OptDate = Field(None, title="Published on")
     document_url: Url = Field(None, max_length=2000, title="Document link")
-    issue_ids: list[int] = Field(default_factory=list, title="Linked issues")
+    issue_ids: list[Id] = Field(default_factory=list, title="Linked issues")
 
     @model_validator(mode="after")
     def _published_needs_date(self) -> JointPositionInput:
@@ -269,7 +289,7 @@ class JointPosition(JointPositionInput):
 
 
 class SignatoryInput(Model):
-    organisation_id: int = Field(title="Organisation")
+    organisation_id: Id = Field(title="Organisation")
     status: SignatoryStatus = Field(SignatoryStatus.INVITED, title="Signatory status")
     status_date: dt.date = Field(title="Date")
 
@@ -292,9 +312,9 @@ class ActivityInput(Model):
     effort_days: Decimal = Field(Decimal("0"), ge=0, le=365, decimal_places=2, title="Effort (person-days)")
     funding_source: OptLine = Field(None, max_length=100, title="Funding source")
     follow_up: OptDate = Field(None, title="Follow-up date")
-    issue_ids: list[int] = Field(default_factory=list, title="Issues")
-    organisation_ids: list[int] = Field(default_factory=list, title="Organisations")
-    contact_ids: list[int] = Field(default_factory=list, title="Contacts")
+    issue_ids: list[Id] = Field(default_factory=list, title="Issues")
+    organisation_ids: list[Id] = Field(default_factory=list, title="Organisations")
+    contact_ids: list[Id] = Field(default_factory=list, title="Contacts")
 
     @model_validator(mode="after")
     def _follow_up_after(self) -> ActivityInput:
@@ -371,6 +391,8 @@ def _message(err: dict[str, Any]) -> str:
         return f"must be one of: {ctx.get('expected', '')}"
     if kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):
         return "is not a valid date (use YYYY-MM-DD)"
+    if kind == "less_than_equal" and ctx.get("le") == 2**63 - 1:
+        return "does not name an existing record"
     if kind in ("greater_than_equal", "less_than_equal"):
         return err["msg"].lower().replace("input should be", "must be")
     msg = str(err.get("msg", "is not valid"))
