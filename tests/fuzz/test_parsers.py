@@ -3,6 +3,7 @@ never another exception, never a changed schema."""
 
 from __future__ import annotations
 
+import _csv
 import csv
 import io
 import json
@@ -12,15 +13,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.reliability.conftest import account
-from tracker.domain.errors import ImportRefused, InvalidInput, StorageError
+from tracker.domain.errors import ImportRefused, InvalidInput
 from tracker.services import have_your_say, imports, integrity, spreadsheet
 
 from .conftest import schema_of
 from .hostile import DATE_WORDS, NUMBER_WORDS, cells, scalars
 
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+SETTINGS = settings(max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 # Examples that import into the database cost a transaction each: fewer of them.
-DB_SETTINGS = settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+DB_SETTINGS = settings(max_examples=15, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 
 
 def audit_count(db) -> int:
@@ -118,6 +119,15 @@ def test_have_your_say_import_stores_text_or_refuses_by_line(fuzz_db, rows, as_j
     assert schema_of(fuzz_db) == schema
 
 
+# Known defect (reported to the importer's owner): a stray CR in the CSV path escapes as csv.Error.
+# Until it is fixed this test may end in that one exception (any other still fails it); the
+# pinned example below turns into a failure the day it is fixed, so this mark can go.
+CSV_DEFECT = pytest.mark.xfail(
+    raises=_csv.Error, reason="tracker/services/spreadsheet.py lets csv.Error escape for a stray CR"
+)
+
+
+@CSV_DEFECT
 @SETTINGS
 @given(
     data=st.one_of(st.binary(max_size=3000), st.text(max_size=500).map(lambda t: t.encode("utf-8", "surrogatepass"))),
@@ -177,13 +187,14 @@ def test_a_whole_column_of_one_hostile_value(fuzz_db, value):
         assert {e.line for e in exc.errors} <= {2, 3, 4}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=StorageError,
-    reason="tracker/services/imports.py: an ID cell beyond BIGINT reaches the database and comes back "
-    "as a StorageError instead of a refusal naming the line",
-)
 def test_an_id_cell_beyond_bigint_is_refused_by_line(fuzz_db):
     data = csv_bytes(["ID", "Version", "Title"], [["99999999999999999999999", "1", "MDR"]])
     with pytest.raises(ImportRefused):
         imports.import_file(fuzz_db, account(fuzz_db, "officer"), "issues", data, "issues.csv")
+
+
+@pytest.mark.xfail(strict=True, raises=_csv.Error, reason="tracker/services/spreadsheet.py: csv.Error escapes")
+@pytest.mark.parametrize("data", [b"\r\x00", b"Title\r\x00x"])
+def test_a_stray_carriage_return_is_refused_not_a_crash(data):
+    with pytest.raises((ImportRefused, InvalidInput)):
+        spreadsheet.read(data, "file.csv")
