@@ -69,6 +69,7 @@ def bulk(db_path: str, tag: str, rows: str) -> None:
     n = int(rows)
     issue_ids = [r[0] for r in db.read("SELECT id FROM issues ORDER BY id")]
     today = clock.today()
+    now = clock.now()
 
     def load(tx):  # type: ignore[no-untyped-def]
         ids = next_ids(tx, "activities", n)
@@ -88,11 +89,11 @@ def bulk(db_path: str, tag: str, rows: str) -> None:
         insert_columns(
             tx, "activity_issues", {"activity_id": ids, "issue_id": [issue_ids[i % len(issue_ids)] for i in range(n)]}
         )
-        # "at" is left to its default (now): the bulk writer does not quote column names.
         insert_columns(
             tx,
             "audit",
             {
+                "at": [now] * (n + 1),
                 "actor": [actor.username] * (n + 1),
                 "entity": ["activity"] * n + ["import"],
                 "entity_id": [*ids, None],
