@@ -322,3 +322,13 @@ def test_moving_a_list_value_leaves_no_unaudited_version(db):
     newsletter = reference.add(db, boss, ReferenceKind.ACTIVITY_TYPE, "Newsletter")
     reference.move(db, boss, newsletter["id"], -1)
     assert problems(db) == []
+
+
+def test_check_reports_pending_migrations_without_applying_them(demo, demo_file):
+    from tracker.store.migrations import LATEST
+
+    sql(demo, "DELETE FROM schema_migrations WHERE version = ?", [LATEST])
+    demo.close()
+    result = etl_check(demo_file)
+    assert result.returncode == 1 and f"migrations not applied: {LATEST}" in result.stderr
+    assert etl_check(demo_file).returncode == 1  # the check itself never migrates

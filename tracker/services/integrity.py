@@ -162,7 +162,11 @@ class _Checker:
         applied = store.applied_migrations(self.snap)
         missing = sorted(set(known) - set(applied))
         if missing:
-            self.problem("schema", f"migrations not applied: {', '.join(map(str, missing))}")
+            self.problem(
+                "schema",
+                f"migrations not applied: {', '.join(map(str, missing))} "
+                "(the app or `python -m etl init` applies them when it opens the database)",
+            )
         unknown = sorted(set(applied) - set(known))
         if unknown:
             self.problem("schema", f"migrations newer than this code: {', '.join(map(str, unknown))}")
