@@ -559,7 +559,9 @@ def _build(
     for j, jid in enumerate(jp_ids):
         iid = issue_ids[(j * 5) % n_issues]
         status = rng.choices(list(JointPositionStatus), weights=[1, 2, 2, 1, 4])[0]
-        published = today - dt.timedelta(days=rng.randint(5, 700)) if status == JointPositionStatus.PUBLISHED else None
+        # Recent work is denser than old work, so "this quarter" has something to show.
+        ago = int(rng.triangular(3, 700, 3))
+        published = today - dt.timedelta(days=ago) if status == JointPositionStatus.PUBLISHED else None
         title = title_of[iid]
         jps["id"].append(jid)
         jps["title"].append(f"Joint position: {title.split(':')[0]}")
@@ -609,9 +611,10 @@ def _build(
         ctype = rng.choice(list(ConsultationType))
         # A third are open or upcoming relative to today; the rest closed in the last two years.
         if c % 3 == 0:
-            closes = today + dt.timedelta(days=rng.choice([2, 6, 10, 13, 20, 27, 35, 48, 70]))
+            # In turn, so every demo has deadlines inside 3 and 14 days and further out.
+            closes = today + dt.timedelta(days=(2, 6, 10, 13, 20, 27, 35, 48, 70)[(c // 3) % 9])
         else:
-            closes = today - dt.timedelta(days=rng.randint(5, 730))
+            closes = today - dt.timedelta(days=int(rng.triangular(3, 730, 3)))
         opens = closes - dt.timedelta(days=windows[ctype])
         iid = issue_ids[(c * 3) % n_issues]
         if closes >= today:
@@ -708,23 +711,24 @@ def _build(
 
 
 def _walk(rng: random.Random, start: dt.date, today: dt.date) -> tuple[int, dt.date, list[tuple[int, dt.date]]]:
-    """A plausible ladder history: mostly climbing, sometimes slipping back, never in the future."""
+    """A plausible ladder history, never in the future: each rung is harder to climb and easier
+    to slip from than the one below, so most issues sit mid-ladder and few reach uptake."""
     history = [(0, start)]
     stage, day = 0, start
     while True:
-        day = day + dt.timedelta(days=rng.randint(7, 50))
+        day = day + dt.timedelta(days=rng.randint(7, 45))
         if day > today:
             break
         r = rng.random()
-        if r < 0.22 and stage > 0:
+        down = 0.12 + 0.04 * stage if stage > 0 else 0.0
+        up = 0.42 - 0.07 * stage
+        if r < down:
             stage -= 1
-        elif r < 0.62 and stage < 5:
+        elif r < down + up and stage < 5:
             stage += 1
         else:
             continue
         history.append((stage, day))
-        if stage == 5 and rng.random() < 0.5:
-            break
     return stage, history[-1][1], history
 
 
