@@ -11,11 +11,11 @@ import icalendar
 import openpyxl
 from playwright.sync_api import Download, Locator, Page, expect
 
-from .helpers import ROOT, create_issue, main, open_page, settle, visit
+from .helpers import create_issue, main, open_page, settle, visit
 
 FORMULA_TITLE = '=HYPERLINK("http://x","y")'
-# The Commission's real export, kept beside the project (../shared/data, as in the issue).
-HAVE_YOUR_SAY = ROOT.parent / "shared" / "data" / "eu_consultations_2016_2026.csv"
+# The Commission's real export (../shared/data, as in the issue, or the copy in tests/data).
+from tests.real_data import HAVE_YOUR_SAY  # noqa: E402
 
 
 def _export_row(page: Page, label: str) -> Locator:

@@ -6,20 +6,17 @@ import csv
 import datetime as dt
 import io
 import json
-from pathlib import Path
 
 import pytest
 
+from tests.real_data import HAVE_YOUR_SAY
 from tracker.domain.enums import Role
 from tracker.domain.errors import ImportRefused, PermissionDenied
 from tracker.domain.models import User
 from tracker.services import have_your_say as hys
 from tracker.services.consultations import record_response
 
-REAL = Path("/work/shared/data/eu_consultations_2016_2026.csv")
-if not REAL.exists():  # the copy the repository may carry
-    REAL = Path(__file__).resolve().parents[2] / "data" / "eu_consultations_2016_2026.csv"
-pytestmark = pytest.mark.skipif(not REAL.exists(), reason="the real Have Your Say export is not available")
+REAL = HAVE_YOUR_SAY
 
 EDITOR = User(id=1, username="officer", role=Role.EDITOR)
 VIEWER = User(id=2, username="director", role=Role.VIEWER)

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
+from tests.real_data import HAVE_YOUR_SAY
 from tracker.store import Database
 
-REAL = Path("/work/shared/data/eu_consultations_2016_2026.csv")
-pytestmark = pytest.mark.skipif(not REAL.exists(), reason="the real Have Your Say export is not available")
+REAL = HAVE_YOUR_SAY
 
 
 def etl(*args: str) -> subprocess.CompletedProcess[str]:
