@@ -65,6 +65,8 @@ def _run_once(browser, script: Path, env: dict[str, str], sign_in: bool) -> floa
                     raise RuntimeError("server did not start") from None
                 time.sleep(0.05)
         page = browser.new_page()
+        # The first run after a cold start imports plotly and opens the database: be patient.
+        page.set_default_timeout(120_000)
         page.goto(url)
         if sign_in:
             page.get_by_label("Username").fill("director")
