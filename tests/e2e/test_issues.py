@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from tracker.charts import CHARTS
 
-from .helpers import click_bar, create_issue, expect_cells, kpi, ladder_total, main, open_page, settle, tab_panel, visit
+from .helpers import click_bar, create_issue, expect_cells, kpi, ladder_total, main, open_page, submit, tab_panel, visit
 
 TITLE = "E2E: Notified body fees for SMEs"
 LADDER = CHARTS["ladder"].name
@@ -27,8 +27,7 @@ def test_officer_creates_an_issue_and_moves_it_up_a_rung_with_evidence(page: Pag
     move = tab_panel(page, "Move to stage…")
     expect(move.get_by_label("New stage")).to_have_value("↑ Awareness-raising")
     move.get_by_label("Evidence reference", exact=True).fill("Briefing note BN-2026-41 to members")
-    move.get_by_role("button", name="Record stage change").click()
-    settle(page)
+    submit(page, move.get_by_role("button", name="Record stage change"))
     expect(main(page)).to_contain_text("Moved from Watching to Awareness-raising")
     expect(main(page)).to_contain_text(f"#{issue_id} · Stage: Awareness-raising since")
 
@@ -59,13 +58,11 @@ def test_second_save_of_the_same_issue_shows_the_conflict_and_keeps_the_first_ed
     before = edit_first.get_by_label("Title", exact=True).input_value()
 
     edit_first.get_by_label("Title", exact=True).fill(before + " (officer's wording)")
-    edit_first.get_by_role("button", name="Save changes").click()
-    settle(first)
+    submit(first, edit_first.get_by_role("button", name="Save changes"))
     expect(main(first)).to_contain_text("Saved: Title.")
 
     edit_second.get_by_label("Title", exact=True).fill(before + " (admin's wording)")
-    edit_second.get_by_role("button", name="Save changes").click()
-    settle(second)
+    submit(second, edit_second.get_by_role("button", name="Save changes"))
     expect(main(second)).to_contain_text(
         re.compile(r"This issue was changed by officer at \d{1,2} \w{3} \d{4} \d\d:\d\d — review their changes\.")
     )
