@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 DB ?= data/tracker.duckdb
 PORT ?= 8501
 
-.PHONY: run test lint typecheck unit e2e bench bench-smoke soak demo init clean
+.PHONY: run test lint typecheck unit reliability e2e bench bench-smoke soak demo init clean
 
 $(VENV)/.installed-run: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -27,7 +27,7 @@ run: $(VENV)/.installed-run $(DB)
 demo: $(VENV)/.installed-run
 	@$(PY) -m etl demo --db $(DB) --force
 
-test: $(VENV)/.installed-dev lint typecheck unit e2e bench-smoke
+test: $(VENV)/.installed-dev lint typecheck unit reliability e2e bench-smoke
 
 lint: $(VENV)/.installed-dev
 	@$(VENV)/bin/ruff check --quiet .
@@ -36,8 +36,13 @@ lint: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	@$(VENV)/bin/mypy --no-error-summary tracker etl
 
+# Unit, service, page and fuzz tests: independent (a database file per test), so two workers.
 unit: $(VENV)/.installed-dev
-	@$(PY) -m pytest -q -p no:cacheprovider tests --ignore=tests/e2e
+	@$(PY) -m pytest -q -p no:cacheprovider -n 2 tests --ignore=tests/e2e --ignore=tests/reliability --ignore=tests/soak
+
+# Crash, kill, disk-full and concurrency tests time their own processes: one at a time.
+reliability: $(VENV)/.installed-dev
+	@$(PY) -m pytest -q -p no:cacheprovider tests/reliability
 
 e2e: $(VENV)/.installed-dev
 	@if command -v chromium >/dev/null 2>&1; then \
