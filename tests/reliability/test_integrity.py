@@ -307,12 +307,6 @@ def test_every_kind_of_service_write_keeps_the_invariants(db):
     assert db.read("SELECT count(*) FROM audit WHERE entity_id IS NULL") == [(0,)]  # no bulk load: strict rule
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="tracker/services/reference.py move() renumbers the other values of the list (bumping their "
-    "versions) but audits only the moved one; reported",
-)
 def test_moving_a_list_value_leaves_no_unaudited_version(db):
     from tracker.domain.enums import ReferenceKind
     from tracker.services import accounts, reference

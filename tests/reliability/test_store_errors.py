@@ -8,12 +8,6 @@ from tracker.domain.errors import StorageError
 from tracker.store.bulk import insert_columns
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="tracker/store/bulk.py unregisters its Arrow source in `finally`; in the aborted transaction that "
-    "raises 'Current transaction is aborted' and hides the real error (here a duplicate id); reported",
-)
 def test_a_failed_bulk_insert_reports_its_cause(demo):
     with pytest.raises(StorageError) as caught:
         demo.write(lambda tx: insert_columns(tx, "organisations", {"id": [1], "name": ["Same id again"]}))

@@ -143,17 +143,21 @@ def move(db: Database, actor: User | None, entry_id: int, offset: int) -> list[d
     require_role(actor, Role.ADMIN)
     assert actor is not None
     entry = _entry(db, entry_id)
-    ordered = [e["id"] for e in store.entries(db, entry["kind"])]
+    current = store.entries(db, entry["kind"])
+    ordered = [e["id"] for e in current]
+    before = {e["id"]: e["position"] for e in current}
     index = ordered.index(entry_id)
     target = max(0, min(len(ordered) - 1, index + offset))
     if target == index:
-        return store.entries(db, entry["kind"])
+        return current
     ordered.insert(target, ordered.pop(index))
 
     def work(tx):  # type: ignore[no-untyped-def]
+        # Every value whose position changes gets a new version, so each gets its audit entry.
         for position, eid in enumerate(ordered, start=1):
-            store.set_position(tx, eid, position)
-        tx.audit(actor.username, "reference_value", entry_id, "move", {"position": [index + 1, target + 1]})
+            if before[eid] != position:
+                store.set_position(tx, eid, position)
+                tx.audit(actor.username, "reference_value", eid, "move", {"position": [before[eid], position]})
 
     db.write(work)
     return store.entries(db, entry["kind"])

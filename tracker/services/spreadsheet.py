@@ -320,7 +320,10 @@ def _read_csv_fast(data: bytes, text: str, delimiter: str) -> Sheet | None:
     import pyarrow as pa
     from pyarrow import csv as pacsv
 
-    first = next(csv.reader(io.StringIO(text[: text.find("\n") + 1 or len(text)]), delimiter=delimiter), None)
+    try:
+        first = next(csv.reader(io.StringIO(text[: text.find("\n") + 1 or len(text)]), delimiter=delimiter), None)
+    except csv.Error:
+        return None  # the careful reader reports it with its line
     if not first:
         return None
     headers = _headers(first)

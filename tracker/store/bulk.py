@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 
 from .database import Tx
@@ -70,5 +71,8 @@ def insert_columns(tx: Tx, table: str, columns: Mapping[str, Sequence[Any]]) -> 
     try:
         tx.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM bulk_source")
     finally:
-        tx.cur.unregister("bulk_source")
+        try:
+            tx.cur.unregister("bulk_source")
+        except duckdb.Error:
+            pass  # an aborted transaction refuses this too; the insert's own error is the one to report
     return n
