@@ -79,7 +79,7 @@ def run(smoke: bool) -> list[Result]:
                         )
                     )
         print(f"[{big}] writes …", flush=True)
-        results += _guard(lambda: writes.measure(dbs[big], big, 40 if smoke else 400), "writes", big)
+        results += _guard(lambda: writes.measure(dbs[big], big, 8 if smoke else 400), "writes", big)
         print(f"[{big}] imports …", flush=True)
         results += _guard(
             lambda: imports.measure(dbs["S"], "S", 1 if smoke else 5, 2_000 if smoke else 100_000, work), "imports", "S"

@@ -72,8 +72,12 @@ def _run_once(browser, script: Path, env: dict[str, str], sign_in: bool) -> floa
             page.get_by_label("Username").fill("director")
             page.get_by_label("Password", exact=True).fill("demo")
             page.get_by_role("button", name="Sign in").click()
-            page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=120_000)
-            page.wait_for_selector('[data-test-script-state="notRunning"]', timeout=120_000)
+            page.locator('[data-testid="stMetric"]').first.wait_for()
+            # Streamlit draws a Plotly chart only once it is scrolled into view.
+            chart = page.locator('[data-testid="stPlotlyChart"]').first
+            chart.wait_for(state="attached")
+            chart.scroll_into_view_if_needed()
+            page.locator(".js-plotly-plot").first.wait_for()
         else:
             page.get_by_text("hello").wait_for(timeout=60_000)
         elapsed = time.perf_counter() - t0
