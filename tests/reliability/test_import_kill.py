@@ -7,6 +7,8 @@ import io
 import random
 import time
 
+import pytest
+
 from tests.conftest import TODAY
 from tracker.services import integrity
 from tracker.store import Database
@@ -97,13 +99,21 @@ def test_kill_during_spreadsheet_import_leaves_all_or_nothing(demo_file, tmp_pat
     children.wait_gone(pid, 30)
     assert import_outcome(demo_file, "first") == full
 
-    second = tmp_path / "second.csv"
-    second.write_bytes(activities_csv(ROWS, "second"))
-    pid = children.start("import", demo_file, second)
-    children.wait_for(pid, "progress Writing", timeout=300)
-    time.sleep(random.uniform(0.4, 0.9) * writing)
-    killed = children.kill(pid)
-    assert killed and not children.said(pid, "committed"), "the import finished before the kill"
-    assert children.errors() == ""
-    assert import_outcome(demo_file, "second") == (0, 0, 0), "a killed import left part of its rows"
+    # A later run can be faster than the measured one (warm caches, a quieter machine): if the
+    # kill comes too late, try again earlier. Every attempt that committed must be whole.
+    for attempt, fraction in enumerate((0.6, 0.3, 0.1, 0.02)):
+        tag = f"second{attempt}"
+        second = tmp_path / f"{tag}.csv"
+        second.write_bytes(activities_csv(ROWS, tag))
+        pid = children.start("import", demo_file, second)
+        children.wait_for(pid, "progress Writing", timeout=300)
+        time.sleep(random.uniform(0.5, 1.0) * fraction * writing)
+        killed = children.kill(pid)
+        assert children.errors() == ""
+        if killed and not children.said(pid, "committed"):
+            assert import_outcome(demo_file, tag) == (0, 0, 0), "a killed import left part of its rows"
+            break
+        assert import_outcome(demo_file, tag) == full, "an import that committed is not whole"
+    else:
+        pytest.fail("every import finished before its kill")
     assert import_outcome(demo_file, "first") == full
