@@ -71,6 +71,9 @@ def _run_once(browser, script: Path, env: dict[str, str], sign_in: bool) -> floa
         if sign_in:
             page.get_by_label("Username").fill("director")
             page.get_by_label("Password", exact=True).fill("demo")
+            # Blur the field first: a click right after typing can be lost (streamlit#8725).
+            page.get_by_label("Password", exact=True).blur()
+            page.wait_for_timeout(300)
             page.get_by_role("button", name="Sign in").click()
             page.locator('[data-testid="stMetric"]').first.wait_for()
             # Streamlit draws a Plotly chart only once it is scrolled into view.
@@ -105,8 +108,15 @@ def measure(db_path: Path, scale: str, reps: int) -> list[Result]:
         ]
     from playwright.sync_api import sync_playwright
 
-    env = {**os.environ, "TRACKER_DB": str(db_path)}
     with tempfile.TemporaryDirectory() as tmp:
+        # This process may still hold the file (the page benchmark's cached connection), and
+        # DuckDB lets one process open a file: the server gets its own copy, WAL included.
+        own = Path(tmp) / "start.duckdb"
+        shutil.copy(db_path, own)
+        wal = db_path.with_name(db_path.name + ".wal")
+        if wal.exists():
+            shutil.copy(wal, own.with_name(own.name + ".wal"))
+        env = {**os.environ, "TRACKER_DB": str(own)}
         one_line = Path(tmp) / "hello.py"
         one_line.write_text('import streamlit as st\nst.write("hello")\n')
         with sync_playwright() as p:
