@@ -26,6 +26,7 @@ from tracker.ui.organisation_feedback import (
     query_id,
     show_flash,
 )
+from tracker.ui.record_picker import open_record_picker
 from tracker.ui.text import md, md_multiline
 
 user = page_frame("Activities")
@@ -203,17 +204,7 @@ def log_tab() -> None:
         st.query_params["activity"] = str(int(table.iloc[rows[0]]["id"]))
         st.rerun()
     labels = {int(r.id): f"{date_cell(r.activity_date)} · {r.type} · {str(r.summary)[:80]}" for r in table.itertuples()}
-    chosen = st.selectbox(
-        "Open an activity",
-        list(labels),
-        index=None,
-        format_func=lambda i: labels[i],
-        placeholder="Choose, or select a row above",
-        key="log_open",
-    )
-    if chosen is not None:
-        st.query_params["activity"] = str(chosen)
-        st.rerun()
+    open_record_picker("Open an activity", labels, "activity", key="log_open")
 
 
 def follow_ups_tab() -> None:

@@ -27,6 +27,7 @@ from tracker.ui.organisation_feedback import (
     shown,
 )
 from tracker.ui.position_form import POSITION_LABELS, position_form
+from tracker.ui.record_picker import open_record_picker
 from tracker.ui.text import md
 
 user = page_frame("Joint positions")
@@ -340,17 +341,7 @@ def position_list() -> None:
         st.query_params["position"] = str(int(table.iloc[rows[0]]["id"]))
         st.rerun()
     titles = dict(zip(table["id"].astype(int), table["title"], strict=True))
-    chosen = st.selectbox(
-        "Open a joint position",
-        list(titles),
-        index=None,
-        format_func=lambda i: titles[i],
-        placeholder="Choose, or select a row above",
-        key="jp_open",
-    )
-    if chosen is not None:
-        st.query_params["position"] = str(chosen)
-        st.rerun()
+    open_record_picker("Open a joint position", titles, "position", key="jp_open")
 
 
 # ------------------------------------------------------------------ the page

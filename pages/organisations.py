@@ -26,6 +26,7 @@ from tracker.ui.organisation_feedback import (
     show_flash,
 )
 from tracker.ui.organisation_forms import CONTACT_LABELS, ORG_LABELS, contact_form, organisation_form
+from tracker.ui.record_picker import open_record_picker
 from tracker.ui.text import md
 
 user = page_frame("Organisations")
@@ -307,17 +308,7 @@ def directory() -> None:
         st.query_params["organisation"] = str(int(table.iloc[rows[0]]["id"]))
         st.rerun()
     orgs = dict(zip(table["id"].astype(int), table["name"], strict=True))
-    chosen = st.selectbox(
-        "Open an organisation",
-        list(orgs),
-        index=None,
-        format_func=lambda i: orgs[i],
-        placeholder="Choose, or select a row above",
-        key="org_open",
-    )
-    if chosen is not None:
-        st.query_params["organisation"] = str(chosen)
-        st.rerun()
+    open_record_picker("Open an organisation", orgs, "organisation", key="org_open")
 
 
 # ------------------------------------------------------------------ contacts

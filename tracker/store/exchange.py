@@ -16,6 +16,7 @@ import pyarrow as pa
 
 from .bulk import insert_columns
 from .database import Tx
+from .issues import INPUT_COLUMNS as ISSUE_INPUT_COLUMNS
 
 
 # References to other rows: as text, every one is written "id: name" (an id keeps it exact
@@ -221,26 +222,7 @@ LINK_TABLES: dict[str, dict[str, tuple[str, str, str]]] = {
 }
 # Columns a set-wise update may assign, per table (names never come from users).
 UPDATABLE = {
-    "issues": {
-        "title",
-        "summary",
-        "policy_area",
-        "level",
-        "policy_reference",
-        "reference_url",
-        "policy_cycle",
-        "owner",
-        "priority",
-        "position",
-        "ask",
-        "member_relevance",
-        "member_segments",
-        "why_it_matters",
-        "target_stage",
-        "lifecycle",
-        "next_review",
-        "tags",
-    },
+    "issues": set(ISSUE_INPUT_COLUMNS),
     "consultations": {
         "title",
         "authority",
