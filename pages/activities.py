@@ -19,7 +19,6 @@ from tracker.ui.organisation_feedback import (
     DATE_FORMAT,
     attempt,
     back_to_list,
-    date_cell,
     days,
     flash,
     history_table,
@@ -35,10 +34,6 @@ PAGE = "pages/activities.py"
 NEW = "act_new"
 
 
-def kind_of(influencing: bool) -> str:
-    return "Influencing" if influencing else "Awareness"
-
-
 # ------------------------------------------------------------------ one activity
 
 
@@ -52,7 +47,7 @@ def activity_detail(activity_id: int) -> None:
         return
     st.header(md(f"{act.type} on {clock.format_date(act.activity_date)}"))
     facts = [
-        kind_of(act.is_influencing),
+        activity_data.kind_of(act.is_influencing),
         f"{days(act.effort_days)} person-days",
         act.funding_source or "funding not set",
         f"follow up {clock.format_date(act.follow_up)}" if act.follow_up else "",
@@ -155,29 +150,24 @@ def log_tab() -> None:
     kind = c7.selectbox("Kind", list(activity_data.KINDS), format_func=activity_data.KINDS.get, key="log_kind")
     search = c8.text_input("Search", placeholder="Summary or outcome", key="log_search")
     filters = activity_data.log_filters(date_from, date_to, types, issue_id, org_id, funding, kind, search)
-    table = attempt(lambda: activity_data.log(filters, "newest"), ACTIVITY_LABELS)
-    if table is None:
+    found = attempt(lambda: activity_data.log(filters, "newest"), ACTIVITY_LABELS)
+    if found is None:
         return
-    t = activity_data.totals(filters)
+    t = found.totals
     m1, m2, m3 = st.columns(3)
     m1.metric("Activities", f"{t['entries']:,}")
     m2.metric("Effort", f"{days(t['effort_days'])} person-days")
     share = round(100 * t["influencing"] / t["entries"]) if t["entries"] else 0
     m3.metric("Influencing", f"{share}%", help="Share of the activities that count as influencing.")
+    table = found.rows
     if table.empty:
         st.info("No activity matches these filters.")
         return
     if t["entries"] > len(table):
         st.caption(f"Showing the latest {len(table):,} of {t['entries']:,}; narrow the filters to see others.")
     export_buttons("activities", table, key="activities_log")
-    shown_table = table.assign(
-        activity_date=table["activity_date"].map(date_cell),
-        follow_up=table["follow_up"].map(date_cell),
-        is_influencing=table["is_influencing"].map(kind_of),
-        effort_days=table["effort_days"].astype(float),
-    )
     event = st.dataframe(
-        shown_table,
+        found.shown,
         hide_index=True,
         width="stretch",
         on_select="rerun",
@@ -199,41 +189,35 @@ def log_tab() -> None:
             "created_by": "By",
         },
     )
-    rows = event.selection.rows if event and hasattr(event, "selection") else []
-    if rows:
+    _open_selected_row(event, table)
+    open_record_picker("Open an activity", found.labels, "activity", key="log_open")
+
+
+def _open_selected_row(event: object, table: pd.DataFrame) -> None:
+    rows = getattr(getattr(event, "selection", None), "rows", None) or []
+    if rows and rows[0] < len(table):
         st.query_params["activity"] = str(int(table.iloc[rows[0]]["id"]))
         st.rerun()
-    labels = {int(r.id): f"{date_cell(r.activity_date)} · {r.type} · {str(r.summary)[:80]}" for r in table.itertuples()}
-    open_record_picker("Open an activity", labels, "activity", key="log_open")
 
 
 def follow_ups_tab() -> None:
-    start, end, table = activity_data.follow_ups(clock.today())
-    st.caption(f"Follow-ups due from Monday {clock.format_date(start)} to Sunday {clock.format_date(end)}.")
-    if table.empty:
+    due = activity_data.follow_ups(clock.today())
+    st.caption(f"Follow-ups due from Monday {clock.format_date(due.start)} to Sunday {clock.format_date(due.end)}.")
+    if due.rows.empty:
         st.info("No follow-ups are due this week.")
         return
-    export_buttons("activities", table, key="activities_follow_ups")
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "Due": table["follow_up"].map(date_cell),
-                "Activity": table["activity_date"].map(date_cell) + " · " + table["type"],
-                "Summary": table["summary"],
-                "Issues": table["issues"].fillna(""),
-                "By": table["created_by"].fillna(""),
-            }
-        ),
+    export_buttons("activities", due.rows, key="activities_follow_ups")
+    # One table to select from, however many are due: a link per row would not scale.
+    event = st.dataframe(
+        due.shown,
         hide_index=True,
         width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key="follow_ups_table",
     )
-    for row in table.itertuples():
-        st.page_link(
-            PAGE,
-            label=md(f"Open: {row.type} of {date_cell(row.activity_date)} — {str(row.summary)[:80]}"),
-            icon=":material/event_upcoming:",
-            query_params={"activity": str(row.id)},
-        )
+    _open_selected_row(event, due.rows)
+    open_record_picker("Open a follow-up", due.labels, "activity", key="follow_ups_open")
 
 
 # ------------------------------------------------------------------ the page

@@ -19,7 +19,6 @@ from tracker.ui.organisation_feedback import (
     DATE_FORMAT,
     attempt,
     back_to_list,
-    date_cell,
     flash,
     history_table,
     query_id,
@@ -33,7 +32,7 @@ from tracker.ui.text import md
 user = page_frame("Joint positions")
 can_edit = user.role.allows(Role.EDITOR)
 PAGE = "pages/joint_positions.py"
-STATUS_LABELS = {s.value: s.label for s in JointPositionStatus}
+STATUS_LABELS = position_data.STATUS_LABELS
 SIGNATORY_LABELS = {s.value: s.label for s in SignatoryStatus}
 
 
@@ -307,18 +306,15 @@ def position_list() -> None:
         format_func={"recent": "Most recent", "title": "Title", "status": "Status"}.get,
         key="jp_sort",
     )
-    table = position_data.position_table(search.strip(), status, org, sort)
+    found = position_data.position_list(search.strip(), status, org, sort)
+    table = found.rows
     if table.empty:
         st.info("No joint position matches these filters." if (search or status or org) else "No joint positions yet.")
         return
     st.caption(f"{len(table):,} joint positions")
     export_buttons("joint_positions", table, key="positions_list")
-    shown_table = table.assign(
-        status=table["status"].map(STATUS_LABELS),
-        published_on=table["published_on"].map(date_cell),
-    )
     event = st.dataframe(
-        shown_table,
+        found.shown,
         hide_index=True,
         width="stretch",
         on_select="rerun",
@@ -340,8 +336,7 @@ def position_list() -> None:
     if rows:
         st.query_params["position"] = str(int(table.iloc[rows[0]]["id"]))
         st.rerun()
-    titles = dict(zip(table["id"].astype(int), table["title"], strict=True))
-    open_record_picker("Open a joint position", titles, "position", key="jp_open")
+    open_record_picker("Open a joint position", found.titles, "position", key="jp_open")
 
 
 # ------------------------------------------------------------------ the page

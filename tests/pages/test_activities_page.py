@@ -105,3 +105,17 @@ def test_follow_ups_due_this_week_are_listed(app_for, demo_db, officer):
     at = app_for("director", PAGE)
     table = at.dataframe[-1].value
     assert "Call back DG SANTE" in set(table["Summary"])
+
+
+def test_a_follow_up_due_this_week_opens_from_its_picker(app_for, demo_db, officer):
+    made = activities.create(
+        demo_db,
+        officer,
+        {"activity_date": "2026-11-20", "type": "Meeting", "summary": "Ring the rapporteur", "follow_up": "2026-11-27"},
+    )
+    at = app_for("director", PAGE)
+    picker = at.selectbox(key="follow_ups_open")
+    assert any("Ring the rapporteur" in str(o) for o in picker.options)
+    picker.set_value(made.id).run()
+    assert at.query_params.get("activity") in (str(made.id), [str(made.id)])
+    assert any("Ring the rapporteur" in m.value for m in at.markdown)

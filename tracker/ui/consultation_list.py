@@ -31,12 +31,6 @@ PERIODS = (
     "This calendar year",
     "Choose dates…",
 )
-ALERT_TEXT = {"strong": "Due within 3 days", "warning": "Due within 14 days"}
-# Tints with their own text colour, readable in light and dark themes.
-ALERT_STYLE = {
-    "Due within 3 days": "background-color: #fde2e1; color: #8a1c1c; font-weight: 600",
-    "Due within 14 days": "background-color: #fff1d6; color: #7a4b00",
-}
 
 
 def period_range(choice: str, today: dt.date, custom: Any = None) -> tuple[dt.date | None, dt.date | None]:
@@ -108,40 +102,23 @@ def _open_selected(key: str, table: pd.DataFrame) -> None:
             st.session_state.pop(k, None)
 
 
-def _issues_text(titles: Any) -> list[str]:
-    return list(titles) if titles is not None else []
-
-
-def _current_table(df: pd.DataFrame) -> None:
+def _current_table(lists: data.Lists) -> None:
+    df = lists.current
     if df.empty:
         st.info("No open or upcoming consultation matches these filters.", icon=":material/event_available:")
         return
-    view = pd.DataFrame(
-        {
-            "Deadline": df["deadline"],
-            "Alert": [ALERT_TEXT.get(u, "") if isinstance(u, str) else "" for u in df["urgency"]],
-            "Closes": df["closes"],
-            "Title": df["title"],
-            "Status": [
-                f"opens {clock.format_date(o)}" if p == "upcoming" else "open"
-                for p, o in zip(df["phase"], df["opens"], strict=True)
-            ],
-            "Our response": [ResponseStatus(s).label for s in df["response_status"]],  # type: ignore[call-arg]
-            "Authority": df["authority"],
-            "Type": [ConsultationType(t).label for t in df["type"]],  # type: ignore[call-arg]
-            "Policy areas": [list(a) if a is not None else [] for a in df["policy_areas"]],
-            "Linked issues": [_issues_text(t) for t in df["issue_titles"]],
-        }
-    )
-    styled = view.style.map(lambda v: ALERT_STYLE.get(v, ""), subset=["Alert"])
     st.dataframe(
-        styled,
+        lists.current_view,
         hide_index=True,
         key=TABLE_KEYS[0],
         on_select=lambda: _open_selected(TABLE_KEYS[0], df),
         selection_mode="single-row",
         placeholder="—",
         column_config={
+            # A coloured chip per alert; read-only in st.dataframe, and drawn without a Styler.
+            "Alert": st.column_config.MultiselectColumn(
+                options=list(data.ALERT_TEXT.values()), color=list(data.ALERT_COLOURS)
+            ),
             "Closes": st.column_config.DateColumn(format="D MMM YYYY"),
             "Title": st.column_config.TextColumn(width="large"),
             "Policy areas": st.column_config.ListColumn(),
@@ -151,26 +128,13 @@ def _current_table(df: pd.DataFrame) -> None:
     st.caption("Alerts show while our response is neither submitted nor skipped. Select a row to open it.")
 
 
-def _past_table(df: pd.DataFrame) -> None:
+def _past_table(lists: data.Lists) -> None:
+    df = lists.past
     if df.empty:
         st.info("No past consultation matches these filters.", icon=":material/history:")
         return
-    view = pd.DataFrame(
-        {
-            "Closed": df["closes"],
-            "Title": df["title"],
-            "Our response": [ResponseStatus(s).label for s in df["response_status"]],  # type: ignore[call-arg]
-            "Submitted on": df["submitted_on"],
-            "Feedback reference": df["feedback_reference"],
-            "Authority": df["authority"],
-            "Type": [ConsultationType(t).label for t in df["type"]],  # type: ignore[call-arg]
-            "Policy areas": [list(a) if a is not None else [] for a in df["policy_areas"]],
-            "Linked issues": [_issues_text(t) for t in df["issue_titles"]],
-            "Feedback received": df["total_feedback"],
-        }
-    )
     st.dataframe(
-        view,
+        lists.past_view,
         hide_index=True,
         key=TABLE_KEYS[1],
         on_select=lambda: _open_selected(TABLE_KEYS[1], df),
@@ -239,22 +203,21 @@ def render_consultation_list(user: User) -> None:
     )
     filters = _filters(today)
     try:
-        df = data.search(filters, today)
+        lists = data.lists(filters, today)
     except InvalidInput as exc:
         show_error(exc)
         return
-    current, past = service.split_by_deadline(df)
-    _warnings(current)
-    export_buttons("consultations", df, key="consultations_list")
-    labels = [f"Open and upcoming ({len(current):,})", f"Past ({len(past):,})"]
+    _warnings(lists.current)
+    export_buttons("consultations", lists.all, key="consultations_list")
+    labels = [f"Open and upcoming ({len(lists.current):,})", f"Past ({len(lists.past):,})"]
     editor = user.role.allows(Role.EDITOR)
     if editor:
         labels += ["New consultation", "Import from Have Your Say"]
     tabs = st.tabs(labels)
     with tabs[0]:
-        _current_table(current)
+        _current_table(lists)
     with tabs[1]:
-        _past_table(past)
+        _past_table(lists)
     if editor:
         from .have_your_say_upload import render_have_your_say_import
 

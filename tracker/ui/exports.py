@@ -16,10 +16,10 @@ import streamlit as st
 
 from tracker.domain.errors import TrackerError
 from tracker.domain.models import User
-from tracker.services import accounts, exports, spreadsheet
+from tracker.services import exports, spreadsheet
 
 from .db import get_db
-from .frame import USER_KEY
+from .frame import run_user
 from .text import md
 
 _ID_NAMES = ("id", "ID", "Id")
@@ -59,8 +59,7 @@ def _builder(user: User, table: str, fmt: str, frame: Any, ids: list[int] | None
 def export_buttons(table: str, frame: Any | None = None, *, key: str) -> None:
     """A CSV and an Excel download of ``table`` (or of the rows ``frame`` shows)."""
     spec = exports.spec_of(table)
-    username = st.session_state.get(USER_KEY)
-    user = accounts.get_user(get_db(), username) if username else None
+    user = run_user()
     if user is None:
         return
     ids = frame_ids(frame)

@@ -9,6 +9,7 @@ from tracker.services import accounts
 from tracker.store import Database
 
 from . import auth_forms, auth_state
+from .cache import TTL_SECONDS
 from .db import get_db
 from .registry import BY_LABEL, pages_for
 from .text import md
@@ -16,6 +17,15 @@ from .text import md
 # Kept for callers and tests that seed a signed-in session directly.
 USER_KEY = auth_state.USER_KEY
 SEEN_KEY = auth_state.SEEN_KEY
+# The user page_frame let through on this run: later parts of the page read it instead of
+# looking the account up again.
+RUN_USER_KEY = "frame_run_user"
+
+
+def run_user() -> User | None:
+    """The user this run's page_frame signed in and allowed (None before it ran, or signed out)."""
+    user = st.session_state.get(RUN_USER_KEY)
+    return user if isinstance(user, User) else None
 
 
 def page_frame(label: str) -> User:
@@ -32,6 +42,7 @@ def page_frame(label: str) -> User:
         layout="wide" if spec.wide else "centered",
     )
     db = get_db()
+    st.session_state.pop(RUN_USER_KEY, None)
     user = auth_state.current_user(db)
     if user is None:
         auth_forms.sign_in_page(db)
@@ -50,6 +61,7 @@ def page_frame(label: str) -> User:
             icon=":material/block:",
         )
         st.stop()
+    st.session_state[RUN_USER_KEY] = user
     return user
 
 
@@ -75,8 +87,15 @@ def _sidebar(db: Database, user: User) -> None:
         _sign_out_button(db)
         if st.toggle("Account settings", key="auth_account_open"):
             auth_forms.account_panel(db, user)
-        if accounts.demo_accounts_exist(db):
+        if _demo_accounts_exist():
             st.warning(
                 "Demo accounts are active (password demo). Remove them before real use.", icon=":material/science:"
             )
         auth_state.cookie_pixel()
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def _demo_accounts_exist() -> bool:
+    # A banner, not a gate: a minute's delay after an admin removes the demo accounts is harmless
+    # (and every write through the Admin page clears the cache at once).
+    return accounts.demo_accounts_exist(get_db())

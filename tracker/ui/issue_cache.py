@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from tracker.domain.enums import ReferenceKind
 from tracker.services import accounts, reference
 from tracker.services import issues as svc
 
-from .cache import TTL_SECONDS
+from .cache import TTL_SECONDS, shared
 from .db import get_db
+from .issue_format import list_frame
+from .issue_ladder import count_ladder
 
 
 def query_key(query: svc.IssueQuery) -> str:
@@ -20,14 +24,32 @@ def query_key(query: svc.IssueQuery) -> str:
     return query.model_dump_json()
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def search(query_json: str) -> pd.DataFrame:
-    return svc.search(get_db(), svc.IssueQuery.model_validate_json(query_json))
+@dataclass(frozen=True)
+class Listing:
+    """Everything the list view shows for one query, built once and shared read-only."""
+
+    rows: pd.DataFrame  # the search result, as exported
+    table: pd.DataFrame  # the same rows with labels, as displayed
+    counts: dict[str, Any]
+    ladder: go.Figure | None  # issues per rung; None when nothing matches
+    versions: dict[int, int]  # id → version as listed, for bulk actions' conflict checks
+    titles: dict[int, str]
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def counts(query_json: str) -> dict[str, Any]:
-    return svc.counts(get_db(), svc.IssueQuery.model_validate_json(query_json))
+@shared
+def listing(query_json: str) -> Listing:
+    db = get_db()
+    query = svc.IssueQuery.model_validate_json(query_json)
+    rows = svc.search(db, query)
+    counts = svc.counts(db, query)
+    return Listing(
+        rows=rows,
+        table=list_frame(rows),
+        counts=counts,
+        ladder=count_ladder(counts["by_stage"]) if counts["total"] else None,
+        versions={int(i): int(v) for i, v in zip(rows["id"], rows["version"], strict=True)},
+        titles={int(i): str(t) for i, t in zip(rows["id"], rows["title"], strict=True)},
+    )
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)

@@ -202,6 +202,13 @@ LIST_LABELS = {
 }
 
 
+def _labels(codes: pd.Series, label: Any) -> list[str]:
+    """``label`` of every code, computed once per distinct code (a list has few distinct codes)."""
+    values = codes.astype(object).where(codes.notna(), None).tolist()
+    known = {v: label(v) for v in set(values)}
+    return [known[v] for v in values]
+
+
 def list_frame(df: pd.DataFrame) -> pd.DataFrame:
     """The search result with labels instead of codes, indexed by issue id."""
     out = pd.DataFrame(index=df["id"].astype(int) if "id" in df else None)
@@ -209,13 +216,13 @@ def list_frame(df: pd.DataFrame) -> pd.DataFrame:
     if df.empty:
         return pd.DataFrame(columns=[c for k, c in LIST_LABELS.items() if k != "id"])
     out["Title"] = df["title"].to_numpy()
-    out["Stage"] = [stage_label(s) for s in df["stage"]]
-    out["Target"] = [stage_label(s) for s in df["target_stage"]]
-    out["Lifecycle"] = [code_label(Lifecycle, v) for v in df["lifecycle"]]
+    out["Stage"] = _labels(df["stage"], stage_label)
+    out["Target"] = _labels(df["target_stage"], stage_label)
+    out["Lifecycle"] = _labels(df["lifecycle"], lambda v: code_label(Lifecycle, v))
     out["Policy area"] = df["policy_area"].fillna("").to_numpy()
-    out["Level"] = [code_label(Level, v) for v in df["level"]]
+    out["Level"] = _labels(df["level"], lambda v: code_label(Level, v))
     out["Owner"] = df["owner"].fillna("").to_numpy()
-    out["Priority"] = [code_label(Priority, v) for v in df["priority"]]
+    out["Priority"] = _labels(df["priority"], lambda v: code_label(Priority, v))
     out["Relevance"] = df["member_relevance"].to_numpy()
     out["Next review"] = pd.to_datetime(df["next_review"]).dt.date.to_numpy()
     out["On stage since"] = pd.to_datetime(df["stage_since"]).dt.date.to_numpy()

@@ -23,7 +23,6 @@ from .issue_format import (
     conflict_frame,
     field_label,
     history_frame,
-    list_frame,
     md_link,
     position_status_label,
     response_label,
@@ -44,7 +43,7 @@ from .issue_forms import (
     run_action,
 )
 from .issue_ladder import CONFIG as LADDER_CONFIG
-from .issue_ladder import count_ladder, issue_ladder
+from .issue_ladder import issue_ladder
 from .text import md, md_multiline
 
 FLASH = "iss_flash"
@@ -155,7 +154,7 @@ def _filters(opts: dict[str, list[str]]) -> svc.IssueQuery:
         return svc.IssueQuery()
 
 
-def _counts(counts: dict[str, Any]) -> None:
+def _counts(counts: dict[str, Any], ladder: Any) -> None:
     by_life = counts.get("by_lifecycle", {})
     c = st.columns(5)
     c[0].metric("Issues", f"{counts['total']:,}")
@@ -165,8 +164,8 @@ def _counts(counts: dict[str, Any]) -> None:
     action = sum(n for s, n in counts["by_stage"].items() if s >= 4)
     c[3].metric("Awareness (0–1)", f"{awareness:,}")
     c[4].metric("Action (4–5)", f"{action:,}")
-    if counts["total"]:
-        st.plotly_chart(count_ladder(counts["by_stage"]), config=LADDER_CONFIG, key="iss_count_ladder")
+    if ladder is not None:
+        st.plotly_chart(ladder, config=LADDER_CONFIG, key="iss_count_ladder")
 
 
 def _table(frame: pd.DataFrame) -> int | None:
@@ -201,12 +200,12 @@ def list_view(user: User) -> None:
     query = _filters(opts)
     key = cached.query_key(query)
     try:
-        df = cached.search(key)
-        counts = cached.counts(key)
+        listing = cached.listing(key)
     except StorageError as exc:
         st.error(str(exc))
         return
-    _counts(counts)
+    df, counts = listing.rows, listing.counts
+    _counts(counts, listing.ladder)
     if df.empty:
         st.info(
             "No issues match this search. Clear the search or filters to see every issue."
@@ -214,14 +213,14 @@ def list_view(user: User) -> None:
             else "No issues yet." + (" Create the first one with “New issue” above." if can_edit(user) else "")
         )
     else:
-        frame = list_frame(df)
+        frame = listing.table
         st.caption(f"{len(frame):,} issue{'s' if len(frame) != 1 else ''} · click a row to open it")
         export_buttons("issues", df, key="issues_list")
         clicked = _table(frame)
         if clicked is not None:
             open_issue(clicked)
         if can_edit(user):
-            _bulk_panel(user, df, opts)
+            _bulk_panel(user, listing, opts)
     choices = cached.choices()
     if choices:
         titles = dict(choices)
@@ -267,9 +266,8 @@ BULK_PICK_LIMIT = 1_000
 BULK_ACTIONS = {"owner": "Reassign owner", "review": "Set next review date", "tag": "Add tag"}
 
 
-def _bulk_panel(user: User, df: pd.DataFrame, opts: dict[str, list[str]]) -> None:
-    shown = {int(i): int(v) for i, v in zip(df["id"], df["version"], strict=True)}
-    titles = {int(i): str(t) for i, t in zip(df["id"], df["title"], strict=True)}
+def _bulk_panel(user: User, listing: cached.Listing, opts: dict[str, list[str]]) -> None:
+    shown, titles = listing.versions, listing.titles
     seen: dict[int, int] = st.session_state.get("iss_bulk_seen", {})
     with st.expander("Bulk actions", icon=":material/checklist:"):
         every = st.checkbox(f"Every issue in this list ({len(shown):,})", key="iss_bulk_all")

@@ -2,21 +2,39 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
+from tracker.domain.enums import JointPositionStatus
 from tracker.services import joint_positions
 
-from .cache import TTL_SECONDS
+from .cache import TTL_SECONDS, shared
 from .db import get_db
+from .organisation_feedback import date_cell
+
+STATUS_LABELS = {s.value: s.label for s in JointPositionStatus}
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def position_table(search: str, status: str | None, organisation_id: int | None, sort: str) -> Any:
-    return joint_positions.search(
+@dataclass(frozen=True)
+class PositionList:
+    """The joint positions matching the filters, built once and shared read-only."""
+
+    rows: pd.DataFrame  # as the service returns them (exports, opening a row)
+    shown: pd.DataFrame  # the same rows as displayed
+    titles: dict[int, str]  # id → title, for the "Open a joint position" box
+
+
+@shared
+def position_list(search: str, status: str | None, organisation_id: int | None, sort: str) -> PositionList:
+    rows = joint_positions.search(
         get_db(), {"search": search, "status": status, "organisation_id": organisation_id, "sort": sort}
     )
+    shown = rows.assign(status=rows["status"].map(STATUS_LABELS), published_on=rows["published_on"].map(date_cell))
+    titles = dict(zip(rows["id"].astype(int), rows["title"], strict=True))
+    return PositionList(rows, shown, titles)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
