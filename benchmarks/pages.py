@@ -80,8 +80,23 @@ def _count(elements: list[tuple[str, Any]]) -> int:
     return sum(_count(payload) if kind == "block" else 1 for kind, payload in elements)
 
 
+def compile_once_like_a_server() -> None:
+    """A server compiles each page once: its Runtime keeps one ScriptCache for every session and
+    run. AppTest builds a new ScriptCache on every run, so each rerun would re-read, re-parse
+    (with Streamlit's "magic" AST pass) and recompile the page — a cost that grows with the size of
+    the page's source and that users never pay. Give AppTest one shared cache, as the server has."""
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+    from streamlit.testing.v1 import app_test, local_script_runner
+
+    one = ScriptCache()
+    app_test.ScriptCache = lambda: one  # type: ignore[assignment,misc]
+    local_script_runner.ScriptCache = lambda: one  # type: ignore[assignment,misc]
+
+
 def measure(db_path: Path, scale: str, reps: int) -> list[Result]:
     from streamlit.testing.v1 import AppTest
+
+    compile_once_like_a_server()
 
     from tracker.ui import cache
 

@@ -14,7 +14,7 @@ import sys
 os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
 
 from .common import ROOT
-from .pages import PAGES
+from .pages import PAGES, compile_once_like_a_server
 
 
 def main() -> int:
@@ -29,6 +29,7 @@ def main() -> int:
     from streamlit.testing.v1 import AppTest
 
     os.environ["TRACKER_DB"] = args.db
+    compile_once_like_a_server()
     _, path, username = next(p for p in PAGES if p[0] == args.page)
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=300)
     at.session_state["auth_username"] = username
