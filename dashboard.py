@@ -13,8 +13,8 @@ user = page_frame("Overview")
 today = clock.today()
 filters = sidebar_filters(today)
 pkey = overview_data.params_key(filters)
-ov = overview_data.overview(pkey, today.isoformat())
-figs = overview_data.figures(ov.token, ov)
+view = overview_data.view(pkey, today.isoformat())
+ov, figs = view.ov, view.figures
 period = filters.period
 
 head, action = st.columns([4, 1], vertical_alignment="bottom")
@@ -55,14 +55,14 @@ with left:
     overview_widgets.chart("deadlines", figs["deadlines"], ov, pkey)
 with right:
     overview_widgets.chart("response", figs["response"], ov, pkey)
-    overview_widgets.response_area_table(ov.response_areas, period.label)
+    overview_widgets.response_area_table(view.response_areas, period.label)
 st.markdown("**Next deadlines**")
-overview_widgets.upcoming_table(ov.upcoming)
+overview_widgets.upcoming_table(view.upcoming)
 
 st.header("Partners", divider="gray")
 overview_widgets.chart("network", figs["network"], ov, pkey)
 st.subheader("Who co-signs most often")
-overview_widgets.pairs_table(ov.top_pairs)
+overview_widgets.pairs_table(view.pairs)
 
 st.header("Effort and funding", divider="gray")
 overview_widgets.chart("effort", figs["effort"], ov, pkey)

@@ -142,6 +142,17 @@ def throttle_state(db: Database, name_hash: str) -> tuple[int, dt.datetime | Non
     return (int(rows[0][0]), rows[0][1]) if rows else None
 
 
+def throttle_states(db: Database, name_hashes: list[str]) -> dict[str, tuple[int, dt.datetime | None]]:
+    """(failures, locked until) of each hashed user name that ever failed, in one query."""
+    if not name_hashes:
+        return {}
+    rows = db.read(
+        "SELECT name_hash, failures, locked_until FROM sign_in_throttle WHERE list_contains(?, name_hash)",
+        [name_hashes],
+    )
+    return {r[0]: (int(r[1]), r[2]) for r in rows}
+
+
 def record_failure(tx: Tx, name_hash: str, now: dt.datetime, lock_after: int, lock_until: dt.datetime) -> None:
     """Count one failure; the count starts again after a lock has run out."""
     tx.execute(

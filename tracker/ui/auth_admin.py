@@ -16,7 +16,8 @@ from tracker.services import accounts, reference, sessions
 from tracker.store import Database
 
 from .auth_forms import show_error
-from .cache import after_write
+from .cache import TTL_SECONDS, after_write
+from .db import get_db
 from .text import md
 
 ROLE_HELP = "Viewer: reads everything and exports. Editor: also changes data and imports. Admin: also accounts, lists and backups."
@@ -235,12 +236,30 @@ def _sessions_box(db: Database, admin: User) -> None:
 # ---------------------------------------------------------------- reference lists
 
 
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def _entries(kind: ReferenceKind) -> list[dict[str, Any]]:
+    # Counting every value's uses scans the issues, consultations and activities; every write
+    # through the app clears this (after_write), so only imports from the command line wait a minute.
+    return reference.entries(get_db(), kind)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def _reference_history(_admin: User) -> list[dict[str, Any]]:
+    # History only grows through writes, and every write through the app clears this cache.
+    return reference.history(get_db(), _admin)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def _account_history(_admin: User) -> list[dict[str, Any]]:
+    return accounts.account_history(get_db(), _admin)
+
+
 def reference_panel(db: Database, admin: User) -> None:
     _notice()
     kind = st.selectbox("List", list(ReferenceKind), format_func=lambda k: k.label, key="adm_ref_kind")
     if kind is None:
         return
-    entries = reference.entries(db, kind)
+    entries = _entries(kind)
     if entries:
         st.dataframe(
             pd.DataFrame(
@@ -259,7 +278,7 @@ def reference_panel(db: Database, admin: User) -> None:
             _ref_act(lambda: reference.add(db, admin, kind, value), f"{value.strip()} added.")
     if entries:
         _change_value(db, admin, kind, entries)
-    changes = reference.history(db, admin)
+    changes = _reference_history(admin)
     if changes:
         with st.expander("Recent changes to the lists", icon=":material/history:"):
             st.dataframe(
@@ -345,7 +364,7 @@ def describe_changes(changes: dict[str, Any]) -> str:
 
 
 def history_panel(db: Database, admin: User) -> None:
-    entries = accounts.account_history(db, admin)
+    entries = _account_history(admin)
     if not entries:
         st.info("No account changes recorded yet.")
         return

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 import streamlit as st
 
 TTL_SECONDS = 60
+SHARED_ENTRIES = 64  # per reader: distinct filter combinations kept at once
 
 F = TypeVar("F", bound=Callable[..., Any])
 _SHARED: list[Any] = []
@@ -28,7 +29,7 @@ _SHARED: list[Any] = []
 
 def shared(func: F) -> F:
     """Cache ``func``'s read-only result for every session (cleared by :func:`after_write`)."""
-    cached = st.cache_resource(ttl=TTL_SECONDS, show_spinner=False)(func)
+    cached = st.cache_resource(ttl=TTL_SECONDS, show_spinner=False, max_entries=SHARED_ENTRIES)(func)
     _SHARED.append(cached)
     return cached  # type: ignore[return-value]
 

@@ -8,15 +8,17 @@ the same entry. Writes clear everything through ``tracker.ui.cache.after_write``
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from tracker import charts
 from tracker.services import metrics
 
-from . import cache
+from . import cache, overview_tables
 from .db import get_db
 
 ParamsKey = tuple[tuple[str, tuple[str, ...]], ...]
@@ -31,18 +33,31 @@ def _filters(key: ParamsKey, today: dt.date) -> metrics.Filters:
     return metrics.filters_from_params({k: list(v) for k, v in key}, today)
 
 
-@st.cache_data(ttl=cache.TTL_SECONDS, show_spinner=False, max_entries=64)
-def overview(key: ParamsKey, today_iso: str) -> metrics.Overview:
+@dataclass(frozen=True)
+class View:
+    """One computed overview with its figures and tables, ready to draw."""
+
+    ov: metrics.Overview
+    figures: dict[str, go.Figure | None]
+    upcoming: pd.DataFrame
+    response_areas: pd.DataFrame
+    pairs: pd.DataFrame
+
+
+@cache.shared
+def view(key: ParamsKey, today_iso: str) -> View:
+    """Built once per filter set and day, shared read-only: building Plotly figures and tables
+    costs more than the queries, and a rerun then only hands them to Streamlit
+    (st.plotly_chart copies a figure before sending it, never changes it)."""
     today = dt.date.fromisoformat(today_iso)
-    return metrics.overview(get_db(), _filters(key, today), today)
-
-
-@st.cache_resource(ttl=cache.TTL_SECONDS * 2, show_spinner=False, max_entries=32)
-def figures(token: str, _ov: metrics.Overview) -> dict[str, go.Figure | None]:
-    """The charts of one computed overview (``token`` names it). Building Plotly figures costs
-    more than the cached queries, so reruns reuse them; they are only read afterwards
-    (st.plotly_chart copies a figure before sending it), never changed."""
-    return charts.overview_figures(_ov)
+    ov = metrics.overview(get_db(), _filters(key, today), today)
+    return View(
+        ov=ov,
+        figures=charts.overview_figures(ov),
+        upcoming=overview_tables.upcoming(ov.upcoming),
+        response_areas=overview_tables.response_areas(ov.response_areas),
+        pairs=overview_tables.pairs(ov.top_pairs),
+    )
 
 
 @st.cache_data(ttl=cache.TTL_SECONDS, show_spinner=False, max_entries=256)

@@ -11,8 +11,6 @@ import streamlit as st
 
 from tracker import charts
 from tracker.domain import clock
-from tracker.domain.clock import format_date
-from tracker.domain.enums import ConsultationType, ResponseStatus
 from tracker.services import metrics, report
 
 from . import overview_data
@@ -104,37 +102,20 @@ def drill_list(target: metrics.DrillTarget, ov: metrics.Overview, pkey: ParamsKe
             )
 
 
-def upcoming_table(df: pd.DataFrame) -> None:
-    if df.empty:
+def upcoming_table(table: pd.DataFrame) -> None:
+    if table.empty:
         st.info("No consultation closes from today on.", icon=":material/info:")
         return
-    table = pd.DataFrame(
-        {
-            "Closes": [format_date(pd.Timestamp(d).date()) for d in df["closes"]],
-            "Consultation": df["title"],
-            "Type": [_label(ConsultationType, v) for v in df["type"]],
-            "Our response": [_label(ResponseStatus, v) for v in df["response_status"]],
-            "Linked issues": df["issues"].fillna(""),
-        }
-    )
     st.dataframe(table, hide_index=True)
 
 
-def response_area_table(df: pd.DataFrame, period_label: str) -> None:
+def response_area_table(table: pd.DataFrame, period_label: str) -> None:
     st.markdown(f"**Response rate by policy area, {md(period_label)}**")
-    if df.empty:
+    if table.empty:
         st.info("No consultation linked to these issues closed in this period.", icon=":material/info:")
         return
     st.dataframe(
-        pd.DataFrame(
-            {
-                "Policy area": df["key"],
-                "Submitted": df["submitted"].astype(int),
-                "Missed": df["missed"].astype(int),
-                "Skipped (left out)": df["skipped"].astype(int),
-                "Response rate": [r * 100 if r is not None and r == r else None for r in df["rate"]],
-            }
-        ),
+        table,
         hide_index=True,
         column_config={
             "Response rate": st.column_config.ProgressColumn(
@@ -144,21 +125,11 @@ def response_area_table(df: pd.DataFrame, period_label: str) -> None:
     )
 
 
-def pairs_table(df: pd.DataFrame) -> None:
-    if df.empty:
+def pairs_table(table: pd.DataFrame) -> None:
+    if table.empty:
         st.info("No joint position has been co-signed by two organisations yet.", icon=":material/info:")
         return
-    st.dataframe(
-        pd.DataFrame({"Organisation": df["a"], "Co-signed with": df["b"], "Positions": df["positions"].astype(int)}),
-        hide_index=True,
-    )
-
-
-def _label(enum: type, value: object) -> str:
-    try:
-        return str(enum(value).label)
-    except ValueError:
-        return str(value)
+    st.dataframe(table, hide_index=True)
 
 
 def report_builder(ov: metrics.Overview, generated_by: str) -> Callable[[], str]:
