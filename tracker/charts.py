@@ -69,14 +69,49 @@ def _hist_label(ov: Overview) -> str:
     return ov.filters.period.history_label
 
 
-def _layout(fig: go.Figure, title: str, subtitle: str, x: str | None, y: str | None, *, height: int = 400) -> go.Figure:
-    """Title and subtitle on top, then the legend, then the plot; transparent backgrounds."""
+def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    """``base`` updated with ``extra``, nested dicts merged key by key (as ``update_layout`` does)."""
+    out = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _axis(title: str | None, **extra: Any) -> dict[str, Any]:
+    axis: dict[str, Any] = {"gridcolor": GRID, "zerolinecolor": GRID, "automargin": True}
+    if title is not None:
+        axis["title"] = {"text": title}
+    return _merge(axis, {k: v for k, v in extra.items() if v is not None})
+
+
+def _figure(
+    traces: list[Any],
+    title: str,
+    subtitle: str,
+    x: str | None,
+    y: str | None,
+    *,
+    height: int = 400,
+    xaxis: Mapping[str, Any] | None = None,
+    yaxis: Mapping[str, Any] | None = None,
+    **layout: Any,
+) -> go.Figure:
+    """The figure with its title and subtitle on top, then the legend, then the plot; transparent
+    backgrounds; ``xaxis``, ``yaxis`` and ``layout`` add to (or override) the common layout.
+
+    Built in one constructor call: a figure adjusted afterwards with ``update_layout`` and
+    ``update_xaxes`` walks and re-validates Plotly's property tree at every call, which made
+    those calls most of the Overview's figure-building time.
+    """
     lines = subtitle.count("<br>") + 1
-    legend = [str(t.name or "") for t in fig.data if t.showlegend is not False and t.name]
+    legend = [str(t.name or "") for t in traces if t.showlegend is not False and t.name]
     legend_rows = 0 if len(legend) < 2 else 1 + sum(len(n) + 6 for n in legend) // 70
     top = 60 + 16 * lines + 24 * legend_rows
-    fig.update_layout(
-        title={
+    base: dict[str, Any] = {
+        "title": {
             "text": title,
             "subtitle": {"text": subtitle, "font": {"size": 12}},
             "x": 0,
@@ -87,31 +122,29 @@ def _layout(fig: go.Figure, title: str, subtitle: str, x: str | None, y: str | N
             "yref": "container",
             "font": {"size": 16},
         },
-        paper_bgcolor="rgba(0,0,0,0)",
-        plot_bgcolor="rgba(0,0,0,0)",
-        height=height,
-        margin={"l": 10, "r": 10, "t": top, "b": 10},
-        legend={
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "height": height,
+        "margin": {"l": 10, "r": 10, "t": top, "b": 10},
+        "legend": {
             "orientation": "h",
             "yanchor": "bottom",
             "y": 1.0,
             "x": 0,
             "xanchor": "left",
-            "title": None,
             "traceorder": "normal",
         },
-        clickmode="event+select",
-        hoverlabel={"namelength": -1},
-    )
-    fig.update_xaxes(title_text=x, gridcolor=GRID, zerolinecolor=GRID, automargin=True)
-    fig.update_yaxes(title_text=y, gridcolor=GRID, zerolinecolor=GRID, automargin=True)
-    return fig
+        "clickmode": "event+select",
+        "hoverlabel": {"namelength": -1},
+        "xaxis": _axis(x, **(xaxis or {})),
+        "yaxis": _axis(y, **(yaxis or {})),
+    }
+    return go.Figure(data=traces, layout=_merge(base, layout))
 
 
-def _counts_axis(fig: go.Figure, axis: str, top: float) -> None:
+def _counts(top: float) -> dict[str, Any]:
     """Whole numbers on a count axis: small counts get a tick per unit, never 0.5."""
-    update = fig.update_xaxes if axis == "x" else fig.update_yaxes
-    update(tickformat=",d", rangemode="tozero", dtick=1 if top <= 8 else None)
+    return {"tickformat": ",d", "rangemode": "tozero", "dtick": 1 if top <= 8 else None}
 
 
 def _cd(target: DrillTarget, label: str) -> list[str]:
@@ -178,29 +211,26 @@ def ladder(df: pd.DataFrame, today: dt.date) -> go.Figure | None:
     counts = {int(r.stage): int(r.issues) for r in df.itertuples()}
     total = sum(counts.values())
     stages = list(Stage)
-    fig = go.Figure(
-        go.Bar(
-            y=[s.label for s in stages],
-            x=[counts.get(s.value, 0) for s in stages],
-            orientation="h",
-            marker_color=[s.colour for s in stages],
-            text=[f"{counts.get(s.value, 0):,}" for s in stages],
-            textposition="auto",
-            customdata=[_cd(DrillTarget("stage", (s.value,)), f"Issues on {s.label} today") for s in stages],
-            hovertemplate="%{y}: %{x:,} issues<extra></extra>",
-            showlegend=False,
-        )
+    bar = go.Bar(
+        y=[s.label for s in stages],
+        x=[counts.get(s.value, 0) for s in stages],
+        orientation="h",
+        marker_color=[s.colour for s in stages],
+        text=[f"{counts.get(s.value, 0):,}" for s in stages],
+        textposition="auto",
+        customdata=[_cd(DrillTarget("stage", (s.value,)), f"Issues on {s.label} today") for s in stages],
+        hovertemplate="%{y}: %{x:,} issues<extra></extra>",
+        showlegend=False,
     )
-    _layout(
-        fig,
+    return _figure(
+        [bar],
         "Issues on each rung of the ladder today",
         f"{total:,} issues on {format_date(today)}; archived issues left out",
         "Issues",
         "Rung",
+        xaxis=_counts(max(counts.values())),
+        yaxis={"categoryorder": "array", "categoryarray": [s.label for s in stages]},
     )
-    fig.update_yaxes(categoryorder="array", categoryarray=[s.label for s in stages])
-    _counts_axis(fig, "x", max(counts.values()))
-    return fig
 
 
 def progression(df: pd.DataFrame, points: list[dt.date], period_label: str) -> go.Figure | None:
@@ -211,10 +241,10 @@ def progression(df: pd.DataFrame, points: list[dt.date], period_label: str) -> g
     idx = pd.to_datetime(pd.Series(points)).dt.normalize()
     table.index = pd.to_datetime(table.index).normalize()
     table = table.reindex(idx, fill_value=0)
-    fig = go.Figure()
+    traces = []
     for s in Stage:
         ys = table[s.value] if s.value in table.columns else pd.Series(0, index=table.index)
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=list(table.index),
                 y=[int(v) for v in ys],
@@ -234,16 +264,16 @@ def progression(df: pd.DataFrame, points: list[dt.date], period_label: str) -> g
                 hovertemplate=f"{s.label}: %{{y:,}} issues on %{{x|%-d %b %Y}}<extra></extra>",
             )
         )
-    _layout(
-        fig,
+    return _figure(
+        traces,
         "Issues on each rung, month by month",
         f"At each month's end, {period_label}, replayed from the stage events",
         "Month end",
         "Issues",
+        yaxis=_counts(float(table.sum(axis=1).max())),
+        hovermode="closest",
+        legend={"traceorder": "reversed"},
     )
-    fig.update_layout(hovermode="closest", legend_traceorder="reversed")
-    _counts_axis(fig, "y", float(table.sum(axis=1).max()))
-    return fig
 
 
 def moves(df: pd.DataFrame, period_label: str) -> go.Figure | None:
@@ -252,9 +282,9 @@ def moves(df: pd.DataFrame, period_label: str) -> go.Figure | None:
         return None
     months = [pd.Timestamp(m).date() for m in df["month"]]
     labels = [_month(m) for m in months]
-    fig = go.Figure()
+    traces = []
     for direction, col, sign, colour in (("up", "up", 1, UP_COLOUR), ("down", "down", -1, DOWN_COLOUR)):
-        fig.add_trace(
+        traces.append(
             go.Bar(
                 x=labels,
                 y=[sign * int(v) for v in df[col]],
@@ -269,13 +299,16 @@ def moves(df: pd.DataFrame, period_label: str) -> go.Figure | None:
                 hovertemplate=f"%{{x}}: %{{text}} moves {direction}<extra></extra>",
             )
         )
-    _layout(
-        fig, "Moves up and down per month", f"Stage moves recorded {period_label}", "Month", "Moves (down below zero)"
+    return _figure(
+        traces,
+        "Moves up and down per month",
+        f"Stage moves recorded {period_label}",
+        "Month",
+        "Moves (down below zero)",
+        xaxis={"type": "category"},
+        yaxis={"tickformat": ",d", "dtick": 1 if int(max(df["up"].max(), df["down"].max())) <= 4 else None},
+        barmode="relative",
     )
-    fig.update_layout(barmode="relative")
-    fig.update_xaxes(type="category")
-    fig.update_yaxes(tickformat=",d", dtick=1 if int(max(df["up"].max(), df["down"].max())) <= 4 else None)
-    return fig
 
 
 def transitions(df: pd.DataFrame, period_label: str) -> go.Figure | None:
@@ -285,38 +318,34 @@ def transitions(df: pd.DataFrame, period_label: str) -> go.Figure | None:
     d = df.sort_values(["from_stage", "to_stage"], ascending=[False, False]).reset_index(drop=True)
     labels = [f"{stage_name(a)} → {stage_name(b)}" for a, b in zip(d["from_stage"], d["to_stage"], strict=True)]
     down = [int(b) < int(a) for a, b in zip(d["from_stage"], d["to_stage"], strict=True)]
-    fig = go.Figure(
-        go.Bar(
-            y=labels,
-            x=[int(v) for v in d["moves"]],
-            orientation="h",
-            marker={
-                "color": [STAGE_COLOURS[Stage(int(b))] for b in d["to_stage"]],
-                "pattern": {"shape": ["/" if x else "" for x in down], "fgcolor": "rgba(0,0,0,0.45)"},
-            },
-            text=[f"{int(v):,}" for v in d["moves"]],
-            textposition="outside",
-            cliponaxis=False,
-            customdata=[
-                _cd(DrillTarget("transition", (int(a), int(b))), f"Issues that moved {lab}")
-                for a, b, lab in zip(d["from_stage"], d["to_stage"], labels, strict=True)
-            ],
-            hovertemplate="%{y}: %{x:,} moves<extra></extra>",
-            showlegend=False,
-        )
+    bar = go.Bar(
+        y=labels,
+        x=[int(v) for v in d["moves"]],
+        orientation="h",
+        marker={
+            "color": [STAGE_COLOURS[Stage(int(b))] for b in d["to_stage"]],
+            "pattern": {"shape": ["/" if x else "" for x in down], "fgcolor": "rgba(0,0,0,0.45)"},
+        },
+        text=[f"{int(v):,}" for v in d["moves"]],
+        textposition="outside",
+        cliponaxis=False,
+        customdata=[
+            _cd(DrillTarget("transition", (int(a), int(b))), f"Issues that moved {lab}")
+            for a, b, lab in zip(d["from_stage"], d["to_stage"], labels, strict=True)
+        ],
+        hovertemplate="%{y}: %{x:,} moves<extra></extra>",
+        showlegend=False,
     )
-    height = max(320, 60 + 26 * len(labels))
-    _layout(
-        fig,
+    return _figure(
+        [bar],
         "Moves from rung to rung",
         f"{period_label} · hatched bars: moves down",
         "Moves",
         "From → to",
-        height=height,
+        height=max(320, 60 + 26 * len(labels)),
+        xaxis=_counts(int(d["moves"].max())),
+        yaxis={"categoryorder": "array", "categoryarray": labels},
     )
-    fig.update_yaxes(categoryorder="array", categoryarray=labels)
-    _counts_axis(fig, "x", int(d["moves"].max()))
-    return fig
 
 
 def time_on_rung(df: pd.DataFrame, period_label: str) -> go.Figure | None:
@@ -326,50 +355,47 @@ def time_on_rung(df: pd.DataFrame, period_label: str) -> go.Figure | None:
     d = df.sort_values("stage")
     stages = [Stage(int(s)) for s in d["stage"]]
     med = [float(v) for v in d["median"]]
-    fig = go.Figure(
-        go.Bar(
-            x=[s.label for s in stages],
-            y=med,
-            marker_color=[s.colour for s in stages],
-            error_y={
-                "type": "data",
-                "symmetric": False,
-                "array": [float(h) - m for h, m in zip(d["p75"], med, strict=True)],
-                "arrayminus": [m - float(lo) for lo, m in zip(d["p25"], med, strict=True)],
-                "color": NEUTRAL_COLOUR,
-            },
-            customdata=[
-                [
-                    DrillTarget("stay", (s.value,)).encode(),
-                    f"Issues on {s.label} now, longest there first",
-                    int(n),
-                    int(o),
-                    float(p10),
-                    float(p25),
-                    float(p75),
-                    float(p90),
-                ]
-                for s, n, o, p10, p25, p75, p90 in zip(
-                    stages, d["stays"], d["ongoing"], d["p10"], d["p25"], d["p75"], d["p90"], strict=True
-                )
-            ],
-            hovertemplate=(
-                "%{x}: median %{y:,.0f} days<br>middle half %{customdata[5]:,.0f}–%{customdata[6]:,.0f} days, "
-                "most (10–90%%) %{customdata[4]:,.0f}–%{customdata[7]:,.0f}<br>"
-                "%{customdata[2]:,} stays, %{customdata[3]:,} still running<extra></extra>"
-            ).replace("%%", "%"),
-            showlegend=False,
-        )
+    bar = go.Bar(
+        x=[s.label for s in stages],
+        y=med,
+        marker_color=[s.colour for s in stages],
+        error_y={
+            "type": "data",
+            "symmetric": False,
+            "array": [float(h) - m for h, m in zip(d["p75"], med, strict=True)],
+            "arrayminus": [m - float(lo) for lo, m in zip(d["p25"], med, strict=True)],
+            "color": NEUTRAL_COLOUR,
+        },
+        customdata=[
+            [
+                DrillTarget("stay", (s.value,)).encode(),
+                f"Issues on {s.label} now, longest there first",
+                int(n),
+                int(o),
+                float(p10),
+                float(p25),
+                float(p75),
+                float(p90),
+            ]
+            for s, n, o, p10, p25, p75, p90 in zip(
+                stages, d["stays"], d["ongoing"], d["p10"], d["p25"], d["p75"], d["p90"], strict=True
+            )
+        ],
+        hovertemplate=(
+            "%{x}: median %{y:,.0f} days<br>middle half %{customdata[5]:,.0f}–%{customdata[6]:,.0f} days, "
+            "most (10–90%%) %{customdata[4]:,.0f}–%{customdata[7]:,.0f}<br>"
+            "%{customdata[2]:,} stays, %{customdata[3]:,} still running<extra></extra>"
+        ).replace("%%", "%"),
+        showlegend=False,
     )
-    _layout(
-        fig,
+    return _figure(
+        [bar],
         "Time spent on each rung",
         f"Days per stay: median (bar) and middle half (whisker)<br>Stays that ended {period_label} or were still running",
         "Rung",
         "Days on the rung",
+        xaxis={"categoryorder": "array", "categoryarray": [s.label for s in Stage]},
     )
-    fig.update_xaxes(categoryorder="array", categoryarray=[s.label for s in Stage])
-    return fig
 
 
 def relevance(df: pd.DataFrame) -> go.Figure | None:
@@ -379,38 +405,35 @@ def relevance(df: pd.DataFrame) -> go.Figure | None:
     n = [int(v) for v in df["issues"]]
     biggest = max(n)
     stages = [Stage(int(s)) for s in df["stage"]]
-    fig = go.Figure(
-        go.Scatter(
-            x=[s.label for s in stages],
-            y=[int(r) for r in df["relevance"]],
-            mode="markers+text",
-            text=[f"{v:,}" for v in n],
-            textposition="middle center",
-            textfont={"color": [readable_on(s.colour) for s in stages]},
-            marker={
-                "size": [14 + 40 * math.sqrt(v / biggest) for v in n],
-                "color": [s.colour for s in stages],
-                "opacity": 0.85,
-                "line": {"width": 0},
-            },
-            customdata=[
-                _cd(DrillTarget("relevance", (int(r), s.value)), f"Issues of relevance {int(r)} on {s.label}")
-                for r, s in zip(df["relevance"], stages, strict=True)
-            ],
-            hovertemplate="%{x}, member relevance %{y}: %{text} issues<extra></extra>",
-            showlegend=False,
-        )
+    markers = go.Scatter(
+        x=[s.label for s in stages],
+        y=[int(r) for r in df["relevance"]],
+        mode="markers+text",
+        text=[f"{v:,}" for v in n],
+        textposition="middle center",
+        textfont={"color": [readable_on(s.colour) for s in stages]},
+        marker={
+            "size": [14 + 40 * math.sqrt(v / biggest) for v in n],
+            "color": [s.colour for s in stages],
+            "opacity": 0.85,
+            "line": {"width": 0},
+        },
+        customdata=[
+            _cd(DrillTarget("relevance", (int(r), s.value)), f"Issues of relevance {int(r)} on {s.label}")
+            for r, s in zip(df["relevance"], stages, strict=True)
+        ],
+        hovertemplate="%{x}, member relevance %{y}: %{text} issues<extra></extra>",
+        showlegend=False,
     )
-    _layout(
-        fig,
+    return _figure(
+        [markers],
         "Member relevance × rung",
         "Issues today: do the issues members care about most climb highest?",
         "Rung today",
         "Member relevance (5 = highest)",
+        xaxis={"categoryorder": "array", "categoryarray": [s.label for s in Stage], "type": "category"},
+        yaxis={"tickvals": [1, 2, 3, 4, 5], "range": [0.4, 5.6], "zeroline": False},
     )
-    fig.update_xaxes(categoryorder="array", categoryarray=[s.label for s in Stage], type="category")
-    fig.update_yaxes(tickvals=[1, 2, 3, 4, 5], range=[0.4, 5.6], zeroline=False)
-    return fig
 
 
 # ------------------------------------------------------------------ consultations
@@ -425,13 +448,13 @@ def deadlines(df: pd.DataFrame, today: dt.date, until: dt.date) -> go.Figure | N
     while w <= until:
         weeks.append(w)
         w += dt.timedelta(days=7)
-    fig = go.Figure()
+    traces = []
     for status in ResponseStatus:
         sub = df[df["response_status"] == status.value]
         if sub.empty:
             continue
         counts = {pd.Timestamp(w).date(): int(c) for w, c in zip(sub["week"], sub["consultations"], strict=True)}
-        fig.add_trace(
+        traces.append(
             go.Bar(
                 x=weeks,
                 y=[counts.get(w, 0) for w in weeks],
@@ -447,18 +470,18 @@ def deadlines(df: pd.DataFrame, today: dt.date, until: dt.date) -> go.Figure | N
                 hovertemplate=f"Week of %{{x|%-d %b %Y}}: %{{y}} {status.label.lower()}<extra></extra>",
             )
         )
-    _layout(
-        fig,
+    top = int(df.groupby("week")["consultations"].sum().max())
+    return _figure(
+        traces,
         "Consultation deadlines ahead",
         f"Per week, by our response status, {format_date(today)} – {format_date(until)}",
         "Week",
         "Consultations closing",
+        xaxis={"type": "date", "tickformat": "%-d %b", "ticklabelmode": "period"},
+        yaxis=_counts(top),
+        barmode="stack",
+        bargap=0.2,
     )
-    top = int(df.groupby("week")["consultations"].sum().max())
-    fig.update_layout(barmode="stack", bargap=0.2)
-    fig.update_xaxes(type="date", tickformat="%-d %b", ticklabelmode="period")
-    fig.update_yaxes(rangemode="tozero", tickformat=",d", dtick=1 if top <= 8 else None)
-    return fig
 
 
 def response(df: pd.DataFrame) -> go.Figure | None:
@@ -467,13 +490,13 @@ def response(df: pd.DataFrame) -> go.Figure | None:
         return None
     years = [int(y) for y in df["year"]]
     xs = [str(y) for y in years]
-    fig = go.Figure()
+    traces: list[Any] = []
     for outcome, colour, group in (
         ("submitted", UP_COLOUR, "rate"),
         ("missed", DOWN_COLOUR, "rate"),
         ("skipped", NEUTRAL_COLOUR, "skipped"),
     ):
-        fig.add_trace(
+        traces.append(
             go.Bar(
                 x=xs,
                 y=[int(v) for v in df[outcome]],
@@ -489,7 +512,7 @@ def response(df: pd.DataFrame) -> go.Figure | None:
     rates: list[float | None] = []
     for s, m in zip(df["submitted"], df["missed"], strict=True):
         rates.append(int(s) / (int(s) + int(m)) if int(s) + int(m) else None)
-    fig.add_trace(
+    traces.append(
         go.Scatter(
             x=xs,
             y=[r * 100 if r is not None else None for r in rates],
@@ -502,14 +525,17 @@ def response(df: pd.DataFrame) -> go.Figure | None:
             hovertemplate="%{x}: response rate %{text}<extra></extra>",
         )
     )
-    _layout(
-        fig,
+    top = int((df["submitted"] + df["missed"]).max())
+    # Both y axes count in whole numbers (the rate axis's own range and ticks win over the rest).
+    counts = {k: v for k, v in _counts(max(top, int(df["skipped"].max()))).items() if v is not None}
+    return _figure(
+        traces,
         "Consultation response rate per year",
         "Consultations linked to our issues, by closing year<br>Rate: submitted ÷ (submitted + missed); skipped shown apart",
         "Year the consultation closed",
         "Consultations",
-    )
-    fig.update_layout(
+        xaxis={"type": "category"},
+        yaxis=counts,
         barmode="relative",
         yaxis2={
             "title": {"text": "Response rate"},
@@ -519,12 +545,9 @@ def response(df: pd.DataFrame) -> go.Figure | None:
             "tickvals": [0, 25, 50, 75, 100],
             "ticksuffix": "%",
             "showgrid": False,
+            **counts,
         },
     )
-    fig.update_xaxes(type="category")
-    top = int((df["submitted"] + df["missed"]).max())
-    fig.update_yaxes(tickformat=",d", rangemode="tozero", dtick=1 if max(top, int(df["skipped"].max())) <= 8 else None)
-    return fig
 
 
 # ------------------------------------------------------------------ partners
@@ -569,7 +592,7 @@ def network(nodes: pd.DataFrame, edges: pd.DataFrame, total: int, cap: int, end:
         else [],
     )
     pos = dict(zip(order, circle_layout(len(order)), strict=True))
-    fig = go.Figure()
+    traces: list[Any] = []
     if not edges.empty:
         top = max(int(v) for v in edges["positions"])
         for weight in sorted({int(v) for v in edges["positions"]}):
@@ -579,7 +602,7 @@ def network(nodes: pd.DataFrame, edges: pd.DataFrame, total: int, cap: int, end:
                 (x0, y0), (x1, y1) = pos[int(a)], pos[int(b)]
                 xs += [x0, x1, None]
                 ys += [y0, y1, None]
-            fig.add_trace(
+            traces.append(
                 go.Scatter(
                     x=xs,
                     y=ys,
@@ -592,7 +615,7 @@ def network(nodes: pd.DataFrame, edges: pd.DataFrame, total: int, cap: int, end:
             )
     biggest = max(int(v) for v in nodes["cosigned"])
     xy = [pos[int(o)] for o in nodes["org_id"]]
-    fig.add_trace(
+    traces.append(
         go.Scatter(
             x=[p[0] for p in xy],
             y=[p[1] for p in xy],
@@ -625,17 +648,16 @@ def network(nodes: pd.DataFrame, edges: pd.DataFrame, total: int, cap: int, end:
         )
     )
     shown = f"top {len(nodes)} of {total:,} by co-signatures" if total > len(nodes) else f"all {total:,}"
-    _layout(
-        fig,
+    return _figure(
+        traces,
         "Partner network: who co-signs joint positions with whom",
         f"Organisations that co-signed up to {format_date(end)} ({shown}); thicker line: more positions together",
         None,
         None,
         height=620,
+        xaxis={"visible": False, "range": [-1.7, 1.7]},
+        yaxis={"visible": False, "range": [-1.2, 1.2]},
     )
-    fig.update_xaxes(visible=False, range=[-1.7, 1.7])
-    fig.update_yaxes(visible=False, range=[-1.2, 1.2])
-    return fig
 
 
 def _radial(x: float, y: float) -> str:
@@ -654,7 +676,7 @@ def effort(df: pd.DataFrame, period_label: str) -> go.Figure | None:
         return None
     totals = df.groupby("funding")["person_days"].sum().sort_values()
     fundings = list(totals.index)
-    fig = go.Figure()
+    traces = []
     groups: list[tuple[int | None, str, str]] = [(s.value, s.label, s.colour) for s in Stage]
     groups.append((None, "Not linked to an issue", NEUTRAL_COLOUR))
     for stage, label, colour in groups:
@@ -662,7 +684,7 @@ def effort(df: pd.DataFrame, period_label: str) -> go.Figure | None:
         if sub.empty:
             continue
         days = {f: float(v) for f, v in zip(sub["funding"], sub["person_days"], strict=True)}
-        fig.add_trace(
+        traces.append(
             go.Bar(
                 y=[safe(f) for f in fundings],
                 x=[days.get(f, 0.0) for f in fundings],
@@ -676,17 +698,15 @@ def effort(df: pd.DataFrame, period_label: str) -> go.Figure | None:
                 hovertemplate=f"%{{y}} · {label}: %{{x:,.1f}} person-days<extra></extra>",
             )
         )
-    height = max(340, 140 + 34 * len(fundings))
-    _layout(
-        fig,
+    return _figure(
+        traces,
         "Effort by funding source and rung",
         f"Person-days {period_label}; rung of the issue worked on, on the activity's date",
         "Person-days",
         "Funding source",
-        height=height,
+        height=max(340, 140 + 34 * len(fundings)),
+        barmode="stack",
     )
-    fig.update_layout(barmode="stack")
-    return fig
 
 
 def activities(df: pd.DataFrame, period_label: str) -> go.Figure | None:
@@ -694,7 +714,7 @@ def activities(df: pd.DataFrame, period_label: str) -> go.Figure | None:
     if df.empty:
         return None
     months = sorted({pd.Timestamp(m).date() for m in df["month"]})
-    fig = go.Figure()
+    traces = []
     for influencing, name, colour in (
         (False, "Awareness-raising", AWARENESS_COLOUR),
         (True, "Influencing", INFLUENCING_COLOUR),
@@ -702,7 +722,7 @@ def activities(df: pd.DataFrame, period_label: str) -> go.Figure | None:
         sub = df[df["influencing"] == influencing]
         counts = {pd.Timestamp(m).date(): int(c) for m, c in zip(sub["month"], sub["activities"], strict=True)}
         days = {pd.Timestamp(m).date(): float(v) for m, v in zip(sub["month"], sub["person_days"], strict=True)}
-        fig.add_trace(
+        traces.append(
             go.Bar(
                 x=months,
                 y=[counts.get(m, 0) for m in months],
@@ -723,17 +743,17 @@ def activities(df: pd.DataFrame, period_label: str) -> go.Figure | None:
                 ),
             )
         )
-    _layout(
-        fig,
+    return _figure(
+        traces,
         "Awareness-raising vs influencing activities",
         f"Activities per month, {period_label}",
         "Month",
         "Activities",
+        xaxis={"type": "date", "tickformat": "%b %Y", "ticklabelmode": "period"},
+        yaxis=_counts(int(df.groupby("month")["activities"].sum().max())),
+        barmode="stack",
+        bargap=0.15,
     )
-    fig.update_layout(barmode="stack", bargap=0.15)
-    fig.update_xaxes(type="date", tickformat="%b %Y", ticklabelmode="period")
-    _counts_axis(fig, "y", int(df.groupby("month")["activities"].sum().max()))
-    return fig
 
 
 # ------------------------------------------------------------------ the overview's charts
