@@ -11,10 +11,7 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
-from typing import Any
-
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
+from typing import TYPE_CHECKING, Any
 
 from tracker.domain import clock
 from tracker.domain.enums import Role
@@ -26,9 +23,15 @@ from tracker.store import users as store
 
 from .guard import conflict, diff, require_role
 
-_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
+# argon2id with the library's current recommended parameters. Both are made on first use, not
+# at import: hashing the dummy costs a deliberate ~0.3 s, and every page and the server start
+# import this module (tests replace both with cheap ones).
+_hasher: PasswordHasher | None = None
 # Verified when the user name is unknown or locked, so every path costs one verification.
-_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+_DUMMY_HASH: str | None = None
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024
@@ -47,8 +50,24 @@ class SignInRefused(Exception):
 # ---------------------------------------------------------------- passwords
 
 
+def _argon2() -> PasswordHasher:
+    global _hasher
+    if _hasher is None:
+        from argon2 import PasswordHasher
+
+        _hasher = PasswordHasher()
+    return _hasher
+
+
+def _dummy_hash() -> str:
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = _argon2().hash(secrets.token_hex(16))
+    return _DUMMY_HASH
+
+
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _argon2().hash(password)
 
 
 def check_password_policy(username: str, password: str) -> None:
@@ -61,8 +80,10 @@ def check_password_policy(username: str, password: str) -> None:
 
 
 def _verify(pw_hash: str, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError
+
     try:
-        return _hasher.verify(pw_hash, password or "")
+        return _argon2().verify(pw_hash, password or "")
     except (VerificationError, InvalidHashError):
         return False
 
@@ -154,15 +175,17 @@ def authenticate(db: Database, username: str, password: str) -> User:
     """
     username = (username or "").strip()[:MAX_USERNAME_LENGTH]
     password = (password or "")[:MAX_PASSWORD_LENGTH]
+    # Made before any branch: the first sign-in after a start pays for it whoever signs in.
+    dummy = _dummy_hash()
     now = clock.now()
     name_hash = _name_hash(_name_key(db), username)
     state = store.throttle_state(db, name_hash)
     if state and state[1] and state[1] > now:
-        _verify(_DUMMY_HASH, password)
+        _verify(dummy, password)
         wait = int((state[1] - now).total_seconds()) + 1
         raise SignInRefused(f"Too many failed attempts. Try again in {wait} seconds.")
     pw_hash = store.password_hash(db, username) if username else None
-    ok = _verify(pw_hash or _DUMMY_HASH, password) and pw_hash is not None
+    ok = _verify(pw_hash or dummy, password) and pw_hash is not None
     user = get_user(db, username) if ok else None
     if user is None or user.disabled:
         lock_until = now + dt.timedelta(seconds=LOCK_SECONDS)

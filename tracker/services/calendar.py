@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from icalendar import Calendar, Event
-
 from tracker.domain import clock
 from tracker.domain.enums import ConsultationType, ResponseStatus
 from tracker.store import Database
@@ -23,6 +21,9 @@ def deadlines_ics(db: Database, today: dt.date) -> bytes:
     UIDs are stable per consultation, so importing a newer file (or refreshing a feed) updates
     the events instead of duplicating them; SEQUENCE follows the row's version.
     """
+    # Imported here: only the .ics download and the feed need it, not the pages importing this module.
+    from icalendar import Calendar, Event
+
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
