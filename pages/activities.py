@@ -25,6 +25,7 @@ from tracker.ui.organisation_feedback import (
     query_id,
     show_flash,
 )
+from tracker.ui.pager import page_of
 from tracker.ui.record_picker import open_record_picker
 from tracker.ui.text import md, md_multiline
 
@@ -166,8 +167,9 @@ def log_tab() -> None:
     if t["entries"] > len(table):
         st.caption(f"Showing the latest {len(table):,} of {t['entries']:,}; narrow the filters to see others.")
     export_buttons("activities", table, key="activities_log")
+    shown = page_of(found.shown, "log_page")
     event = st.dataframe(
-        found.shown,
+        shown,
         hide_index=True,
         width="stretch",
         on_select="rerun",
@@ -189,7 +191,7 @@ def log_tab() -> None:
             "created_by": "By",
         },
     )
-    _open_selected_row(event, table)
+    _open_selected_row(event, shown)
     open_record_picker("Open an activity", found.labels, "activity", key="log_open")
 
 
@@ -208,15 +210,17 @@ def follow_ups_tab() -> None:
         return
     export_buttons("activities", due.rows, key="activities_follow_ups")
     # One table to select from, however many are due: a link per row would not scale.
+    shown = page_of(due.shown, "follow_ups_page")
     event = st.dataframe(
-        due.shown,
+        shown,
         hide_index=True,
         width="stretch",
         on_select="rerun",
         selection_mode="single-row",
         key="follow_ups_table",
+        column_config={"id": None},
     )
-    _open_selected_row(event, due.rows)
+    _open_selected_row(event, shown)
     open_record_picker("Open a follow-up", due.labels, "activity", key="follow_ups_open")
 
 

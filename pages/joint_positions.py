@@ -25,6 +25,7 @@ from tracker.ui.organisation_feedback import (
     show_flash,
     shown,
 )
+from tracker.ui.pager import page_of
 from tracker.ui.position_form import POSITION_LABELS, position_form
 from tracker.ui.record_picker import open_record_picker
 from tracker.ui.text import md
@@ -313,8 +314,9 @@ def position_list() -> None:
         return
     st.caption(f"{len(table):,} joint positions")
     export_buttons("joint_positions", table, key="positions_list")
+    on_page = page_of(found.shown, "jp_page")
     event = st.dataframe(
-        found.shown,
+        on_page,
         hide_index=True,
         width="stretch",
         on_select="rerun",
@@ -334,7 +336,7 @@ def position_list() -> None:
     )
     rows = event.selection.rows if event and hasattr(event, "selection") else []
     if rows:
-        st.query_params["position"] = str(int(table.iloc[rows[0]]["id"]))
+        st.query_params["position"] = str(int(on_page.iloc[rows[0]]["id"]))
         st.rerun()
     open_record_picker("Open a joint position", found.titles, "position", key="jp_open")
 

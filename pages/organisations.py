@@ -26,6 +26,7 @@ from tracker.ui.organisation_feedback import (
     show_flash,
 )
 from tracker.ui.organisation_forms import CONTACT_LABELS, ORG_LABELS, contact_form, organisation_form
+from tracker.ui.pager import page_of
 from tracker.ui.record_picker import open_record_picker
 from tracker.ui.text import md
 
@@ -242,7 +243,7 @@ def organisation_detail(org_id: int) -> None:
         if people.empty:
             st.caption("No contacts recorded at this organisation.")
         else:
-            contact_dataframe(people)
+            contact_dataframe(page_of(people, "contact_page"))
     with tabs["History"]:
         history_table(organisations.history(db, org_id), ORG_LABELS)
     if can_edit:
@@ -284,8 +285,9 @@ def directory() -> None:
     else:
         st.caption(f"{len(table):,} organisations")
     export_buttons("organisations", table, key="organisations_list")
+    shown = page_of(table, "org_page")
     event = st.dataframe(
-        table,
+        shown,
         hide_index=True,
         width="stretch",
         on_select="rerun",
@@ -305,7 +307,7 @@ def directory() -> None:
     )
     rows = event.selection.rows if event and hasattr(event, "selection") else []
     if rows:
-        st.query_params["organisation"] = str(int(table.iloc[rows[0]]["id"]))
+        st.query_params["organisation"] = str(int(shown.iloc[rows[0]]["id"]))
         st.rerun()
     orgs = dict(zip(table["id"].astype(int), table["name"], strict=True))
     open_record_picker("Open an organisation", orgs, "organisation", key="org_open")
@@ -414,7 +416,7 @@ def contacts_tab() -> None:
         st.info("No contact matches these filters.")
     else:
         st.caption(f"{len(people):,} contacts")
-        contact_dataframe(people)
+        contact_dataframe(page_of(people, "contact_page"))
         names = dict(zip(people["id"].astype(int), people["name"], strict=True))
         chosen = st.selectbox(
             "Open a contact",

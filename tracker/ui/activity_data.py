@@ -91,6 +91,7 @@ def follow_ups(today: dt.date) -> FollowUps:
     start, end, rows = activities.follow_ups_this_week(get_db())
     shown = pd.DataFrame(
         {
+            "id": rows["id"],
             "Due": rows["follow_up"].map(date_cell),
             "Activity": rows["activity_date"].map(date_cell) + " · " + rows["type"],
             "Summary": rows["summary"],

@@ -20,6 +20,7 @@ from .consultation_detail import FLASH_KEY, QUERY_KEY, TABLE_KEYS, forget_opened
 from .consultation_form import consultation_form, show_error
 from .db import get_db
 from .exports import export_buttons
+from .pager import page_of
 from .text import md
 
 PERIODS = (
@@ -103,15 +104,16 @@ def _open_selected(key: str, table: pd.DataFrame) -> None:
 
 
 def _current_table(lists: data.Lists) -> None:
-    df = lists.current
-    if df.empty:
+    if lists.current.empty:
         st.info("No open or upcoming consultation matches these filters.", icon=":material/event_available:")
         return
+    shown = page_of(lists.current_view, "cons_current_page")
+    rows = lists.current.loc[shown.index]  # the views share their rows' positions
     st.dataframe(
-        lists.current_view,
+        shown,
         hide_index=True,
         key=TABLE_KEYS[0],
-        on_select=lambda: _open_selected(TABLE_KEYS[0], df),
+        on_select=lambda: _open_selected(TABLE_KEYS[0], rows),
         selection_mode="single-row",
         placeholder="—",
         column_config={
@@ -133,11 +135,13 @@ def _past_table(lists: data.Lists) -> None:
     if df.empty:
         st.info("No past consultation matches these filters.", icon=":material/history:")
         return
+    shown = page_of(lists.past_view, "cons_past_page")
+    rows = df.loc[shown.index]
     st.dataframe(
-        lists.past_view,
+        shown,
         hide_index=True,
         key=TABLE_KEYS[1],
-        on_select=lambda: _open_selected(TABLE_KEYS[1], df),
+        on_select=lambda: _open_selected(TABLE_KEYS[1], rows),
         selection_mode="single-row",
         placeholder="—",
         column_config={

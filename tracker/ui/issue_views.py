@@ -44,6 +44,7 @@ from .issue_forms import (
 )
 from .issue_ladder import CONFIG as LADDER_CONFIG
 from .issue_ladder import issue_ladder
+from .pager import page_of
 from .text import md, md_multiline
 
 FLASH = "iss_flash"
@@ -216,7 +217,7 @@ def list_view(user: User) -> None:
         frame = listing.table
         st.caption(f"{len(frame):,} issue{'s' if len(frame) != 1 else ''} · click a row to open it")
         export_buttons("issues", df, key="issues_list")
-        clicked = _table(frame)
+        clicked = _table(page_of(frame, "iss_page"))
         if clicked is not None:
             open_issue(clicked)
         if can_edit(user):
