@@ -264,13 +264,36 @@ def _conflict(db: Database, issue_id: int) -> Exception:
     )
 
 
-def _load(tx: Tx, issue_id: int, expected_version: int | None) -> Issue:
+def _row(tx: Tx, issue_id: int) -> dict[str, Any]:
+    """The issue's stored row (with ``stage`` and ``stage_since``) as this transaction sees it.
+
+    A write reads its issue once, here, inside its transaction; the Issue it returns is this
+    row plus what the write stored (see :func:`_after`), never a second read.
+    """
     row = store.get_tx(tx, issue_id)
     if row is None:
         raise NotFound(f"Issue {issue_id} does not exist.")
-    if expected_version is not None and int(row["version"]) != int(expected_version):
+    return row
+
+
+def _check_version(row: dict[str, Any], expected_version: int) -> None:
+    if int(row["version"]) != int(expected_version):
         raise _Stale()
-    return _to_issue(row)
+
+
+def _load(tx: Tx, issue_id: int, expected_version: int) -> dict[str, Any]:
+    row = _row(tx, issue_id)
+    _check_version(row, expected_version)
+    return row
+
+
+def _after(row: dict[str, Any], stored: dict[str, Any] | None, changes: dict[str, Any] | None = None) -> Issue:
+    """The issue as it is once this transaction commits: the row read at its start, the
+    values it changed and what its version-checked statement returned (version, updated_at,
+    updated_by …). ``stored`` None means someone saved first."""
+    if stored is None:
+        raise _Stale()
+    return _to_issue({**row, **(changes or {}), **stored})
 
 
 def _initial_stage(data: dict[str, Any]) -> tuple[Stage, dict[str, Any]]:
@@ -314,7 +337,8 @@ def create(db: Database, actor: User, data: dict[str, Any]) -> Issue:
     now = clock.now()
 
     def work(tx: Tx) -> Issue:
-        issue_id = store.insert(tx, values, actor.username, now)
+        row = store.insert(tx, values, actor.username, now)
+        issue_id = int(row["id"])
         store.insert_event(
             tx,
             issue_id,
@@ -329,9 +353,8 @@ def create(db: Database, actor: User, data: dict[str, Any]) -> Issue:
         )
         changes = guard.diff({}, {**values, "stage": int(stage)})
         tx.audit(actor.username, ENTITY, issue_id, "create", changes)
-        row = store.get_tx(tx, issue_id)
-        assert row is not None
-        return _to_issue(row)
+        # Its one event is its latest: the stage is the starting stage, since the event's date.
+        return _to_issue({**row, "stage": int(stage), "stage_since": evidence.event_date})
 
     return db.write(work)
 
@@ -347,25 +370,24 @@ def update(db: Database, actor: User, issue_id: int, expected_version: int, data
             [FieldError(k.replace("_", " ").capitalize(), "is not a field of an issue") for k in unknown]
         )
     issue_id, expected_version = _issue_id(issue_id), _version(expected_version)
-    current = get(db, issue_id)
-    model = parse(IssueInput, {**_input_of(current), **data})
-    after = _db_values(model)
     now = clock.now()
 
     def work(tx: Tx) -> Issue:
-        before_issue = _load(tx, issue_id, expected_version)
+        # One read, inside the transaction. The checks keep their order: a missing issue, then
+        # the fields (merged over the stored values), then a stale version, then archived.
+        row = _row(tx, issue_id)
+        before_issue = _to_issue(row)
+        after = _db_values(parse(IssueInput, {**_input_of(before_issue), **data}))
+        _check_version(row, expected_version)
         if before_issue.archived_at is not None:
             raise InvalidInput.one("Issue", "is archived; restore it before editing")
-        before = _db_values(IssueInput.model_validate(_input_of(before_issue)))
+        before = _db_values(before_issue)
         changed = {k: v for k, v in after.items() if guard.diff({k: before[k]}, {k: v})}
         if not changed:
             return before_issue
-        if store.update(tx, issue_id, expected_version, changed, actor.username, now) is None:
-            raise _Stale()
+        issue = _after(row, store.update(tx, issue_id, expected_version, changed, actor.username, now), changed)
         tx.audit(actor.username, ENTITY, issue_id, "update", guard.diff(before, changed))
-        row = store.get_tx(tx, issue_id)
-        assert row is not None
-        return _to_issue(row)
+        return issue
 
     return _write(db, issue_id, work)
 
@@ -408,15 +430,17 @@ def move_stage(db: Database, actor: User, issue_id: int, expected_version: int, 
     today = clock.today()
 
     def work(tx: Tx) -> Issue:
-        issue = _load(tx, issue_id, expected_version)
-        if issue.archived_at is not None:
+        row = _load(tx, issue_id, expected_version)
+        if row["archived_at"] is not None:
             raise InvalidInput.one("Issue", "is archived; restore it before moving it")
-        last = store.latest_event(tx, issue_id)
-        current = Stage(last[0]) if last else Stage.WATCHING
-        errors = check_move(current, last[1] if last else None, move, today)
+        # The view's stage is the latest event's (by date, then id) and stage_since is that
+        # event's date (the latest date); an issue without events is at Watching since never.
+        current, last_date = Stage(row["stage"]), row["stage_since"]
+        errors = check_move(current, last_date, move, today)
         if errors:
             raise InvalidInput(errors)
-        if store.touch(tx, issue_id, expected_version, actor.username, now) is None:
+        stored = store.touch(tx, issue_id, expected_version, actor.username, now)
+        if stored is None:
             raise _Stale()
         event_id = store.insert_event(
             tx,
@@ -442,9 +466,9 @@ def move_stage(db: Database, actor: User, issue_id: int, expected_version: int, 
             },
         )
         tx.audit(actor.username, ENTITY, issue_id, "stage", changes)
-        row = store.get_tx(tx, issue_id)
-        assert row is not None
-        return _to_issue(row)
+        # check_move refused any date before the latest event's, and the new event's id comes
+        # from the sequence (above every existing id), so the new event is the latest one.
+        return _after(row, stored, {"stage": int(move.to_stage), "stage_since": move.event_date})
 
     return _write(db, issue_id, work)
 
@@ -455,17 +479,16 @@ def _set_archived(db: Database, actor: User, issue_id: int, expected_version: in
     now = clock.now()
 
     def work(tx: Tx) -> Issue:
-        issue = _load(tx, issue_id, expected_version)
-        if (issue.archived_at is not None) == archive:
+        row = _load(tx, issue_id, expected_version)
+        if (row["archived_at"] is not None) == archive:
             raise InvalidInput.one("Issue", "is already archived" if archive else "is not archived")
-        if store.set_archived(tx, issue_id, expected_version, now if archive else None, actor.username, now) is None:
-            raise _Stale()
+        issue = _after(
+            row, store.set_archived(tx, issue_id, expected_version, now if archive else None, actor.username, now)
+        )
         tx.audit(
             actor.username, ENTITY, issue_id, "archive" if archive else "restore", {"archived": [not archive, archive]}
         )
-        row = store.get_tx(tx, issue_id)
-        assert row is not None
-        return _to_issue(row)
+        return issue
 
     return _write(db, issue_id, work)
 
@@ -511,26 +534,27 @@ def _bulk(
         out: list[Issue] = []
         for issue_id, version in pairs:
             try:
-                issue = _load(tx, issue_id, version)
+                row = _load(tx, issue_id, version)
             except _Stale:
                 stale.append(issue_id)
                 raise
+            issue = _to_issue(row)
             if issue.archived_at is not None:
                 raise InvalidInput.one("Issues", f"issue {issue_id} is archived; restore it first")
-            before = _db_values(IssueInput.model_validate(_input_of(issue)))
+            before = _db_values(issue)
             model = parse(IssueInput, {**_input_of(issue), **change(issue)})
             after = _db_values(model)
             changed = {k: v for k, v in after.items() if guard.diff({k: before[k]}, {k: v})}
             if not changed:
                 out.append(issue)
                 continue
-            if store.update(tx, issue_id, version, changed, actor.username, now) is None:
+            try:
+                done = _after(row, store.update(tx, issue_id, version, changed, actor.username, now), changed)
+            except _Stale:
                 stale.append(issue_id)
-                raise _Stale()
+                raise
             tx.audit(actor.username, ENTITY, issue_id, action, guard.diff(before, changed))
-            row = store.get_tx(tx, issue_id)
-            assert row is not None
-            out.append(_to_issue(row))
+            out.append(done)
         return out
 
     try:

@@ -56,8 +56,8 @@ EVENT_COLUMNS = (
 )
 
 
-def _issue_row(row: Sequence[Any]) -> dict[str, Any]:
-    out = dict(zip((*ISSUE_COLUMNS, "stage", "stage_since"), row, strict=True))
+def _issue_row(row: Sequence[Any], columns: Sequence[str] = (*ISSUE_COLUMNS, "stage", "stage_since")) -> dict[str, Any]:
+    out = dict(zip(columns, row, strict=True))
     out["member_segments"] = list(out["member_segments"] or [])
     out["tags"] = list(out["tags"] or [])
     return out
@@ -72,69 +72,93 @@ def get(db: Database, issue_id: int) -> dict[str, Any] | None:
 
 
 def get_tx(tx: Tx, issue_id: int) -> dict[str, Any] | None:
-    """The issue as this transaction sees it."""
+    """The issue as this transaction sees it.
+
+    The ``WHERE i.id = ?`` reaches ``stage_events`` through the view (an index scan of that
+    issue's events, not an aggregate of the whole table), so one read costs the same at any scale.
+    """
     row = tx.one(_SELECT + " WHERE i.id = ?", [issue_id])
     return _issue_row(row) if row else None
-
-
-def latest_event(tx: Tx, issue_id: int) -> tuple[int, dt.date] | None:
-    """(stage, date) of the issue's latest event, by the same order as the view."""
-    row = tx.one(
-        "SELECT to_stage, event_date FROM stage_events WHERE issue_id = ? ORDER BY event_date DESC, id DESC LIMIT 1",
-        [issue_id],
-    )
-    return (int(row[0]), row[1]) if row else None
 
 
 # ------------------------------------------------------------------ writing
 
 
-def insert(tx: Tx, values: dict[str, Any], by: str, at: dt.datetime) -> int:
+# A version-checked write answers with what it stored besides the user's values (the stamp),
+# so the service can return the issue without reading it again. The UPDATEs say only how many
+# rows they changed: in DuckDB an UPDATE … RETURNING costs about twice the UPDATE and makes
+# its COMMIT slower too, and the stamp is known anyway once the row count is 1.
+STAMP_COLUMNS = ("version", "updated_at", "updated_by")
+
+
+def _stamped(
+    tx: Tx, sql: str, params: list[Any], expected_version: int, by: str, at: dt.datetime
+) -> dict[str, Any] | None:
+    """Run a ``… WHERE id = ? AND version = ?`` UPDATE that sets ``version = version + 1,
+    updated_at, updated_by``: the stored stamp, or None when no row matched (someone saved first)."""
+    row = tx.one(sql, params)
+    if not row or int(row[0]) != 1:
+        return None
+    return {"version": int(expected_version) + 1, "updated_at": at, "updated_by": by}
+
+
+def insert(tx: Tx, values: dict[str, Any], by: str, at: dt.datetime) -> dict[str, Any]:
+    """A new issue; its stored row (ISSUE_COLUMNS, defaults filled in), without stage."""
     cols = [c for c in INPUT_COLUMNS if c in values]
     row = tx.one(
         f"INSERT INTO issues ({', '.join(cols)}, created_at, created_by, updated_at, updated_by) "
-        f"VALUES ({', '.join('?' for _ in cols)}, ?, ?, ?, ?) RETURNING id",
+        f"VALUES ({', '.join('?' for _ in cols)}, ?, ?, ?, ?) RETURNING {', '.join(ISSUE_COLUMNS)}",
         [*(values[c] for c in cols), at, by, at, by],
     )
     assert row is not None
-    return int(row[0])
+    return _issue_row(row, ISSUE_COLUMNS)
 
 
 def update(
     tx: Tx, issue_id: int, expected_version: int, values: dict[str, Any], by: str, at: dt.datetime
-) -> int | None:
-    """Version-checked update of user fields; the new version, or None when someone saved first."""
+) -> dict[str, Any] | None:
+    """Version-checked update of user fields: the stored stamp (STAMP_COLUMNS), or None when
+    someone saved first."""
     bad = set(values) - set(INPUT_COLUMNS)
     if bad:
         raise ValueError(f"not an issue column: {sorted(bad)}")
     sets = "".join(f"{c} = ?, " for c in values)
-    row = tx.one(
-        f"UPDATE issues SET {sets}version = version + 1, updated_at = ?, updated_by = ? "
-        "WHERE id = ? AND version = ? RETURNING version",
+    return _stamped(
+        tx,
+        f"UPDATE issues SET {sets}version = version + 1, updated_at = ?, updated_by = ? WHERE id = ? AND version = ?",
         [*values.values(), at, by, issue_id, expected_version],
+        expected_version,
+        by,
+        at,
     )
-    return int(row[0]) if row else None
 
 
 def set_archived(
     tx: Tx, issue_id: int, expected_version: int, archived_at: dt.datetime | None, by: str, at: dt.datetime
-) -> int | None:
-    row = tx.one(
+) -> dict[str, Any] | None:
+    """Version-checked archive (a time) or restore (None): the stamp and archived_at, or None."""
+    stamp = _stamped(
+        tx,
         "UPDATE issues SET archived_at = ?, version = version + 1, updated_at = ?, updated_by = ? "
-        "WHERE id = ? AND version = ? RETURNING version",
+        "WHERE id = ? AND version = ?",
         [archived_at, at, by, issue_id, expected_version],
+        expected_version,
+        by,
+        at,
     )
-    return int(row[0]) if row else None
+    return None if stamp is None else {**stamp, "archived_at": archived_at}
 
 
-def touch(tx: Tx, issue_id: int, expected_version: int, by: str, at: dt.datetime) -> int | None:
-    """Bump the version (a stage event changes the issue as a whole)."""
-    row = tx.one(
-        "UPDATE issues SET version = version + 1, updated_at = ?, updated_by = ? "
-        "WHERE id = ? AND version = ? RETURNING version",
+def touch(tx: Tx, issue_id: int, expected_version: int, by: str, at: dt.datetime) -> dict[str, Any] | None:
+    """Bump the version (a stage event changes the issue as a whole): the stamp, or None."""
+    return _stamped(
+        tx,
+        "UPDATE issues SET version = version + 1, updated_at = ?, updated_by = ? WHERE id = ? AND version = ?",
         [at, by, issue_id, expected_version],
+        expected_version,
+        by,
+        at,
     )
-    return int(row[0]) if row else None
 
 
 def insert_event(
