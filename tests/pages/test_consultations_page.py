@@ -176,3 +176,26 @@ def test_import_export_page_offers_the_have_your_say_import(app_for):
     assert any(s.value == "Have Your Say consultations" for s in editor.subheader)
     viewer = app_for("director", "pages/import_export.py")
     assert any("needs the Editor role" in i.value for i in viewer.info)
+
+
+def test_a_long_run_of_deadlines_names_the_first_ten_and_counts_the_rest(app_for, demo_db):
+    due = demo_db.read(
+        "SELECT count(*) FROM consultations WHERE closes BETWEEN ? AND ? AND response_status IN ('not_started', 'drafting')",
+        [TODAY, TODAY + dt.timedelta(days=3)],
+    )[0][0]
+    # Every consultation closing tomorrow with no response yet: more than ten for the warning to name.
+    demo_db.write(
+        lambda tx: tx.execute(
+            "UPDATE consultations SET opens = ?, closes = ?, response_status = 'not_started', submitted_on = NULL",
+            [TODAY - dt.timedelta(days=30), TODAY + dt.timedelta(days=1)],
+        )
+    )
+    n = demo_db.read(
+        "SELECT count(*) FROM consultations WHERE closes = ? AND response_status IN ('not_started', 'drafting')",
+        [TODAY + dt.timedelta(days=1)],
+    )[0][0]
+    assert n > 10 and n > due
+    at = app_for("officer", PAGE)
+    strong = next(e.value for e in at.error if "within 3 days" in e.value)
+    assert strong.count("\n- ") == 11  # ten named, one line for the rest
+    assert f"… and {n - 10:,} more in the table below" in strong

@@ -159,6 +159,9 @@ def _past_table(lists: data.Lists) -> None:
     st.caption(f"{len(df):,} past consultations; we submitted a response to {answered:,}. Select a row to open it.")
 
 
+WARNINGS_LISTED = 10  # deadlines named in a warning; the table lists them all
+
+
 def _warnings(current: pd.DataFrame) -> None:
     for level, words, show in (
         ("strong", "within 3 days", st.error),
@@ -168,7 +171,10 @@ def _warnings(current: pd.DataFrame) -> None:
         if due.empty:
             continue
         n = len(due)
-        items = "\n".join(f"- {md(t)} — {d}" for t, d in zip(due["title"], due["deadline"], strict=True))
+        first = due.head(WARNINGS_LISTED)
+        items = "\n".join(f"- {md(t)} — {d}" for t, d in zip(first["title"], first["deadline"], strict=True))
+        if n > WARNINGS_LISTED:
+            items += f"\n- … and {n - WARNINGS_LISTED:,} more in the table below (soonest first)"
         show(
             f"**{n} consultation{'s close' if n != 1 else ' closes'} {words} without a submitted response:**\n\n{items}",
             icon=":material/alarm:" if level == "strong" else ":material/schedule:",
