@@ -89,6 +89,15 @@ _CONS = (
 )
 _JP_LINKED = "(SELECT jpi.joint_position_id FROM joint_position_issues jpi JOIN fi ON fi.id = jpi.issue_id)"
 _ACT_LINKED = "(SELECT ai.activity_id FROM activity_issues ai JOIN fi ON fi.id = ai.issue_id)"
+
+
+def _only_linked(scope: Scope, column: str, linked: str) -> str:
+    """``column IN linked`` when a filter narrows the scope, else TRUE. Written into the SQL, not
+    passed as a ``(NOT ? OR …)`` parameter: with a parameter DuckDB still builds the whole
+    semi-join (all 200,000 activity links at scale L) only to ignore it."""
+    return f"{column} IN {linked}" if scope.narrowed else "TRUE"
+
+
 # An organisation merged into another counts as the one it was merged into.
 _ORG = (
     "orgs AS (SELECT o.id, coalesce(o.merged_into, o.id) AS org FROM organisations o), "
@@ -143,24 +152,23 @@ def kpis(
         "FROM p CROSS JOIN cons c GROUP BY p.name)",
         "pub AS (SELECT p.name, count(j.id) AS published FROM p LEFT JOIN joint_positions j "
         "ON j.deleted_at IS NULL AND j.status = 'published' AND j.published_on BETWEEN p.p_start AND p.p_end "
-        f"AND (NOT ? OR j.id IN {_JP_LINKED}) GROUP BY p.name)",
+        f"AND {_only_linked(scope, 'j.id', _JP_LINKED)} GROUP BY p.name)",
         "active_orgs AS ("
         "SELECT p.name, orgs.org FROM p JOIN signatories s ON s.status = 'agreed' "
         "AND s.status_date BETWEEN p.p_start AND p.p_end "
         "JOIN joint_positions j ON j.id = s.joint_position_id AND j.deleted_at IS NULL "
-        f"AND (NOT ? OR j.id IN {_JP_LINKED}) JOIN orgs ON orgs.id = s.organisation_id "
+        f"AND {_only_linked(scope, 'j.id', _JP_LINKED)} JOIN orgs ON orgs.id = s.organisation_id "
         "UNION "
         "SELECT p.name, orgs.org FROM p JOIN activities a ON a.deleted_at IS NULL "
         "AND a.activity_date BETWEEN p.p_start AND p.p_end "
-        f"AND (NOT ? OR a.id IN {_ACT_LINKED}) "
+        f"AND {_only_linked(scope, 'a.id', _ACT_LINKED)} "
         "JOIN activity_organisations ao ON ao.activity_id = a.id JOIN orgs ON orgs.id = ao.organisation_id)",
         "partners AS (SELECT ao.name, count(DISTINCT ao.org) AS active_partners FROM active_orgs ao "
         "JOIN live_orgs lo ON lo.id = ao.org GROUP BY ao.name)",
     )
     for name, start, end, anchor in periods:
         params += [name, start, end, anchor]
-    narrowed = scope.narrowed
-    params += [narrowed, today, today, today, narrowed, narrowed, narrowed]
+    params += [scope.narrowed, today, today, today]
     sql = (
         prefix + " SELECT p.name, coalesce(l.issues, 0) AS issues, coalesce(l.active, 0) AS active, "
         "coalesce(l.top_rungs, 0) AS top_rungs, coalesce(l.moved_up, 0) AS moved_up, "
@@ -431,10 +439,10 @@ def activities_by_month(db: Database, scope: Scope, start: dt.date, end: dt.date
     sql = (
         prefix + " SELECT date_trunc('month', a.activity_date)::DATE AS month, a.is_influencing AS influencing, "
         "count(*) AS activities, sum(a.effort_days)::DOUBLE AS person_days FROM activities a "
-        f"WHERE a.deleted_at IS NULL AND a.activity_date BETWEEN ? AND ? AND (NOT ? OR a.id IN {_ACT_LINKED}) "
+        f"WHERE a.deleted_at IS NULL AND a.activity_date BETWEEN ? AND ? AND {_only_linked(scope, 'a.id', _ACT_LINKED)} "
         "GROUP BY 1, 2 ORDER BY 1, 2"
     )
-    return db.read_df(sql, [*params, start, end, scope.narrowed])
+    return db.read_df(sql, [*params, start, end])
 
 
 # ------------------------------------------------------------------ drill-downs
