@@ -133,9 +133,12 @@ def list_accounts(db: Database, actor: User | None) -> list[dict[str, Any]]:
     require_role(actor, Role.ADMIN)
     now = clock.now()
     key = _name_key(db)
+    rows = store.list_accounts(db)
+    hashes = [_name_hash(key, row["username"]) for row in rows]
+    states = store.throttle_states(db, hashes)
     out = []
-    for row in store.list_accounts(db):
-        state = store.throttle_state(db, _name_hash(key, row["username"]))
+    for row, hashed in zip(rows, hashes, strict=True):
+        state = states.get(hashed)
         locked_until = state[1] if state and state[1] and state[1] > now else None
         out.append({**row, "locked_until": locked_until})
     return out
