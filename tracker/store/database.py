@@ -1,8 +1,8 @@
 """The one DuckDB connection of a process, its cursors and its write transactions.
 
 Every unit of work takes its own cursor (a connection is not thread-safe). Writes are
-serialised by one process-wide lock and retried when DuckDB reports a write-write
-conflict; any other database failure becomes a :class:`StorageError`.
+serialised by one process-wide first-come, first-served lock and retried when DuckDB reports
+a write-write conflict; any other database failure becomes a :class:`StorageError`.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import logging
 import os
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -43,6 +44,61 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, (set, tuple)):
         return list(value)
     return str(value) if not isinstance(value, (str, int, float, bool, list, dict, type(None))) else value
+
+
+class FairLock:
+    """A lock handed to its waiters in the order they asked (first come, first served).
+
+    ``threading.Lock`` lets the thread that just released it take it straight back (it still
+    holds the GIL while the woken waiter is not yet running), so under eight busy writers one
+    write can wait through many others' and the slowest writes wait far longer than the rest.
+    Here ``release`` hands the lock directly to the longest waiter.
+    """
+
+    def __init__(self) -> None:
+        self._mutex = threading.Lock()
+        self._held = False
+        self._waiters: deque[threading.Lock] = deque()
+
+    def acquire(self) -> None:
+        with self._mutex:
+            if not self._held:
+                self._held = True
+                return
+            turn = threading.Lock()
+            turn.acquire()
+            self._waiters.append(turn)
+        try:
+            turn.acquire()  # released by ``release`` when it is this waiter's turn: then it holds the lock
+        except BaseException:  # interrupted while waiting: leave the queue, or pass on a turn already given
+            with self._mutex:
+                try:
+                    self._waiters.remove(turn)
+                    given = False
+                except ValueError:
+                    given = True
+            if given:
+                self.release()
+            raise
+
+    def release(self) -> None:
+        with self._mutex:
+            if not self._held:
+                raise RuntimeError("release of an unheld FairLock")
+            if self._waiters:
+                self._waiters.popleft().release()  # stays held: ownership passes to that waiter
+            else:
+                self._held = False
+
+    def locked(self) -> bool:
+        return self._held
+
+    def __enter__(self) -> FairLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
 
 
 class Tx:
@@ -78,7 +134,7 @@ class Database:
     def __init__(self, path: Path, conn: duckdb.DuckDBPyConnection) -> None:
         self.path = path
         self.conn = conn
-        self._write_lock = threading.Lock()
+        self._write_lock = FairLock()
         self.broken: str | None = None
 
     # ------------------------------------------------------------ opening
@@ -196,7 +252,7 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Tx]:
-        """One write transaction under the process-wide write lock.
+        """One write transaction under the process-wide write lock (first come, first served).
 
         A write-write conflict surfaces as :class:`ConflictError` (see :meth:`write` to retry);
         other database failures as :class:`StorageError` — never retried.
