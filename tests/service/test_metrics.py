@@ -512,3 +512,15 @@ def test_cosigning_pairs_name_both_organisations(hand):
     assert list(df["a_id"]) == [1, 1, 2] and list(df["b_id"]) == [2, 4, 4]
     # Before the third position was signed, Alpha and Beta had co-signed two.
     assert metrics.cosigning_pairs(hand, until=D(2026, 5, 31), limit=1)["positions"].tolist() == [2]
+
+
+def test_an_issue_identified_and_moved_up_on_the_same_day_counts_as_moved_up(demo_db, officer):
+    from tracker.services import issues
+
+    month = Filters(Period("custom", D(2026, 11, 1), TODAY, D(2026, 10, 1), D(2026, 10, 31)))
+    before = _kpi(metrics.overview(demo_db, month, TODAY), "moved_up").value
+    made = issues.create(demo_db, officer, {"title": "Identified and raised today"})
+    issues.move_stage(
+        demo_db, officer, made.id, made.version, {"to_stage": 1, "evidence_ref": "Briefing note sent today"}
+    )
+    assert _kpi(metrics.overview(demo_db, month, TODAY), "moved_up").value == before + 1

@@ -70,7 +70,10 @@ def _with(scope: Scope, *extra: str) -> tuple[str, list[Any]]:
         "WITH fi AS (SELECT i.id, i.title, i.policy_area, i.owner, i.lifecycle, i.member_relevance, "
         "i.archived_at::DATE AS archived_on FROM issues i"
         + (" WHERE " + " AND ".join(where) if where else "")
-        + "), ev AS (SELECT e.issue_id, e.event_date AS day, arg_max(e.to_stage, e.id) AS stage "
+        # One row per issue and day: where it stood at the day's end, and where the day's first
+        # event put it (an issue identified and moved on the same day started on the first).
+        + "), ev AS (SELECT e.issue_id, e.event_date AS day, arg_max(e.to_stage, e.id) AS stage, "
+        "arg_min(e.to_stage, e.id) AS first_stage "
         "FROM stage_events e WHERE e.issue_id IN (SELECT id FROM fi) GROUP BY e.issue_id, e.event_date), "
         "stays AS (SELECT issue_id, stage, day AS since, "
         "lead(day) OVER (PARTITION BY issue_id ORDER BY day) AS until FROM ev)"
@@ -130,7 +133,7 @@ def kpis(
         # the period, and when first recorded (issues identified during the period start there).
         "ends AS (SELECT p.name, ev.issue_id, arg_max(ev.stage, ev.day) AS s_end, "
         "arg_max(ev.stage, ev.day) FILTER (WHERE ev.day < p.p_start) AS s_before, "
-        "arg_min(ev.stage, ev.day) AS s_first, any_value(fi.lifecycle) AS lifecycle, "
+        "arg_min(ev.first_stage, ev.day) AS s_first, any_value(fi.lifecycle) AS lifecycle, "
         "any_value(fi.archived_on) AS archived_on, any_value(p.p_end) AS p_end "
         "FROM p JOIN ev ON ev.day <= p.p_end JOIN fi ON fi.id = ev.issue_id "
         "WHERE fi.archived_on IS NULL OR (fi.archived_on >= p.p_start AND ev.day <= fi.archived_on) "
