@@ -756,6 +756,31 @@ def activities(df: pd.DataFrame, period_label: str) -> go.Figure | None:
     )
 
 
+def warm_up() -> None:
+    """Build and drop a tiny figure with the trace and layout parts the charts use. Plotly
+    imports those classes and builds their validators on first use; a server calls this once it
+    is up, so the first page run does not pay for it. No data is read."""
+    _figure(
+        [
+            go.Bar(
+                x=["a"],
+                y=[1],
+                marker={"color": [UP_COLOUR], "pattern": {"shape": [""]}},
+                error_y={"type": "data", "array": [0]},
+                text=["1"],
+                textposition="auto",
+                customdata=[["", ""]],
+            ),
+            go.Scatter(x=["a"], y=[1], mode="lines+markers+text", line={"color": UP_COLOUR}, textfont={"size": 11}),
+        ],
+        "",
+        "",
+        "x",
+        "y",
+        yaxis2={"overlaying": "y", "side": "right"},
+    ).to_json()
+
+
 # ------------------------------------------------------------------ the overview's charts
 
 
