@@ -3,7 +3,6 @@ and the nightly backup job the app starts once per process."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from tracker import config
@@ -71,6 +70,8 @@ def render_backup_panel(user: User) -> None:
     if not rows:
         st.info("No backups yet. Take one now; the nightly job adds one every night.", icon=":material/info:")
     else:
+        import pandas as pd  # here, not at import: the server answers its health check sooner
+
         frame = pd.DataFrame(
             {
                 "Taken": [clock.format_timestamp(r["taken_at"]) for r in rows],
