@@ -15,6 +15,7 @@ from tracker.ui.activity_form import ACTIVITY_LABELS, activity_form, reset
 from tracker.ui.db import get_db
 from tracker.ui.exports import export_buttons
 from tracker.ui.frame import page_frame
+from tracker.ui.lazy_tabs import lazy_tabs
 from tracker.ui.organisation_feedback import (
     DATE_FORMAT,
     attempt,
@@ -233,11 +234,13 @@ if selected is not None:
     activity_detail(selected)
 else:
     names = (["Quick entry"] if can_edit else []) + ["Log", "Follow-ups this week"]
-    tabs = dict(zip(names, st.tabs(names), strict=True))
-    if can_edit:
+    tabs = lazy_tabs(names, "act_tab")
+    if "Quick entry" in tabs:
         with tabs["Quick entry"]:
             quick_entry()
-    with tabs["Log"]:
-        log_tab()
-    with tabs["Follow-ups this week"]:
-        follow_ups_tab()
+    if "Log" in tabs:
+        with tabs["Log"]:
+            log_tab()
+    if "Follow-ups this week" in tabs:
+        with tabs["Follow-ups this week"]:
+            follow_ups_tab()

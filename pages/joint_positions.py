@@ -15,6 +15,7 @@ from tracker.ui import organisation_data as org_data
 from tracker.ui.db import get_db
 from tracker.ui.exports import export_buttons
 from tracker.ui.frame import page_frame
+from tracker.ui.lazy_tabs import lazy_tabs
 from tracker.ui.organisation_feedback import (
     DATE_FORMAT,
     attempt,
@@ -350,10 +351,11 @@ if selected is not None:
     position_detail(selected)
 else:
     names = ["Positions"] + (["New position"] if can_edit else [])
-    tabs = dict(zip(names, st.tabs(names), strict=True))
-    with tabs["Positions"]:
-        position_list()
-    if can_edit:
+    tabs = lazy_tabs(names, "jp_tab")  # the new-position form lists every issue and organisation
+    if "Positions" in tabs:
+        with tabs["Positions"]:
+            position_list()
+    if "New position" in tabs:
         with tabs["New position"]:
             values = position_form("jp_new", None, "Create joint position")
             if values is not None:

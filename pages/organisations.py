@@ -13,6 +13,7 @@ from tracker.ui import organisation_data as data
 from tracker.ui.db import get_db
 from tracker.ui.exports import export_buttons
 from tracker.ui.frame import page_frame
+from tracker.ui.lazy_tabs import lazy_tabs
 from tracker.ui.organisation_feedback import (
     EXPECTED,
     attempt,
@@ -448,16 +449,19 @@ if selected is not None:
     organisation_detail(selected)
 else:
     names = ["Directory", "Contacts"] + (["New organisation", "Merge duplicates"] if can_edit else [])
-    tabs = dict(zip(names, st.tabs(names), strict=True))
-    with tabs["Directory"]:
-        directory()
-    with tabs["Contacts"]:
-        contacts_tab()
-    if can_edit:
+    tabs = lazy_tabs(names, "org_tab")
+    if "Directory" in tabs:
+        with tabs["Directory"]:
+            directory()
+    if "Contacts" in tabs:
+        with tabs["Contacts"]:
+            contacts_tab()
+    if "New organisation" in tabs:
         with tabs["New organisation"]:
             pending_similar()
             values = organisation_form("org_new", None, "Create organisation")
             if values is not None:
                 save_organisation("create", values)
+    if "Merge duplicates" in tabs:
         with tabs["Merge duplicates"]:
             merge_form(None)

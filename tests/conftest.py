@@ -103,3 +103,9 @@ def app_for(demo_db: Database, db_path: Path, monkeypatch: pytest.MonkeyPatch):
         return at
 
     return make
+
+
+def open_tab(at, key: str, name: str):
+    """Choose the tab ``name`` of the lazy tabs under ``key`` (only the chosen tab's content runs)."""
+    at.session_state[key] = name
+    return at.run()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from tests.conftest import open_tab
 from tracker.services import activities
 
 PAGE = "pages/activities.py"
@@ -102,7 +103,7 @@ def test_follow_ups_due_this_week_are_listed(app_for, demo_db, officer):
         officer,
         {"activity_date": "2026-11-20", "type": "Meeting", "summary": "Call back DG SANTE", "follow_up": "2026-11-28"},
     )
-    at = app_for("director", PAGE)
+    at = open_tab(app_for("director", PAGE), "act_tab", "Follow-ups this week")
     table = at.dataframe[-1].value
     assert "Call back DG SANTE" in set(table["Summary"])
 
@@ -113,7 +114,7 @@ def test_a_follow_up_due_this_week_opens_from_its_picker(app_for, demo_db, offic
         officer,
         {"activity_date": "2026-11-20", "type": "Meeting", "summary": "Ring the rapporteur", "follow_up": "2026-11-27"},
     )
-    at = app_for("director", PAGE)
+    at = open_tab(app_for("director", PAGE), "act_tab", "Follow-ups this week")
     picker = at.selectbox(key="follow_ups_open")
     assert any("Ring the rapporteur" in str(o) for o in picker.options)
     picker.set_value(made.id).run()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import TODAY
+from tests.conftest import TODAY, open_tab
 from tracker.services import demo
 from tracker.store import Database
 
@@ -61,7 +61,7 @@ def test_editor_sees_deadlines_warnings_and_entry_tabs(app_for, demo_db):
     strong = [e.value for e in at.error if "within 3 days" in e.value]
     assert strong and title.split(" — ")[0] in strong[0]
     labels = [t.label for t in at.tabs]
-    assert labels[0].startswith("Open and upcoming (") and labels[1].startswith("Past (")
+    assert labels[:2] == ["Open and upcoming", "Past"]
     assert "New consultation" in labels and "Import from Have Your Say" in labels
     assert at.get("download_button")
 
@@ -86,7 +86,9 @@ def test_period_and_status_filters_narrow_the_list(app_for, demo_db):
         [TODAY, TODAY + dt.timedelta(days=14)],
     )[0][0]
     assert expected > 0
-    assert [t.label for t in at.tabs] == [f"Open and upcoming ({expected})", "Past (0)"]
+    assert [t.label for t in at.tabs] == ["Open and upcoming", "Past"]
+    assert f"{expected} open or upcoming" in " ".join(c.value for c in at.caption)
+    assert len(open_tab(at, "cons_tab", "Past").dataframe) == 0  # nothing past closes in the next 14 days
 
 
 def test_link_opens_one_consultation_read_only_for_viewers(app_for, demo_db):
@@ -151,7 +153,7 @@ def test_someone_saving_first_is_a_conflict_not_an_overwrite(app_for, demo_db):
 
 
 def test_editor_creates_a_consultation_linked_to_an_issue(app_for, demo_db):
-    at = app_for("officer", PAGE)
+    at = open_tab(app_for("officer", PAGE), "cons_tab", "New consultation")
     next(t for t in at.text_input if t.label == "Title").input("Biotech Act — public consultation")
     next(t for t in at.text_input if t.label == "Authority").input("European Commission — DG RTD")
     next(d for d in at.date_input if d.label == "Closes").set_value(TODAY + dt.timedelta(days=9))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from tests.conftest import open_tab
 from tracker.domain.enums import JointPositionStatus, SignatoryStatus, Stage
 from tracker.services import issues
 from tracker.services import joint_positions as jp
@@ -60,7 +61,7 @@ def test_viewer_sees_the_suggestion_but_cannot_record_it(app_for, demo_db, offic
 
 def test_editor_invites_agrees_publishes_and_records_formal_input(app_for, demo_db):
     issue_id = low_issue(demo_db)
-    at = app_for("officer", PAGE)
+    at = open_tab(app_for("officer", PAGE), "jp_tab", "New position")
     at.text_input(key="jp_new_title").input("Joint call on notified body fees")
     at.multiselect(key="jp_new_issues").select(issue_id)
     at.button(key="FormSubmitter:jp_new-Create joint position").click().run()
@@ -108,3 +109,12 @@ def test_publishing_without_an_agreed_signatory_shows_the_field(app_for, demo_db
     at.button(key=f"status_go_{p.id}").click().run()
     assert "Signatories" in errors(at)
     assert jp.get(demo_db, p.id).status == JointPositionStatus.IDEA
+
+
+def test_the_new_position_form_runs_only_when_its_tab_is_chosen(app_for):
+    at = app_for("officer", PAGE)
+    assert "jp_new_title" not in [t.key for t in at.text_input]  # closed tab: nothing built or sent
+    assert at.dataframe  # the list is there
+    at = open_tab(at, "jp_tab", "New position")
+    assert "jp_new_title" in [t.key for t in at.text_input]
+    assert not at.dataframe

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.conftest import open_tab
 from tracker.services import contacts, organisations
 
 PAGE = "pages/organisations.py"
@@ -42,7 +43,7 @@ def test_viewer_sees_one_organisation_without_edit_or_merge(app_for):
 
 
 def test_editor_creates_an_organisation(app_for, demo_db):
-    at = app_for("officer", PAGE)
+    at = open_tab(app_for("officer", PAGE), "org_tab", "New organisation")
     at.text_input(key="org_new_name").input("Aragon Health Cluster")
     at.selectbox(key="org_new_type").select("Cluster")
     at.text_input(key="org_new_register").input("123456789012-34")
@@ -54,7 +55,7 @@ def test_editor_creates_an_organisation(app_for, demo_db):
 
 
 def test_bad_register_number_is_refused_naming_the_field(app_for, demo_db):
-    at = app_for("officer", PAGE)
+    at = open_tab(app_for("officer", PAGE), "org_tab", "New organisation")
     at.text_input(key="org_new_name").input("Register Test Org")
     at.text_input(key="org_new_register").input("12-3")
     by_label(at.button, "Create organisation").click().run()
@@ -63,7 +64,7 @@ def test_bad_register_number_is_refused_naming_the_field(app_for, demo_db):
 
 
 def test_near_duplicate_name_warns_and_offers_the_existing_one(app_for, demo_db):
-    at = app_for("officer", PAGE)
+    at = open_tab(app_for("officer", PAGE), "org_tab", "New organisation")
     at.text_input(key="org_new_name").input("rhine  medtech CLUSTER")
     by_label(at.button, "Create organisation").click().run()
     assert "matches an existing organisation" in at.warning[0].value
@@ -75,7 +76,7 @@ def test_near_duplicate_name_warns_and_offers_the_existing_one(app_for, demo_db)
 
 def test_editor_erases_a_contact_from_the_contacts_tab(app_for, demo_db, officer):
     person = contacts.create(demo_db, officer, {"name": "Zelda Erasable", "institution": "DG GROW"})
-    at = app_for("officer", PAGE)
+    at = open_tab(app_for("officer", PAGE), "org_tab", "Contacts")
     at.selectbox(key="contact_open").select(person.id).run()
     at.button(key=f"erase_ask_{person.id}").click().run()
     at.button(key=f"erase_go_{person.id}").click().run()

@@ -20,6 +20,7 @@ from .consultation_detail import FLASH_KEY, QUERY_KEY, TABLE_KEYS, forget_opened
 from .consultation_form import consultation_form, show_error
 from .db import get_db
 from .exports import export_buttons
+from .lazy_tabs import lazy_tabs
 from .pager import page_of
 from .text import md
 
@@ -107,6 +108,7 @@ def _current_table(lists: data.Lists) -> None:
     if lists.current.empty:
         st.info("No open or upcoming consultation matches these filters.", icon=":material/event_available:")
         return
+    st.caption(f"{len(lists.current):,} open or upcoming, soonest first.")
     shown = page_of(lists.current_view, "cons_current_page")
     rows = lists.current.loc[shown.index]  # the views share their rows' positions
     st.dataframe(
@@ -159,6 +161,12 @@ def _past_table(lists: data.Lists) -> None:
     st.caption(f"{len(df):,} past consultations; we submitted a response to {answered:,}. Select a row to open it.")
 
 
+CURRENT_TAB, PAST_TAB, NEW_TAB, IMPORT_TAB = (
+    "Open and upcoming",
+    "Past",
+    "New consultation",
+    "Import from Have Your Say",
+)
 WARNINGS_LISTED = 10  # deadlines named in a warning; the table lists them all
 
 
@@ -219,19 +227,22 @@ def render_consultation_list(user: User) -> None:
         return
     _warnings(lists.current)
     export_buttons("consultations", lists.all, key="consultations_list")
-    labels = [f"Open and upcoming ({len(lists.current):,})", f"Past ({len(lists.past):,})"]
+    labels = [CURRENT_TAB, PAST_TAB]
     editor = user.role.allows(Role.EDITOR)
     if editor:
-        labels += ["New consultation", "Import from Have Your Say"]
-    tabs = st.tabs(labels)
-    with tabs[0]:
-        _current_table(lists)
-    with tabs[1]:
-        _past_table(lists)
-    if editor:
+        labels += [NEW_TAB, IMPORT_TAB]
+    tabs = lazy_tabs(labels, "cons_tab")  # the new-consultation form lists every issue
+    if CURRENT_TAB in tabs:
+        with tabs[CURRENT_TAB]:
+            _current_table(lists)
+    if PAST_TAB in tabs:
+        with tabs[PAST_TAB]:
+            _past_table(lists)
+    if NEW_TAB in tabs:
+        with tabs[NEW_TAB]:
+            _new_consultation(user)
+    if IMPORT_TAB in tabs:
         from .have_your_say_upload import render_have_your_say_import
 
-        with tabs[2]:
-            _new_consultation(user)
-        with tabs[3]:
+        with tabs[IMPORT_TAB]:
             render_have_your_say_import(user, key="consultations_page")
