@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,6 +102,8 @@ def joint_position_choices() -> dict[int, str]:
     return dict(service.joint_position_choices(get_db()))
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def deadlines_ics(today: dt.date) -> bytes:
-    return calendar.deadlines_ics(get_db(), today)
+def deadlines_ics(today: dt.date) -> Callable[[], bytes]:
+    """The deadlines calendar, built only when the download is clicked (on Streamlit's download
+    thread: a plain service call, no cache or page context there)."""
+    db = get_db()
+    return lambda: calendar.deadlines_ics(db, today)

@@ -212,7 +212,7 @@ def render_consultation_list(user: User) -> None:
     head.caption(f"Deadlines are counted in the organisation's time zone; today is {clock.format_date(today)}.")
     button.download_button(
         "Calendar (.ics)",
-        data=data.deadlines_ics(today),
+        data=data.deadlines_ics(today),  # built when clicked, not on every rerun
         file_name="consultation-deadlines.ics",
         mime="text/calendar",
         icon=":material/calendar_month:",
