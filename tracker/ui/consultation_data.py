@@ -18,6 +18,7 @@ from tracker.services import consultations as service
 from .cache import TTL_SECONDS, shared
 from .db import get_db
 
+WARNINGS_LISTED = 10  # deadlines named in a warning; the table lists them all
 ALERT_TEXT = {"strong": "Due within 3 days", "warning": "Due within 14 days"}
 # Theme colours (in ALERT_TEXT's order): Streamlit keeps the chips readable in light and dark.
 ALERT_COLOURS = ("red", "orange")
@@ -32,6 +33,8 @@ class Lists:
     past: pd.DataFrame  # most recent first
     current_view: pd.DataFrame
     past_view: pd.DataFrame
+    # Per alert level ("strong", "warning"): how many, and the first few (title, deadline).
+    due_soon: dict[str, tuple[int, list[tuple[str, str]]]]
 
 
 @shared
@@ -39,7 +42,16 @@ def lists(filters: dict[str, Any], today: dt.date) -> Lists:
     """Built once per filter set and shared read-only: a rerun only hands the tables to Streamlit."""
     df = service.search(get_db(), filters, today)
     current, past = service.split_by_deadline(df)
-    return Lists(df, current, past, current_view(current), past_view(past))
+    return Lists(df, current, past, current_view(current), past_view(past), due_soon(current))
+
+
+def due_soon(current: pd.DataFrame) -> dict[str, tuple[int, list[tuple[str, str]]]]:
+    out = {}
+    for level in ALERT_TEXT:
+        due = current[current["urgency"] == level]
+        first = due.head(WARNINGS_LISTED)
+        out[level] = (len(due), list(zip(first["title"], first["deadline"], strict=True)))
+    return out
 
 
 def _labels(enum: Any, codes: pd.Series) -> list[str]:

@@ -167,22 +167,19 @@ CURRENT_TAB, PAST_TAB, NEW_TAB, IMPORT_TAB = (
     "New consultation",
     "Import from Have Your Say",
 )
-WARNINGS_LISTED = 10  # deadlines named in a warning; the table lists them all
 
 
-def _warnings(current: pd.DataFrame) -> None:
+def _warnings(lists: data.Lists) -> None:
     for level, words, show in (
         ("strong", "within 3 days", st.error),
         ("warning", "within 14 days", st.warning),
     ):
-        due = current[current["urgency"] == level]
-        if due.empty:
+        n, first = lists.due_soon[level]
+        if not n:
             continue
-        n = len(due)
-        first = due.head(WARNINGS_LISTED)
-        items = "\n".join(f"- {md(t)} — {d}" for t, d in zip(first["title"], first["deadline"], strict=True))
-        if n > WARNINGS_LISTED:
-            items += f"\n- … and {n - WARNINGS_LISTED:,} more in the table below (soonest first)"
+        items = "\n".join(f"- {md(t)} — {d}" for t, d in first)
+        if n > len(first):
+            items += f"\n- … and {n - len(first):,} more in the table below (soonest first)"
         show(
             f"**{n} consultation{'s close' if n != 1 else ' closes'} {words} without a submitted response:**\n\n{items}",
             icon=":material/alarm:" if level == "strong" else ":material/schedule:",
@@ -225,7 +222,7 @@ def render_consultation_list(user: User) -> None:
     except InvalidInput as exc:
         show_error(exc)
         return
-    _warnings(lists.current)
+    _warnings(lists)
     export_buttons("consultations", lists.all, key="consultations_list")
     labels = [CURRENT_TAB, PAST_TAB]
     editor = user.role.allows(Role.EDITOR)
