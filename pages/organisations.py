@@ -277,7 +277,8 @@ def directory() -> None:
         key="org_sort",
     )
     partners_only = st.toggle("Partners only", key="org_partners")
-    table = data.directory(search.strip(), org_type, country, partners_only, sort)
+    found = data.directory(search.strip(), org_type, country, partners_only, sort)
+    table = found.rows
     if table.empty:
         st.info("No organisation matches these filters.")
         return
@@ -310,8 +311,7 @@ def directory() -> None:
     if rows:
         st.query_params["organisation"] = str(int(shown.iloc[rows[0]]["id"]))
         st.rerun()
-    orgs = dict(zip(table["id"].astype(int), table["name"], strict=True))
-    open_record_picker("Open an organisation", orgs, "organisation", key="org_open")
+    open_record_picker("Open an organisation", found.names, "organisation", key="org_open")
 
 
 # ------------------------------------------------------------------ contacts

@@ -2,24 +2,35 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from tracker.domain.enums import ReferenceKind
 from tracker.services import contacts, organisations
 from tracker.services import reference as reference_service
 
-from .cache import TTL_SECONDS
+from .cache import TTL_SECONDS, shared
 from .db import get_db
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def directory(search: str, org_type: str | None, country: str | None, partners_only: bool, sort: str) -> Any:
-    return organisations.directory(
+@dataclass(frozen=True)
+class Directory:
+    """The organisations matching the filters, built once and shared read-only."""
+
+    rows: pd.DataFrame
+    names: dict[int, str]  # id → name, for the "Open an organisation" box
+
+
+@shared
+def directory(search: str, org_type: str | None, country: str | None, partners_only: bool, sort: str) -> Directory:
+    rows = organisations.directory(
         get_db(),
         {"search": search, "type": org_type, "country": country, "partners_only": partners_only, "sort": sort},
     )
+    return Directory(rows, dict(zip(rows["id"].astype(int), rows["name"], strict=True)))
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
