@@ -228,6 +228,30 @@ def test_move_audits_in_the_same_transaction_as_the_event(db, editor, issue):
     assert done.version == issue.version + 1
 
 
+# ------------------------------------------------------------------ the one read
+
+
+def test_reading_one_issue_agrees_with_the_list_on_stage_and_since(db, editor, issue):
+    """The single-issue read and the lists both use the issue_stage view; ties on a date go
+    to the later-recorded event, back-dated imports do not become current."""
+    insert_event(db, issue.id, 2, 3, "2026-11-15")
+    insert_event(db, issue.id, 3, 1, "2026-11-15")
+    tied = svc.create(db, editor, {"title": "Tied"})
+    insert_event(db, tied.id, 0, 4, "2026-11-27")
+    insert_event(db, tied.id, 4, 2, "2026-11-27")
+    back = svc.create(db, editor, {"title": "Back-dated"})
+    insert_event(db, back.id, 0, 5, "2026-10-01")
+    listed = svc.search(db, {"sort": "id"}).set_index("id")
+    for issue_id, stage, since in (
+        (issue.id, Stage.AWARENESS, dt.date(2026, 11, 15)),
+        (tied.id, Stage.POSITIONING, dt.date(2026, 11, 27)),
+        (back.id, Stage.WATCHING, dt.date(2026, 11, 27)),
+    ):
+        assert (svc.get(db, issue_id).stage, svc.stage_since(db, issue_id)) == (stage, since)
+        row = listed.loc[issue_id]
+        assert (int(row["stage"]), row["stage_since"].date()) == (int(stage), since)
+
+
 # ------------------------------------------------------------------ the one read's cost
 
 
@@ -242,7 +266,7 @@ def test_reading_one_issue_scans_only_its_own_stage_events(db, editor, issue):
     issue's events), or every write would aggregate the whole event table."""
     for n in range(3):  # others' events, so statistics cannot prove the filter always true
         svc.create(db, editor, {"title": f"Other {n}"})
-    plan = db.read("EXPLAIN (FORMAT json) " + store._SELECT + " WHERE i.id = ?", [issue.id])
+    plan = db.read("EXPLAIN (FORMAT json) " + store.SELECT_ONE, [issue.id])
     nodes = [n for root in json.loads(plan[0][1]) for n in _nodes(root)]
     [scan] = [n for n in nodes if str(n.get("extra_info", {}).get("Table", "")).endswith("stage_events")]
     assert "issue_id" in json.dumps(scan["extra_info"].get("Filters", "")), scan["extra_info"]

@@ -36,11 +36,13 @@ INPUT_COLUMNS = (
 BOOKKEEPING = ("id", "version", "created_at", "created_by", "updated_at", "updated_by", "archived_at")
 ISSUE_COLUMNS = (*BOOKKEEPING, *INPUT_COLUMNS)
 
-_SELECT = (
+# One issue and its current stage. Both sides are filtered on the id itself ($1), so the view
+# aggregates only that issue's events (an index scan) and the join is one row to at most one.
+SELECT_ONE = (
     "SELECT "
     + ", ".join(f"i.{c}" for c in ISSUE_COLUMNS)
     + ", coalesce(s.stage, 0) AS stage, s.stage_since "
-    + "FROM issues i LEFT JOIN issue_stage s ON s.issue_id = i.id"
+    + "FROM issues i LEFT JOIN issue_stage s ON s.issue_id = $1 WHERE i.id = $1"
 )
 EVENT_COLUMNS = (
     "id",
@@ -67,17 +69,13 @@ def _issue_row(row: Sequence[Any], columns: Sequence[str] = (*ISSUE_COLUMNS, "st
 
 
 def get(db: Database, issue_id: int) -> dict[str, Any] | None:
-    rows = db.read(_SELECT + " WHERE i.id = ?", [issue_id])
+    rows = db.read(SELECT_ONE, [issue_id])
     return _issue_row(rows[0]) if rows else None
 
 
 def get_tx(tx: Tx, issue_id: int) -> dict[str, Any] | None:
-    """The issue as this transaction sees it.
-
-    The ``WHERE i.id = ?`` reaches ``stage_events`` through the view (an index scan of that
-    issue's events, not an aggregate of the whole table), so one read costs the same at any scale.
-    """
-    row = tx.one(_SELECT + " WHERE i.id = ?", [issue_id])
+    """The issue as this transaction sees it (one read costs the same at any scale: see SELECT_ONE)."""
+    row = tx.one(SELECT_ONE, [issue_id])
     return _issue_row(row) if row else None
 
 
