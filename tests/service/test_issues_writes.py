@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 
 import pytest
 
 from tracker.domain.enums import Role, Stage
-from tracker.domain.errors import EditConflict, InvalidInput
+from tracker.domain.errors import EditConflict, InvalidInput, NotFound
 from tracker.domain.models import User
 from tracker.services import issues as svc
 from tracker.store import issues as store
@@ -38,6 +39,7 @@ def issue(db, editor):
         lambda tx: tx.execute("UPDATE stage_events SET event_date = ? WHERE issue_id = ?", ["2026-11-01", created.id])
     )
     svc.move_stage(db, editor, created.id, created.version, {"to_stage": 2, "event_date": "2026-11-10", **UP})
+    assert not db._write_lock.locked(), "a finished write kept the write lock"
     return svc.get(db, created.id)
 
 
@@ -226,6 +228,82 @@ def test_move_audits_in_the_same_transaction_as_the_event(db, editor, issue):
     entry = svc.history(db, issue.id)[0]
     assert entry["action"] == "stage" and entry["changes"]["event_id"][1] == svc.events(db, issue.id)[0]["id"]
     assert done.version == issue.version + 1
+
+
+# ------------------------------------------------------------------ reading before the write lock
+
+
+def save_in_between(db, monkeypatch, other_write):
+    """Make ``other_write`` commit right after the next write's read of its issue (as another
+    officer's save finishing while this one reads), once."""
+    real = store.get_tx
+    done: list[bool] = []
+
+    def get_tx(tx, issue_id):
+        row = real(tx, issue_id)
+        if not done and threading.current_thread() is threading.main_thread():
+            done.append(True)
+            t = threading.Thread(daemon=True, target=other_write)
+            t.start()
+            t.join(10)
+            assert not t.is_alive(), "the other save waited for this write's lock"
+            assert not db._write_lock.locked(), "the other save kept the write lock"
+        return row
+
+    monkeypatch.setattr(store, "get_tx", get_tx)
+
+
+def test_an_edit_saved_between_the_read_and_the_write_is_a_conflict(db, editor, other, issue, monkeypatch):
+    save_in_between(db, monkeypatch, lambda: svc.update(db, other, issue.id, issue.version, {"title": "Karol's"}))
+    audits = audit_count(db)
+    with pytest.raises(EditConflict) as exc:
+        svc.update(db, editor, issue.id, issue.version, {"title": "Olivia's", "summary": "Hers"})
+    assert exc.value.current["title"] == "Karol's" and exc.value.current["version"] == issue.version + 1
+    now = svc.get(db, issue.id)
+    assert (now.title, now.summary, now.version) == ("Karol's", "S", issue.version + 1)
+    assert audit_count(db) == audits + 1
+    assert not db._write_lock.locked()
+
+
+def test_a_move_saved_between_the_read_and_the_write_is_a_conflict(db, editor, other, issue, monkeypatch):
+    save_in_between(
+        db,
+        monkeypatch,
+        lambda: svc.move_stage(db, other, issue.id, issue.version, {"to_stage": 3, "event_date": "2026-11-20", **UP}),
+    )
+    events = len(svc.events(db, issue.id))
+    with pytest.raises(EditConflict) as exc:
+        svc.move_stage(db, editor, issue.id, issue.version, {"to_stage": 1, "event_date": "2026-11-12", "note": "n"})
+    assert exc.value.current["stage"] == int(Stage.FORMAL_INPUT)
+    assert len(svc.events(db, issue.id)) == events + 1 and svc.get(db, issue.id).stage == Stage.FORMAL_INPUT
+
+
+def test_an_archive_saved_between_the_read_and_an_edit_is_a_conflict(db, editor, other, issue, monkeypatch):
+    save_in_between(db, monkeypatch, lambda: svc.archive(db, other, issue.id, issue.version))
+    with pytest.raises(EditConflict):
+        svc.update(db, editor, issue.id, issue.version, {"title": "Olivia's"})
+    now = svc.get(db, issue.id)
+    assert now.archived_at is not None and now.title == "Ladder"
+
+
+def test_refused_and_unchanged_writes_leave_the_write_lock_free(db, editor, other, issue):
+    with pytest.raises(NotFound):
+        svc.update(db, editor, 999_999, 1, {"title": "x"})
+    with pytest.raises(InvalidInput):
+        svc.move_stage(db, editor, issue.id, issue.version, {"to_stage": 2, **UP})
+    svc.update(db, other, issue.id, issue.version, {"title": "Karol's"})
+    with pytest.raises(EditConflict):
+        svc.archive(db, editor, issue.id, issue.version)
+    assert not db._write_lock.locked()
+    # An edit that changes nothing only reads: it does not wait for the lock.
+    current = svc.get(db, issue.id)
+    with db._write_lock:
+        t = threading.Thread(
+            daemon=True, target=svc.update, args=(db, editor, issue.id, current.version, {"title": "Karol's"})
+        )
+        t.start()
+        t.join(5)
+        assert not t.is_alive()
 
 
 # ------------------------------------------------------------------ the one read

@@ -36,7 +36,7 @@ def test_waiters_are_served_in_the_order_they_asked():
 
     threads = []
     for n in range(6):
-        t = threading.Thread(target=writer, args=(n,))
+        t = threading.Thread(daemon=True, target=writer, args=(n,))
         t.start()
         wait_until(lambda n=n: queued(lock) == n + 1)
         threads.append(t)
@@ -51,7 +51,7 @@ def test_the_releasing_thread_cannot_take_the_lock_back_ahead_of_a_waiter():
     lock = FairLock()
     order: list[str] = []
     lock.acquire()
-    waiter = threading.Thread(target=lambda: (lock.acquire(), order.append("waiter"), lock.release()))
+    waiter = threading.Thread(daemon=True, target=lambda: (lock.acquire(), order.append("waiter"), lock.release()))
     waiter.start()
     wait_until(lambda: queued(lock) == 1)
     lock.release()
@@ -69,7 +69,7 @@ def test_an_interrupted_waiter_leaves_the_queue_and_the_lock_keeps_working():
         with lock:
             holder_may_go.wait(5)
 
-    t = threading.Thread(target=holder)
+    t = threading.Thread(daemon=True, target=holder)
     t.start()
     wait_until(lock.locked)
 
@@ -107,11 +107,13 @@ def test_database_writes_take_turns_in_arrival_order(db):
         may_finish.wait(5)
         tx.execute("INSERT INTO turns VALUES (0)")
 
-    threads = [threading.Thread(target=db.write, args=(first,))]
+    threads = [threading.Thread(daemon=True, target=db.write, args=(first,))]
     threads[0].start()
     inside.wait(5)
     for n in range(1, 5):
-        t = threading.Thread(target=db.write, args=(lambda tx, n=n: tx.execute("INSERT INTO turns VALUES (?)", [n]),))
+        t = threading.Thread(
+            daemon=True, target=db.write, args=(lambda tx, n=n: tx.execute("INSERT INTO turns VALUES (?)", [n]),)
+        )
         t.start()
         wait_until(lambda n=n: queued(db._write_lock) == n)
         threads.append(t)
@@ -119,3 +121,74 @@ def test_database_writes_take_turns_in_arrival_order(db):
     for t in threads:
         t.join(5)
     assert db.read("SELECT n FROM turns ORDER BY rowid") == [(n,) for n in range(5)]
+
+
+# ------------------------------------------------------------------ read_first
+
+
+def test_a_read_first_unit_reads_while_another_writer_holds_the_lock(db):
+    db.write(lambda tx: tx.execute("CREATE TABLE counter (id INTEGER PRIMARY KEY, n INTEGER)"))
+    db.write(lambda tx: tx.execute("INSERT INTO counter VALUES (1, 0)"))
+    read_done = threading.Event()
+    release = threading.Event()
+
+    def holder() -> None:
+        with db._write_lock:
+            release.wait(5)
+
+    def unit(tx):
+        [(n,)] = tx.all("SELECT n FROM counter WHERE id = 1")
+        read_done.set()
+        tx.lock()
+        tx.execute("UPDATE counter SET n = ? WHERE id = 1", [n + 1])
+
+    h = threading.Thread(daemon=True, target=holder)
+    h.start()
+    wait_until(db._write_lock.locked)
+    w = threading.Thread(daemon=True, target=db.write, args=(unit,), kwargs={"read_first": True})
+    w.start()
+    assert read_done.wait(5), "the read waited for the lock"
+    assert queued(db._write_lock) == 1  # the write waits its turn
+    release.set()
+    h.join(5)
+    w.join(5)
+    assert db.read("SELECT n FROM counter") == [(1,)]
+    assert not db._write_lock.locked()
+
+
+def test_a_row_changed_between_the_read_and_the_write_is_retried_not_overwritten(db):
+    db.write(lambda tx: tx.execute("CREATE TABLE counter (id INTEGER PRIMARY KEY, n INTEGER)"))
+    db.write(lambda tx: tx.execute("INSERT INTO counter VALUES (1, 0)"))
+    seen: list[int] = []
+
+    def unit(tx):
+        [(n,)] = tx.all("SELECT n FROM counter WHERE id = 1")
+        seen.append(n)
+        if len(seen) == 1:  # another writer commits after this read, before this write
+            other = threading.Thread(
+                daemon=True, target=db.write, args=(lambda t: t.execute("UPDATE counter SET n = n + 10 WHERE id = 1"),)
+            )
+            other.start()
+            other.join(5)
+        tx.lock()
+        tx.execute("UPDATE counter SET n = ? WHERE id = 1", [n + 1])
+
+    w = threading.Thread(daemon=True, target=db.write, args=(unit,), kwargs={"read_first": True})
+    w.start()
+    w.join(10)
+    assert not w.is_alive(), "the retry waited for a lock its refused attempt kept"
+    assert seen == [0, 10]  # the first attempt was refused as a conflict and ran again
+    assert db.read("SELECT n FROM counter") == [(11,)]
+    assert not db._write_lock.locked()
+
+
+def test_a_read_first_unit_that_fails_before_writing_leaves_the_lock_free(db):
+    def unit(tx):
+        tx.all("SELECT 1")
+        raise ValueError("refused before writing")
+
+    with pytest.raises(ValueError):
+        db.write(unit, read_first=True)
+    assert not db._write_lock.locked()
+    assert db.write(lambda tx: tx.one("SELECT 42"), read_first=True) == (42,)
+    assert not db._write_lock.locked()

@@ -247,9 +247,15 @@ def counts(db: Database, query: IssueQuery | dict[str, Any] | None = None) -> di
 
 
 def _write(db: Database, issue_id: int, fn: Callable[[Tx], Issue]) -> Issue:
-    """Run ``fn`` in one transaction; a stale version becomes an EditConflict with the newer values."""
+    """Run ``fn`` in one transaction; a stale version becomes an EditConflict with the newer values.
+
+    ``fn`` reads the issue before taking the write lock (``tx.lock()`` before its first write),
+    so its read runs while the writer ahead of it finishes. Should that writer change the
+    issue, DuckDB refuses this write as a conflict and ``fn`` runs again: its read then shows
+    the newer version, and the edit is refused as stale.
+    """
     try:
-        return db.write(fn)
+        return db.write(fn, read_first=True)
     except _Stale:
         raise _conflict(db, issue_id) from None
 
@@ -385,6 +391,7 @@ def update(db: Database, actor: User, issue_id: int, expected_version: int, data
         changed = {k: v for k, v in after.items() if guard.diff({k: before[k]}, {k: v})}
         if not changed:
             return before_issue
+        tx.lock()
         issue = _after(row, store.update(tx, issue_id, expected_version, changed, actor.username, now), changed)
         tx.audit(actor.username, ENTITY, issue_id, "update", guard.diff(before, changed))
         return issue
@@ -439,6 +446,7 @@ def move_stage(db: Database, actor: User, issue_id: int, expected_version: int, 
         errors = check_move(current, last_date, move, today)
         if errors:
             raise InvalidInput(errors)
+        tx.lock()
         stored = store.touch(tx, issue_id, expected_version, actor.username, now)
         if stored is None:
             raise _Stale()
@@ -482,6 +490,7 @@ def _set_archived(db: Database, actor: User, issue_id: int, expected_version: in
         row = _load(tx, issue_id, expected_version)
         if (row["archived_at"] is not None) == archive:
             raise InvalidInput.one("Issue", "is already archived" if archive else "is not archived")
+        tx.lock()
         issue = _after(
             row, store.set_archived(tx, issue_id, expected_version, now if archive else None, actor.username, now)
         )

@@ -3,6 +3,11 @@
 Every unit of work takes its own cursor (a connection is not thread-safe). Writes are
 serialised by one process-wide first-come, first-served lock and retried when DuckDB reports
 a write-write conflict; any other database failure becomes a :class:`StorageError`.
+
+A write transaction normally holds the lock from BEGIN to COMMIT. One opened with
+``read_first`` does its first reads before taking it (at its first write), so those reads run
+alongside the writer ahead of it; if that writer changed a row this one then writes, DuckDB
+refuses the write as a conflict and the whole unit runs again on a fresh snapshot.
 """
 
 from __future__ import annotations
@@ -104,8 +109,20 @@ class FairLock:
 class Tx:
     """A write transaction: a cursor inside BEGIN … COMMIT, plus the audit writer."""
 
-    def __init__(self, cur: duckdb.DuckDBPyConnection) -> None:
+    def __init__(
+        self, cur: duckdb.DuckDBPyConnection, write_lock: FairLock | None = None, *, holds_lock: bool = True
+    ) -> None:
         self.cur = cur
+        self._write_lock = write_lock
+        self.holds_lock = holds_lock
+
+    def lock(self) -> None:
+        """Take the write lock before this transaction's first write: needed once in a
+        transaction opened with ``read_first`` (:meth:`audit` takes it too), a no-op in any
+        other. One that only read commits without it."""
+        if not self.holds_lock and self._write_lock is not None:
+            self._write_lock.acquire()
+            self.holds_lock = True
 
     def execute(self, sql: str, params: Any = None) -> duckdb.DuckDBPyConnection:
         return self.cur.execute(sql, params) if params is not None else self.cur.execute(sql)
@@ -120,6 +137,7 @@ class Tx:
         self, actor: str, entity: str, entity_id: int | None, action: str, changes: dict[str, Any] | None = None
     ) -> None:
         """Record who changed what (field → [before, after]) in this same transaction."""
+        self.lock()
         payload = json.dumps(changes or {}, default=_jsonable, ensure_ascii=False)
         self.cur.execute(
             'INSERT INTO audit ("at", actor, entity, entity_id, action, changes) '
@@ -251,20 +269,30 @@ class Database:
             cur.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[Tx]:
+    def transaction(self, *, read_first: bool = False) -> Iterator[Tx]:
         """One write transaction under the process-wide write lock (first come, first served).
+
+        With ``read_first`` the lock is taken at the first write (:meth:`Tx.lock`), not before
+        BEGIN: the transaction's reads up to there run while another writer holds the lock. Its
+        snapshot may then predate that writer's commit; writing a row changed since is a
+        write-write conflict (DuckDB refuses it), so nothing read stale can be written back.
 
         A write-write conflict surfaces as :class:`ConflictError` (see :meth:`write` to retry);
         other database failures as :class:`StorageError` — never retried.
         """
         self._check_usable()
-        with self._write_lock:
+        held = not read_first
+        if held:
+            self._write_lock.acquire()
+        tx: Tx | None = None
+        try:
             cur = self.conn.cursor()
             try:
+                tx = Tx(cur, self._write_lock, holds_lock=held)
                 cur.execute("BEGIN TRANSACTION")
                 try:
-                    yield Tx(cur)
-                    cur.execute("COMMIT")
+                    yield tx
+                    cur.execute("COMMIT")  # under the lock once the unit has written
                 except BaseException:
                     try:
                         cur.execute("ROLLBACK")
@@ -283,12 +311,18 @@ class Database:
                 ) from None
             finally:
                 cur.close()
+        finally:
+            if tx.holds_lock if tx is not None else held:
+                self._write_lock.release()
 
-    def write(self, fn: Callable[[Tx], T]) -> T:
-        """Run ``fn`` in a transaction, retrying it from scratch on a write-write conflict."""
+    def write(self, fn: Callable[[Tx], T], *, read_first: bool = False) -> T:
+        """Run ``fn`` in a transaction, retrying it from scratch on a write-write conflict.
+
+        ``read_first``: ``fn`` reads, then calls :meth:`Tx.lock` before its first write (see
+        :meth:`transaction`); meant for a unit that reads the rows it is about to change."""
         for attempt in range(CONFLICT_RETRIES):
             try:
-                with self.transaction() as tx:
+                with self.transaction(read_first=read_first) as tx:
                     return fn(tx)
             except ConflictError:
                 if attempt == CONFLICT_RETRIES - 1:
