@@ -3,6 +3,8 @@ and the nightly backup job the app starts once per process."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from tracker import config
@@ -12,6 +14,7 @@ from tracker.domain.models import User
 from tracker.services import backup
 from tracker.store import Database
 
+from .cache import TTL_SECONDS
 from .db import _open, get_db
 from .text import md
 
@@ -32,6 +35,12 @@ def _nightly(path: str) -> backup.NightlyBackups:
 def ensure_nightly_backups() -> backup.NightlyBackups:
     """Start the nightly backup job for this process (once; later calls return it)."""
     return _nightly(str(config.db_path()))
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def _history(_user: User) -> list[dict[str, Any]]:
+    # A backup taken on this page clears this at once; a nightly one is listed within a minute.
+    return backup.history(get_db(), _user)
 
 
 def _settings() -> str:
@@ -58,12 +67,13 @@ def render_backup_panel(user: User) -> None:
         except (PermissionDenied, StorageError, InvalidInput) as exc:
             st.error(md(str(exc)), icon=":material/error:")
         else:
+            _history.clear()  # type: ignore[attr-defined]
             if result.verified:
                 st.success(md(f"Backup saved in {result.path} — {result.detail}."), icon=":material/check_circle:")
             else:
                 st.error(md(f"Backup in {result.path} could not be verified: {result.detail}"), icon=":material/error:")
     try:
-        rows = backup.history(get_db(), user)
+        rows = _history(user)
     except PermissionDenied as exc:
         st.error(md(str(exc)))
         return
