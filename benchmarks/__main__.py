@@ -132,10 +132,11 @@ def write_report(results: list[Result], seconds: float) -> None:
     ]
     for r in results:
         verdict = "pass" if r.passed else ("**fail**" if r.passed is False else "")
+        note = r.note or ("cause and next step under “Still missing” below" if r.passed is False else "")
         lines.append(
             f"| {r.group} | {r.name} | {r.scale} | {_fmt(r.value, r.unit)} | {_fmt(r.spread, r.unit)} | "
             f"{_fmt(r.floor, r.unit if r.group != 'writes' or 'throughput' not in r.name else 'ops/s')} | "
-            f"{_fmt(r.ratio, '×')} | {r.target} | {verdict} | {r.note} |"
+            f"{_fmt(r.ratio, '×')} | {r.target} | {verdict} | {note} |"
         )
     notes_file = ROOT / "benchmarks" / "NOTES.md"
     if notes_file.exists():
