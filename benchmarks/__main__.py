@@ -132,7 +132,9 @@ def write_report(results: list[Result], seconds: float) -> None:
     ]
     for r in results:
         verdict = "pass" if r.passed else ("**fail**" if r.passed is False else "")
-        note = r.note or ("cause and next step under “Still missing” below" if r.passed is False else "")
+        note = r.note
+        if r.passed is False:
+            note = (note + "; " if note else "") + "cause and next step under “Still missing” below"
         lines.append(
             f"| {r.group} | {r.name} | {r.scale} | {_fmt(r.value, r.unit)} | {_fmt(r.spread, r.unit)} | "
             f"{_fmt(r.floor, r.unit if r.group != 'writes' or 'throughput' not in r.name else 'ops/s')} | "
