@@ -217,6 +217,9 @@ def test_bulk_add_tag_to_every_issue_in_a_filtered_list(app_for, demo_db):
     at = app_for("officer", "pages/issues.py")
     at.text_input(key="iss_q_text").input("Data Act").run()
     ids = list(at.dataframe[0].value.index)
+    assert not [c for c in at.checkbox if c.key == "iss_bulk_all"]  # closed: its controls do not run
+    at.session_state["iss_bulk_open"] = True  # the user opens "Bulk actions"
+    at.run()
     at.checkbox(key="iss_bulk_all").check().run()
     at.radio(key="iss_bulk_action").set_value("tag").run()
     at.text_input(key="iss_bulk_tag").input("board-2027").run()

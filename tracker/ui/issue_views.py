@@ -270,62 +270,69 @@ BULK_ACTIONS = {"owner": "Reassign owner", "review": "Set next review date", "ta
 def _bulk_panel(user: User, listing: cached.Listing, opts: dict[str, list[str]]) -> None:
     shown, titles = listing.versions, listing.titles
     seen: dict[int, int] = st.session_state.get("iss_bulk_seen", {})
-    with st.expander("Bulk actions", icon=":material/checklist:"):
-        every = st.checkbox(f"Every issue in this list ({len(shown):,})", key="iss_bulk_all")
-        # A long list is changed through "every issue in this list"; picking stays manageable.
-        pickable = list(shown)[:BULK_PICK_LIMIT]
-        picked = st.multiselect(
-            "Issues",
-            pickable,
-            key="iss_bulk_ids",
-            format_func=lambda i: f"#{i} · {titles.get(i, '')}",
-            disabled=every,
-            placeholder="Choose issues from the list",
-            help=None
-            if len(shown) <= BULK_PICK_LIMIT
-            else f"The first {BULK_PICK_LIMIT:,} issues of the list; narrow the search to pick others.",
-        )
-        ids = list(shown) if every else [i for i in picked if i in shown]
-        action = st.radio(
-            "Change", list(BULK_ACTIONS), key="iss_bulk_action", format_func=BULK_ACTIONS.__getitem__, horizontal=True
-        )
-        value: Any
-        if action == "owner":
-            value = st.selectbox(
-                "New owner", [None, *opts["owners"]], key="iss_bulk_owner", format_func=lambda o: o or "— nobody —"
+    # Lazy: its controls (a picker of up to 1,000 issues) run only while the user has it open.
+    box = st.expander("Bulk actions", icon=":material/checklist:", key="iss_bulk_open", on_change="rerun")
+    if box.open:
+        with box:
+            every = st.checkbox(f"Every issue in this list ({len(shown):,})", key="iss_bulk_all")
+            # A long list is changed through "every issue in this list"; picking stays manageable.
+            pickable = list(shown)[:BULK_PICK_LIMIT]
+            picked = st.multiselect(
+                "Issues",
+                pickable,
+                key="iss_bulk_ids",
+                format_func=lambda i: f"#{i} · {titles.get(i, '')}",
+                disabled=every,
+                placeholder="Choose issues from the list",
+                help=None
+                if len(shown) <= BULK_PICK_LIMIT
+                else f"The first {BULK_PICK_LIMIT:,} issues of the list; narrow the search to pick others.",
             )
-        elif action == "review":
-            value = st.date_input("Next review", key="iss_bulk_review", format="DD/MM/YYYY", value=None)
-        else:
-            value = st.text_input("Tag to add", key="iss_bulk_tag", max_chars=60)
-        label = f"Apply to {len(ids):,} issue{'s' if len(ids) != 1 else ''}"
-        if st.button(label, key="iss_bulk_apply", type="primary", disabled=not ids):
-            # Versions as the user saw them on the previous run, so a colleague's save in between is caught.
-            pairs = [(i, seen.get(i, shown[i])) for i in ids]
-            db = get_db()
-            try:
-                if action == "owner":
-                    done = svc.bulk_reassign(db, user, pairs, value)
-                elif action == "review":
-                    done = svc.bulk_set_review(db, user, pairs, value)
-                else:
-                    done = svc.bulk_add_tag(db, user, pairs, value or "")
-            except InvalidInput as exc:
-                for e in exc.errors:
-                    st.error(f"{md(e.field)}: {md(e.message)}")
-            except EditConflict as exc:
-                st.warning(
-                    f"Nothing was changed. Issue #{exc.entity_id}: {md(str(exc))}", icon=":material/sync_problem:"
+            ids = list(shown) if every else [i for i in picked if i in shown]
+            action = st.radio(
+                "Change",
+                list(BULK_ACTIONS),
+                key="iss_bulk_action",
+                format_func=BULK_ACTIONS.__getitem__,
+                horizontal=True,
+            )
+            value: Any
+            if action == "owner":
+                value = st.selectbox(
+                    "New owner", [None, *opts["owners"]], key="iss_bulk_owner", format_func=lambda o: o or "— nobody —"
                 )
-            except (PermissionDenied, NotFound, StorageError) as exc:
-                st.error(md(str(exc)))
+            elif action == "review":
+                value = st.date_input("Next review", key="iss_bulk_review", format="DD/MM/YYYY", value=None)
             else:
-                cache.after_write()
-                st.session_state.pop("iss_bulk_ids", None)
-                st.session_state.pop("iss_bulk_all", None)
-                flash(f"{BULK_ACTIONS[action]}: {len(done):,} issue{'s' if len(done) != 1 else ''} updated.")
-                st.session_state["iss_bulk_seen"] = {}
-                st.rerun()
+                value = st.text_input("Tag to add", key="iss_bulk_tag", max_chars=60)
+            label = f"Apply to {len(ids):,} issue{'s' if len(ids) != 1 else ''}"
+            if st.button(label, key="iss_bulk_apply", type="primary", disabled=not ids):
+                # Versions as the user saw them on the previous run, so a colleague's save in between is caught.
+                pairs = [(i, seen.get(i, shown[i])) for i in ids]
+                db = get_db()
+                try:
+                    if action == "owner":
+                        done = svc.bulk_reassign(db, user, pairs, value)
+                    elif action == "review":
+                        done = svc.bulk_set_review(db, user, pairs, value)
+                    else:
+                        done = svc.bulk_add_tag(db, user, pairs, value or "")
+                except InvalidInput as exc:
+                    for e in exc.errors:
+                        st.error(f"{md(e.field)}: {md(e.message)}")
+                except EditConflict as exc:
+                    st.warning(
+                        f"Nothing was changed. Issue #{exc.entity_id}: {md(str(exc))}", icon=":material/sync_problem:"
+                    )
+                except (PermissionDenied, NotFound, StorageError) as exc:
+                    st.error(md(str(exc)))
+                else:
+                    cache.after_write()
+                    st.session_state.pop("iss_bulk_ids", None)
+                    st.session_state.pop("iss_bulk_all", None)
+                    flash(f"{BULK_ACTIONS[action]}: {len(done):,} issue{'s' if len(done) != 1 else ''} updated.")
+                    st.session_state["iss_bulk_seen"] = {}
+                    st.rerun()
     st.session_state["iss_bulk_seen"] = shown
 
 
