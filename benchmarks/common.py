@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import statistics
 import subprocess
 import sys
@@ -56,6 +57,18 @@ def timed(fn: Callable[[], object]) -> float:
     t0 = time.perf_counter()
     fn()
     return time.perf_counter() - t0
+
+
+def private_copy(db_path: Path, folder: Path, name: str) -> Path:
+    """A copy of the database (its WAL too) for a child process or server of its own: this process
+    may still hold the file (the page benchmark's cached connection), and DuckDB lets only one
+    process open a file."""
+    own = folder / name
+    shutil.copy(db_path, own)
+    wal = db_path.with_name(db_path.name + ".wal")
+    if wal.exists():
+        shutil.copy(wal, own.with_name(own.name + ".wal"))
+    return own
 
 
 def demo_db(folder: Path, scale: str) -> tuple[Path, float]:

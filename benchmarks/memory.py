@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from .common import ROOT, Result
+from .common import ROOT, Result, private_copy
 
 CHILD = r"""
 import json, resource, sys
@@ -67,11 +66,7 @@ print(json.dumps(marks))
 def measure(db_path: Path, scale: str, sessions: int) -> list[Result]:
     name = f"peak RSS after {sessions} Overview sessions"
     with tempfile.TemporaryDirectory() as tmp:
-        own = Path(tmp) / "memory.duckdb"
-        shutil.copy(db_path, own)
-        wal = db_path.with_name(db_path.name + ".wal")
-        if wal.exists():
-            shutil.copy(wal, own.with_name(own.name + ".wal"))
+        own = private_copy(db_path, Path(tmp), "memory.duckdb")
         env = {**os.environ, "TRACKER_DB": str(own), "TRACKER_BACKUP_DIR": str(Path(tmp) / "backups")}
         out = subprocess.run(
             [sys.executable, "-c", CHILD, str(sessions), str(ROOT / "dashboard.py")],

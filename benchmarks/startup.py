@@ -30,7 +30,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from .common import ROOT, Result, median, spread
+from .common import ROOT, Result, median, private_copy, spread
 
 ARGS = [
     "--no-sandbox",
@@ -172,13 +172,7 @@ def measure(db_path: Path, scale: str, reps: int) -> list[Result]:
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
-        # This process may still hold the file (the page benchmark's cached connection), and
-        # DuckDB lets one process open a file: the server gets its own copy, WAL included.
-        own = Path(tmp) / "start.duckdb"
-        shutil.copy(db_path, own)
-        wal = db_path.with_name(db_path.name + ".wal")
-        if wal.exists():
-            shutil.copy(wal, own.with_name(own.name + ".wal"))
+        own = private_copy(db_path, Path(tmp), "start.duckdb")
         # Backups (none are due in the first minute, but never into the repository's data/).
         env = {**os.environ, "TRACKER_DB": str(own), "TRACKER_BACKUP_DIR": str(Path(tmp) / "backups")}
         cookie = mint_cookie(env)

@@ -15,16 +15,6 @@ TODAY = dt.date(2026, 11, 27)
 
 
 @pytest.fixture
-def editor(db):
-    return User(id=1, username="olivia", role=Role.EDITOR)
-
-
-@pytest.fixture
-def other(db):
-    return User(id=2, username="karol", role=Role.EDITOR)
-
-
-@pytest.fixture
 def viewer(db):
     return User(id=3, username="dan", role=Role.VIEWER)
 

@@ -6,18 +6,12 @@ import datetime as dt
 
 import pytest
 
-from tracker.domain.enums import Role, Stage
+from tracker.domain.enums import Stage
 from tracker.domain.errors import EditConflict, InvalidInput
-from tracker.domain.models import User
 from tracker.services import issues as svc
 
 TODAY = dt.date(2026, 11, 27)
 UP = {"evidence_ref": "Member briefing 12 Nov"}
-
-
-@pytest.fixture
-def editor(db):
-    return User(id=1, username="olivia", role=Role.EDITOR)
 
 
 @pytest.fixture

@@ -10,23 +10,12 @@ import threading
 
 import pytest
 
-from tracker.domain.enums import Role, Stage
+from tracker.domain.enums import Stage
 from tracker.domain.errors import EditConflict, InvalidInput, NotFound
-from tracker.domain.models import User
 from tracker.services import issues as svc
 from tracker.store import issues as store
 
 UP = {"evidence_ref": "Member briefing 12 Nov"}
-
-
-@pytest.fixture
-def editor(db):
-    return User(id=1, username="olivia", role=Role.EDITOR)
-
-
-@pytest.fixture
-def other(db):
-    return User(id=2, username="karol", role=Role.EDITOR)
 
 
 @pytest.fixture

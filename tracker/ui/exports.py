@@ -44,11 +44,13 @@ def frame_ids(frame: Any) -> list[int] | None:
         return None
 
 
-def _builder(user: User, table: str, fmt: str, frame: Any, ids: list[int] | None) -> Callable[[], bytes]:
+def _builder(user: User, table: str, fmt: str, frame: Any) -> Callable[[], bytes]:
     db = get_db()
 
     def build() -> bytes:
-        # Runs on Streamlit's download thread when clicked: plain service calls only.
+        # Runs on Streamlit's download thread when clicked: plain service calls only. The row
+        # ids are read from the frame here, not on every rerun that draws the buttons.
+        ids = frame_ids(frame)
         if frame is not None and ids is None:
             return exports.export_frame(frame, fmt, exports.TABLES[table].label).data
         return exports.export_file(db, user, table, fmt, ids).data
@@ -62,7 +64,6 @@ def export_buttons(table: str, frame: Any | None = None, *, key: str) -> None:
     user = run_user()
     if user is None:
         return
-    ids = frame_ids(frame)
     if frame is not None and len(frame) == 0:
         st.caption("Nothing to export: no rows match.")
         return
@@ -72,7 +73,7 @@ def export_buttons(table: str, frame: Any | None = None, *, key: str) -> None:
     try:
         left.download_button(
             "CSV",
-            data=_builder(user, table, "csv", frame, ids),
+            data=_builder(user, table, "csv", frame),
             file_name=exports.file_name(table, "csv"),
             mime=spreadsheet.CSV_MIME,
             key=f"{key}_csv",
@@ -83,7 +84,7 @@ def export_buttons(table: str, frame: Any | None = None, *, key: str) -> None:
         )
         right.download_button(
             "Excel",
-            data=_builder(user, table, "xlsx", frame, ids),
+            data=_builder(user, table, "xlsx", frame),
             file_name=exports.file_name(table, "xlsx"),
             mime=spreadsheet.XLSX_MIME,
             key=f"{key}_xlsx",
