@@ -113,3 +113,19 @@ def test_bytes_are_cleaned_like_text():
     except InvalidInput:
         return
     assert not models._CONTROL.search(parsed.title)
+
+
+@pytest.mark.parametrize(
+    ("model", "field"),
+    [
+        ("Issue", "created_by"),
+        ("Issue", "updated_by"),
+        ("Consultation", "updated_by"),
+        ("Consultation", "source"),
+        ("Activity", "created_by"),
+    ],
+)
+def test_bookkeeping_text_with_a_control_character_is_refused(model, field):
+    # Found by the fuzzer: these stored-row fields were plain str and kept "\x1f".
+    with pytest.raises(InvalidInput):
+        models.parse(getattr(models, model), {**BASE[model], field: "olivia\x1f"})

@@ -151,10 +151,11 @@ class Issue(IssueInput):
     id: int
     version: int
     stage: Stage = Field(title="Current stage")
+    # Bookkeeping (user names) is clean text too: a model built from anything holds no control characters.
     created_at: dt.datetime | None = None
-    created_by: str | None = None
+    created_by: OptLine = None
     updated_at: dt.datetime | None = None
-    updated_by: str | None = None
+    updated_by: OptLine = None
     archived_at: dt.datetime | None = None
 
 
@@ -213,10 +214,10 @@ class ConsultationInput(Model):
 class Consultation(ConsultationInput):
     id: int
     version: int
-    source: str = "manual"
+    source: Line = "manual"
     total_feedback: int | None = None
     updated_at: dt.datetime | None = None
-    updated_by: str | None = None
+    updated_by: OptLine = None
 
 
 # ---------------------------------------------------------------- organisations and contacts
@@ -326,7 +327,7 @@ class ActivityInput(Model):
 class Activity(ActivityInput):
     id: int
     version: int
-    created_by: str | None = None
+    created_by: OptLine = None
 
 
 # ---------------------------------------------------------------- users and audit
