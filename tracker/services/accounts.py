@@ -160,7 +160,7 @@ def _name_key(db: Database) -> bytes:
     key = _name_keys.get(cache_key)
     if key is None:
         stored = store.get_secret(db, _NAME_KEY) or db.write(
-            lambda tx: store.put_secret_if_absent(tx, _NAME_KEY, secrets.token_hex(32))
+            lambda tx: store.put_secret_if_absent(tx, _NAME_KEY, secrets.token_hex(32)), quiet=True
         )
         key = _name_keys[cache_key] = bytes.fromhex(stored)
     return key
@@ -197,14 +197,14 @@ def authenticate(db: Database, username: str, password: str) -> User:
             store.record_failure(tx, name_hash, now, LOCK_AFTER_FAILURES, lock_until)
             store.prune_failures(tx, now - dt.timedelta(days=1))
 
-        db.write(fail)
+        db.write(fail, quiet=True)  # counters only: no cached view shows them
         raise SignInRefused(NEUTRAL_FAILURE)
 
     def succeed(tx):  # type: ignore[no-untyped-def]
         store.clear_failures(tx, name_hash)
         store.mark_signed_in(tx, user.username, now)
 
-    db.write(succeed)
+    db.write(succeed, quiet=True)
     return user
 
 
@@ -215,7 +215,7 @@ def sign_in_by_email(db: Database, email: str | None) -> User | None:
     user = get_user_by_email(db, email.strip())
     if user is None or user.disabled:
         return None
-    db.write(lambda tx: store.mark_signed_in(tx, user.username, clock.now()))
+    db.write(lambda tx: store.mark_signed_in(tx, user.username, clock.now()), quiet=True)
     return user
 
 

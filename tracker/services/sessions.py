@@ -55,7 +55,7 @@ def database_secret(db: Database) -> str:
     existing = store.get_secret(db, COOKIE_SECRET)
     if existing:
         return existing
-    return db.write(lambda tx: store.put_secret_if_absent(tx, COOKIE_SECRET, secrets.token_urlsafe(48)))
+    return db.write(lambda tx: store.put_secret_if_absent(tx, COOKIE_SECRET, secrets.token_urlsafe(48)), quiet=True)
 
 
 def sign_out_everyone(db: Database, actor: User | None) -> int:
@@ -144,7 +144,7 @@ def start(db: Database, user: User) -> NewSession:
         store.insert_session(tx, hashed, user.username, now, min(absolute, now + _idle()))
         store.prune_sessions(tx, now - dt.timedelta(days=7))
 
-    db.write(work)
+    db.write(work, quiet=True)
     return NewSession(token, hashed, absolute)
 
 
@@ -179,13 +179,13 @@ def touch(db: Database, hashed: str, row: dict[str, object] | None = None) -> No
     current = row["expires_at"]
     assert isinstance(current, dt.datetime)
     if new_deadline - current >= _REFRESH_AFTER:
-        db.write(lambda tx: store.extend_session(tx, hashed, new_deadline))
+        db.write(lambda tx: store.extend_session(tx, hashed, new_deadline), quiet=True)
 
 
 def end(db: Database, hashed: str | None) -> None:
     """Sign-out: the session's cookie is worthless from now on."""
     if hashed:
-        db.write(lambda tx: store.revoke_session(tx, hashed, clock.now()))
+        db.write(lambda tx: store.revoke_session(tx, hashed, clock.now()), quiet=True)
 
 
 def active_count(db: Database) -> int:

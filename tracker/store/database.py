@@ -8,6 +8,12 @@ A write transaction normally holds the lock from BEGIN to COMMIT. One opened wit
 ``read_first`` does its first reads before taking it (at its first write), so those reads run
 alongside the writer ahead of it; if that writer changed a row this one then writes, DuckDB
 refuses the write as a conflict and the whole unit runs again on a fresh snapshot.
+
+Every committed write that changed data (any write not opened ``quiet``: sign-in and session
+bookkeeping are quiet) adds one to the database's data epoch in the same transaction and, once
+committed, calls the hooks registered with :meth:`Database.on_commit`. The hooks tell this
+process at once (the UI clears its caches there); the epoch lets any process notice a write
+made by another one by reading one number (:meth:`Database.data_epoch`).
 """
 
 from __future__ import annotations
@@ -115,6 +121,8 @@ class Tx:
         self.cur = cur
         self._write_lock = write_lock
         self.holds_lock = holds_lock
+        # A unit that took the lock is taken to have changed data (it took it to write).
+        self.locked_once = holds_lock
 
     def lock(self) -> None:
         """Take the write lock before this transaction's first write: needed once in a
@@ -123,6 +131,7 @@ class Tx:
         if not self.holds_lock and self._write_lock is not None:
             self._write_lock.acquire()
             self.holds_lock = True
+        self.locked_once = True
 
     def execute(self, sql: str, params: Any = None) -> duckdb.DuckDBPyConnection:
         return self.cur.execute(sql, params) if params is not None else self.cur.execute(sql)
@@ -154,6 +163,7 @@ class Database:
         self.conn = conn
         self._write_lock = FairLock()
         self.broken: str | None = None
+        self._commit_hooks: list[Callable[[], None]] = []
 
     # ------------------------------------------------------------ opening
 
@@ -253,6 +263,26 @@ class Database:
                 cur.execute("CHECKPOINT")
         return applied
 
+    # ------------------------------------------------------------ change notification
+
+    def on_commit(self, hook: Callable[[], None]) -> None:
+        """Call ``hook`` after every committed write that changed data (not after quiet ones)."""
+        if hook not in self._commit_hooks:
+            self._commit_hooks.append(hook)
+
+    def data_epoch(self) -> int:
+        """A number that grows with every committed data change, whichever process made it."""
+        with self.cursor() as cur:
+            row = cur.execute("SELECT epoch FROM data_epoch WHERE id = 1").fetchone()
+        return int(row[0]) if row else 0
+
+    def _committed(self) -> None:
+        for hook in list(self._commit_hooks):
+            try:
+                hook()
+            except Exception:  # a listener's failure must not turn a saved change into an error
+                log.exception("on-commit hook failed")
+
     # ------------------------------------------------------------ units of work
 
     @contextmanager
@@ -269,13 +299,16 @@ class Database:
             cur.close()
 
     @contextmanager
-    def transaction(self, *, read_first: bool = False) -> Iterator[Tx]:
+    def transaction(self, *, read_first: bool = False, quiet: bool = False) -> Iterator[Tx]:
         """One write transaction under the process-wide write lock (first come, first served).
 
         With ``read_first`` the lock is taken at the first write (:meth:`Tx.lock`), not before
         BEGIN: the transaction's reads up to there run while another writer holds the lock. Its
         snapshot may then predate that writer's commit; writing a row changed since is a
         write-write conflict (DuckDB refuses it), so nothing read stale can be written back.
+
+        ``quiet``: bookkeeping that no cached view shows (sign-in counters, sessions): it moves
+        no data epoch and calls no commit hook.
 
         A write-write conflict surfaces as :class:`ConflictError` (see :meth:`write` to retry);
         other database failures as :class:`StorageError` — never retried.
@@ -285,6 +318,7 @@ class Database:
         if held:
             self._write_lock.acquire()
         tx: Tx | None = None
+        changed = False
         try:
             cur = self.conn.cursor()
             try:
@@ -292,6 +326,9 @@ class Database:
                 cur.execute("BEGIN TRANSACTION")
                 try:
                     yield tx
+                    changed = tx.locked_once and not quiet
+                    if changed:
+                        cur.execute("UPDATE data_epoch SET epoch = epoch + 1 WHERE id = 1")
                     cur.execute("COMMIT")  # under the lock once the unit has written
                 except BaseException:
                     try:
@@ -314,15 +351,18 @@ class Database:
         finally:
             if tx.holds_lock if tx is not None else held:
                 self._write_lock.release()
+        if changed:
+            self._committed()
 
-    def write(self, fn: Callable[[Tx], T], *, read_first: bool = False) -> T:
+    def write(self, fn: Callable[[Tx], T], *, read_first: bool = False, quiet: bool = False) -> T:
         """Run ``fn`` in a transaction, retrying it from scratch on a write-write conflict.
 
         ``read_first``: ``fn`` reads, then calls :meth:`Tx.lock` before its first write (see
-        :meth:`transaction`); meant for a unit that reads the rows it is about to change."""
+        :meth:`transaction`); meant for a unit that reads the rows it is about to change.
+        ``quiet``: see :meth:`transaction`."""
         for attempt in range(CONFLICT_RETRIES):
             try:
-                with self.transaction(read_first=read_first) as tx:
+                with self.transaction(read_first=read_first, quiet=quiet) as tx:
                     return fn(tx)
             except ConflictError:
                 if attempt == CONFLICT_RETRIES - 1:
