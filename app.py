@@ -10,7 +10,7 @@ from typing import Any
 
 import streamlit as st
 
-from tracker.ui import server
+from tracker.web import server
 
 log = logging.getLogger("tracker.app")
 # What the Overview's first run imports beyond what the server start has (DuckDB's DataFrame
@@ -18,10 +18,10 @@ log = logging.getLogger("tracker.app")
 PRELOAD = (
     "pyarrow.pandas_compat",
     "plotly.tools",  # st.plotly_chart converts figures with it
-    "tracker.ui.frame",
-    "tracker.ui.overview_filters",
-    "tracker.ui.overview_data",
-    "tracker.ui.overview_widgets",
+    "tracker.ui.shell.frame",
+    "tracker.ui.overview.filters",
+    "tracker.ui.overview.data",
+    "tracker.ui.overview.widgets",
 )
 
 

@@ -3,10 +3,11 @@
 import streamlit as st
 
 from tracker.domain import clock
-from tracker.ui import overview_data, overview_widgets
-from tracker.ui.frame import page_frame
-from tracker.ui.overview_filters import sidebar_filters
-from tracker.ui.text import md
+from tracker.ui.kit.text import md
+from tracker.ui.overview import data as overview_data
+from tracker.ui.overview import widgets as overview_widgets
+from tracker.ui.overview.filters import sidebar_filters
+from tracker.ui.shell.frame import page_frame
 
 user = page_frame("Overview")
 

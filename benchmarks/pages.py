@@ -98,7 +98,7 @@ def measure(db_path: Path, scale: str, reps: int) -> list[Result]:
 
     compile_once_like_a_server()
 
-    from tracker.ui import cache
+    from tracker.ui.shell import cache
 
     os.environ["TRACKER_DB"] = str(db_path)
     results: list[Result] = []

@@ -50,7 +50,7 @@ NAME = "streamlit run app.py to Overview drawn (signed-in cookie)"
 MINT = r"""
 from tracker.services import accounts, sessions
 from tracker.store import Database
-from tracker.ui import server
+from tracker.web import server
 
 db = Database.open(__import__("os").environ["TRACKER_DB"])
 user = accounts.get_user(db, __import__("sys").argv[1])

@@ -9,14 +9,15 @@ from tracker.domain import clock
 from tracker.domain.enums import Role
 from tracker.domain.errors import NotFound
 from tracker.services import activities
-from tracker.ui import activity_data, cache, position_data
-from tracker.ui import organisation_data as org_data
-from tracker.ui.activity_form import ACTIVITY_LABELS, activity_form, reset
-from tracker.ui.db import get_db
-from tracker.ui.exports import export_buttons
-from tracker.ui.frame import page_frame
-from tracker.ui.lazy_tabs import lazy_tabs
-from tracker.ui.organisation_feedback import (
+from tracker.ui.activities import data as activity_data
+from tracker.ui.activities.form import ACTIVITY_LABELS, activity_form, reset
+from tracker.ui.kit.exports import export_buttons
+from tracker.ui.kit.lazy_tabs import lazy_tabs
+from tracker.ui.kit.pager import page_of
+from tracker.ui.kit.record_picker import open_record_picker
+from tracker.ui.kit.text import md, md_multiline
+from tracker.ui.organisations import data as org_data
+from tracker.ui.organisations.feedback import (
     DATE_FORMAT,
     attempt,
     back_to_list,
@@ -26,9 +27,10 @@ from tracker.ui.organisation_feedback import (
     query_id,
     show_flash,
 )
-from tracker.ui.pager import page_of
-from tracker.ui.record_picker import open_record_picker
-from tracker.ui.text import md, md_multiline
+from tracker.ui.positions import data as position_data
+from tracker.ui.shell import cache
+from tracker.ui.shell.db import get_db
+from tracker.ui.shell.frame import page_frame
 
 user = page_frame("Activities")
 can_edit = user.role.allows(Role.EDITOR)

@@ -4,9 +4,9 @@ import importlib.util
 
 import streamlit as st
 
-from tracker.ui import auth_admin
-from tracker.ui.db import get_db
-from tracker.ui.frame import page_frame
+from tracker.ui.admin import panels as auth_admin
+from tracker.ui.shell.db import get_db
+from tracker.ui.shell.frame import page_frame
 
 user = page_frame("Admin")
 
@@ -22,8 +22,8 @@ with lists_tab:
 with history_tab:
     auth_admin.history_panel(db, user)
 with backups_tab:
-    if importlib.util.find_spec("tracker.ui.backup_panel"):
-        from tracker.ui.backup_panel import render_backup_panel
+    if importlib.util.find_spec("tracker.ui.admin.backups"):
+        from tracker.ui.admin.backups import render_backup_panel
 
         render_backup_panel(user)
     else:

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from tracker.ui.consultation_detail import QUERY_KEY, render_consultation, show_flash
-from tracker.ui.consultation_list import render_consultation_list
-from tracker.ui.frame import page_frame
+from tracker.ui.consultations.detail import QUERY_KEY, render_consultation, show_flash
+from tracker.ui.consultations.listing import render_consultation_list
+from tracker.ui.shell.frame import page_frame
 
 user = page_frame("Consultations")
 

@@ -3,11 +3,11 @@
 import streamlit as st
 
 from tracker.services import exports
-from tracker.ui.backup_panel import ensure_nightly_backups
-from tracker.ui.exports import export_buttons
-from tracker.ui.frame import page_frame
-from tracker.ui.have_your_say_upload import render_have_your_say_import
-from tracker.ui.import_spreadsheet import render_spreadsheet_import
+from tracker.ui.admin.backups import ensure_nightly_backups
+from tracker.ui.exchange.have_your_say import render_have_your_say_import
+from tracker.ui.exchange.spreadsheet import render_spreadsheet_import
+from tracker.ui.kit.exports import export_buttons
+from tracker.ui.shell.frame import page_frame
 
 user = page_frame("Import & export")
 ensure_nightly_backups()

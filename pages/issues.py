@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from tracker.ui.frame import page_frame
-from tracker.ui.issue_views import issue_view, list_view, requested_issue
-from tracker.ui.text import md
+from tracker.ui.issues.views import issue_view, list_view, requested_issue
+from tracker.ui.kit.text import md
+from tracker.ui.shell.frame import page_frame
 
 user = page_frame("Issues")
 

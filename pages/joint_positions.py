@@ -10,13 +10,13 @@ from tracker.domain.enums import JointPositionStatus, Role, SignatoryStatus, Sta
 from tracker.domain.errors import NotFound
 from tracker.domain.models import JointPosition
 from tracker.services import joint_positions as jp
-from tracker.ui import cache, position_data
-from tracker.ui import organisation_data as org_data
-from tracker.ui.db import get_db
-from tracker.ui.exports import export_buttons
-from tracker.ui.frame import page_frame
-from tracker.ui.lazy_tabs import lazy_tabs
-from tracker.ui.organisation_feedback import (
+from tracker.ui.kit.exports import export_buttons
+from tracker.ui.kit.lazy_tabs import lazy_tabs
+from tracker.ui.kit.pager import page_of
+from tracker.ui.kit.record_picker import open_record_picker
+from tracker.ui.kit.text import md
+from tracker.ui.organisations import data as org_data
+from tracker.ui.organisations.feedback import (
     DATE_FORMAT,
     attempt,
     back_to_list,
@@ -26,10 +26,11 @@ from tracker.ui.organisation_feedback import (
     show_flash,
     shown,
 )
-from tracker.ui.pager import page_of
-from tracker.ui.position_form import POSITION_LABELS, position_form
-from tracker.ui.record_picker import open_record_picker
-from tracker.ui.text import md
+from tracker.ui.positions import data as position_data
+from tracker.ui.positions.form import POSITION_LABELS, position_form
+from tracker.ui.shell import cache
+from tracker.ui.shell.db import get_db
+from tracker.ui.shell.frame import page_frame
 
 user = page_frame("Joint positions")
 can_edit = user.role.allows(Role.EDITOR)

@@ -8,13 +8,13 @@ import streamlit as st
 from tracker.domain.enums import Role
 from tracker.domain.errors import NotFound
 from tracker.services import contacts, organisations
-from tracker.ui import cache
-from tracker.ui import organisation_data as data
-from tracker.ui.db import get_db
-from tracker.ui.exports import export_buttons
-from tracker.ui.frame import page_frame
-from tracker.ui.lazy_tabs import lazy_tabs
-from tracker.ui.organisation_feedback import (
+from tracker.ui.kit.exports import export_buttons
+from tracker.ui.kit.lazy_tabs import lazy_tabs
+from tracker.ui.kit.pager import page_of
+from tracker.ui.kit.record_picker import open_record_picker
+from tracker.ui.kit.text import md
+from tracker.ui.organisations import data
+from tracker.ui.organisations.feedback import (
     EXPECTED,
     attempt,
     back_to_list,
@@ -26,10 +26,10 @@ from tracker.ui.organisation_feedback import (
     show_error,
     show_flash,
 )
-from tracker.ui.organisation_forms import CONTACT_LABELS, ORG_LABELS, contact_form, organisation_form
-from tracker.ui.pager import page_of
-from tracker.ui.record_picker import open_record_picker
-from tracker.ui.text import md
+from tracker.ui.organisations.forms import CONTACT_LABELS, ORG_LABELS, contact_form, organisation_form
+from tracker.ui.shell import cache
+from tracker.ui.shell.db import get_db
+from tracker.ui.shell.frame import page_frame
 
 user = page_frame("Organisations")
 can_edit = user.role.allows(Role.EDITOR)

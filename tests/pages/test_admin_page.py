@@ -7,7 +7,7 @@ import pytest
 from tests.conftest import user
 from tracker.domain.enums import ReferenceKind
 from tracker.services import accounts, reference
-from tracker.ui.auth_admin import describe_changes
+from tracker.ui.admin.panels import describe_changes
 
 PAGE = "pages/admin.py"
 

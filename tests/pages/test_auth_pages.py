@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import user
 from tracker.services import accounts, sessions
-from tracker.ui import auth_state
+from tracker.ui.auth import state as auth_state
 
 SIGN_IN = ["Username", "Password"]
 

@@ -6,7 +6,7 @@ import pytest
 
 from tracker.domain.enums import Stage
 from tracker.services import issues as svc
-from tracker.ui.text import md
+from tracker.ui.kit.text import md
 
 ISSUE = 3
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.ui.registry import PAGES
+from tracker.ui.shell.registry import PAGES
 
 ROLES = {"director": "viewer", "officer": "editor", "admin": "admin"}
 RANK = {"viewer": 0, "editor": 1, "admin": 2}

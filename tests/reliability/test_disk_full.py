@@ -66,7 +66,7 @@ def test_full_disk_refuses_the_write_clearly_and_keeps_committed_data(full_db):
 def test_full_disk_during_checkpoint_breaks_the_connection_and_the_app_reopens(full_db, monkeypatch):
     """A checkpoint that cannot write invalidates DuckDB's connection: every later use is a
     StorageError, and the app's get_db() opens a fresh one instead of serving from it."""
-    from tracker.ui import db as ui_db
+    from tracker.ui.shell import db as ui_db
 
     monkeypatch.setenv("TRACKER_DB", str(full_db))
     db = ui_db.get_db()
@@ -133,7 +133,7 @@ def test_the_issue_page_shows_a_full_disk_as_not_saved_and_keeps_the_input(full_
     at.button(key="iss_e3_save").click()  # the input was kept: saving again now works
     at.run()
     assert not at.exception
-    from tracker.ui.db import get_db  # the app's connection holds the file: read through it
+    from tracker.ui.shell.db import get_db  # the app's connection holds the file: read through it
 
     saved = get_db().read("SELECT summary FROM issues WHERE id = 3")[0][0]
     assert saved.startswith("Written while the disk is full")

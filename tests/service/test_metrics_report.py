@@ -13,7 +13,7 @@ import pytest
 from tracker import charts
 from tracker.services import demo, metrics
 from tracker.store import Database
-from tracker.ui.overview_widgets import report_builder
+from tracker.ui.overview.widgets import report_builder
 
 TODAY = dt.date(2026, 11, 27)
 EVIL = '<script>alert("x")</script> **bold** & co'

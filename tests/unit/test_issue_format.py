@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
-from tracker.ui.issue_format import (
+from tracker.ui.issues.format import (
     conflict_frame,
     history_frame,
     md_link,

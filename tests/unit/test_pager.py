@@ -9,7 +9,7 @@ def _app() -> None:
     import pandas as pd
     import streamlit as st
 
-    from tracker.ui.pager import page_of
+    from tracker.ui.kit.pager import page_of
 
     n = st.session_state.get("n", 450)
     shown = page_of(pd.DataFrame({"id": range(1, n + 1)}), "pg")

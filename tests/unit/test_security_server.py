@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import ROOT, user
 from tracker.services import sessions
-from tracker.ui import server
+from tracker.web import server
 
 
 def _app():

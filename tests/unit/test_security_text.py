@@ -7,7 +7,7 @@ import string
 
 import pytest
 
-from tracker.ui.text import md
+from tracker.ui.kit.text import md
 
 SAMPLES = [
     "**x**",
@@ -45,7 +45,7 @@ def test_streamlit_receives_the_escaped_text(monkeypatch):
     def page():
         import streamlit as st
 
-        from tracker.ui.text import md
+        from tracker.ui.kit.text import md
 
         for sample in ("**x**", ":red[x]", "[link](javascript:alert(1))"):
             st.markdown(md(sample))

@@ -1,0 +1,158 @@
+"""The sign-in page, the forced password change and the signed-in user's own account panel."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import streamlit as st
+
+from tracker.domain.errors import EditConflict, InvalidInput, NotFound, PermissionDenied, StorageError, TrackerError
+from tracker.domain.models import User
+from tracker.services import accounts, sessions
+from tracker.store import Database
+from tracker.ui.auth import sso as auth_sso
+from tracker.ui.auth import state as auth_state
+from tracker.ui.kit.text import md
+from tracker.web import server
+
+
+def show_error(exc: TrackerError) -> None:
+    """One error box per problem; field errors name their field."""
+    if isinstance(exc, InvalidInput):
+        for err in exc.errors:
+            st.error(f"{md(err.field)}: {md(err.message)}", icon=":material/error:")
+    elif isinstance(exc, EditConflict):
+        st.warning(md(str(exc)), icon=":material/sync_problem:")
+    elif isinstance(exc, (PermissionDenied, NotFound, StorageError)):
+        st.error(md(str(exc)), icon=":material/block:")
+    else:
+        st.error(md(str(exc)))
+
+
+# ---------------------------------------------------------------- signed out
+
+
+def sign_in_page(db: Database) -> None:
+    """Sign-in in place: the page's URL and query parameters survive it."""
+    st.title("Policy Influence Tracker")
+    auth_state.clear_pixel()
+    notice = st.session_state.pop(auth_state.NOTICE_KEY, None)
+    if notice:
+        st.info(notice)
+    _single_sign_on()
+    if accounts.demo_accounts_exist(db):
+        st.caption("Demo data: sign in as director, officer or admin with the password demo.")
+    with st.form("sign_in", enter_to_submit=True):
+        username = st.text_input("Username", max_chars=200, autocomplete="username")
+        password = st.text_input("Password", type="password", max_chars=1000, autocomplete="current-password")
+        submitted = st.form_submit_button("Sign in", type="primary")
+    if submitted:
+        try:
+            user = accounts.authenticate(db, username, password)
+            auth_state.sign_in(db, user, "password")
+        except accounts.SignInRefused as exc:
+            st.error(str(exc))
+            return
+        except StorageError as exc:
+            show_error(exc)
+            return
+        st.rerun()
+
+
+def _single_sign_on() -> None:
+    providers = auth_sso.providers()
+    if not providers:
+        return
+    refused = st.session_state.get(auth_state.SSO_REFUSED_KEY)
+    if refused and auth_sso.logged_in():
+        st.error(
+            f"You signed in as {md(refused)}, but no active account of this app uses that e-mail. "
+            "Ask an administrator to create one (or to enable yours).",
+            icon=":material/no_accounts:",
+        )
+        if st.button("Sign out of single sign-on", key="sso_logout"):
+            st.session_state.pop(auth_state.SSO_REFUSED_KEY, None)
+            auth_sso.logout()
+        return
+    for provider in providers:
+        if st.button(f"Sign in with {provider.label}", key=f"sso_{provider.key or 'default'}", type="primary"):
+            auth_sso.login(provider)
+    st.caption("Or with a user name and password:")
+
+
+# ---------------------------------------------------------------- passwords
+
+
+def _password_form(db: Database, user: User, *, key: str, title: str) -> bool:
+    """Current + new password (twice); True once changed."""
+    with st.form(key, clear_on_submit=False):
+        if title:
+            st.markdown(f"**{title}**")
+        current = st.text_input("Current password", type="password", max_chars=1000, autocomplete="current-password")
+        new = st.text_input("New password", type="password", max_chars=1000, autocomplete="new-password")
+        repeat = st.text_input("Repeat the new password", type="password", max_chars=1000, autocomplete="new-password")
+        st.caption(f"At least {accounts.MIN_PASSWORD_LENGTH} characters, not containing your user name.")
+        submitted = st.form_submit_button("Change password", type="primary")
+    if not submitted:
+        return False
+    if new != repeat:
+        st.error("Repeat the new password: the two entries differ.")
+        return False
+    try:
+        accounts.change_own_password(db, user, current, new)
+    except TrackerError as exc:
+        show_error(exc)
+        return False
+    return True
+
+
+def forced_password_change(db: Database, user: User) -> None:
+    """A user whose password was reset sets a new one before seeing any page."""
+    st.title("Choose a new password")
+    st.info(
+        f"Signed in as {md(user.name)}. Your password was set by an administrator: choose your own before you "
+        "continue.",
+        icon=":material/key:",
+    )
+    if _password_form(db, user, key="forced_password_change", title=""):
+        st.session_state[auth_state.NOTICE_KEY] = "Your password is changed."
+        st.rerun()
+
+
+def account_panel(db: Database, user: User) -> None:
+    """Shown in the sidebar when the user opens their account settings."""
+    notice = st.session_state.pop("auth_account_notice", None)
+    if notice:
+        st.success(notice)
+    if st.session_state.get(auth_state.VIA_KEY) != "sso":
+        if _password_form(db, user, key="own_password_change", title="Change your password"):
+            st.session_state["auth_account_notice"] = "Your password is changed."
+            st.rerun()
+    if server.routes_active():
+        _calendar_feed(db, user)
+
+
+def _calendar_feed(db: Database, user: User) -> None:
+    st.markdown("**Deadlines in your calendar**")
+    fresh = st.session_state.pop("auth_new_feed", None)
+    if fresh:
+        st.caption("Subscribe to this address in Outlook or another calendar (shown only now):")
+        st.code(fresh, language=None)
+    has = sessions.has_calendar_token(db, user)
+    label = "New calendar link" if has else "Create a calendar link"
+    if st.button(label, key="feed_new", help="A personal address; a new one stops the old one."):
+        token = sessions.new_calendar_token(db, user)
+        st.session_state["auth_new_feed"] = _origin() + f"{server.base_path()}/calendar/{token}.ics"
+        st.rerun()
+    if has and st.button("Stop my calendar link", key="feed_stop"):
+        sessions.revoke_calendar_token(db, user)
+        st.session_state["auth_account_notice"] = "Your calendar link no longer works."
+        st.rerun()
+
+
+def _origin() -> str:
+    try:
+        parts = urlsplit(st.context.url or "")
+    except Exception:
+        return ""
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""

@@ -1,0 +1,314 @@
+"""Form state and widgets for creating, editing and moving issues.
+
+A form remembers the version and values it started from (its *base*). Saving sends only what
+the user changed, checked against that base version, so a colleague's save in between is a
+conflict, never a silent overwrite. Buttons are read from ``st.session_state`` at the top of the
+run, before the widgets are drawn, so a refused save can show its messages next to the fields.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import streamlit as st
+
+from tracker.domain import clock
+from tracker.domain.enums import Level, Lifecycle, PolicyCycle, Position, Priority, Stage
+from tracker.domain.errors import FieldError
+from tracker.domain.models import Issue, IssueInput
+from tracker.ui.issues.format import FIELD_LABELS
+from tracker.ui.kit.text import md
+
+ISSUE_FIELDS: tuple[str, ...] = tuple(IssueInput.model_fields)
+CREATE_EXTRA = ("stage", "evidence_ref", "evidence_url")
+MOVE_FIELDS = ("to_stage", "event_date", "note", "evidence_ref", "evidence_url")
+# FieldError.field (a label) → widget name, for putting a message under its field.
+LABEL_TO_FIELD = {label: name for name, label in FIELD_LABELS.items()} | {
+    "Starting stage": "stage",
+    "New stage": "to_stage",
+    "Date": "event_date",
+    "Note": "note",
+    "Evidence reference": "evidence_ref",
+    "Evidence link": "evidence_url",
+}
+
+
+class FormState:
+    """Widget values under ``<prefix>_<field>`` keys plus the base they started from."""
+
+    def __init__(self, prefix: str, fields: Sequence[str]) -> None:
+        self.prefix = prefix
+        self.fields = tuple(fields)
+
+    def key(self, name: str) -> str:
+        return f"{self.prefix}_{name}"
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return st.session_state.setdefault(f"{self.prefix}__meta", {})  # type: ignore[no-any-return]
+
+    @property
+    def base_version(self) -> int | None:
+        return self.meta.get("version")
+
+    @property
+    def base(self) -> dict[str, Any]:
+        return dict(self.meta.get("base") or {})
+
+    def values(self) -> dict[str, Any]:
+        return {f: st.session_state.get(self.key(f)) for f in self.fields}
+
+    def pristine(self) -> bool:
+        return self.values() == self.meta.get("base")
+
+    def changed(self) -> dict[str, Any]:
+        base = self.base
+        return {f: v for f, v in self.values().items() if v != base.get(f)}
+
+    def ensure(self, version: int | None, defaults: dict[str, Any]) -> None:
+        """Start from ``defaults`` the first time, or follow a newer version while untouched."""
+        missing = any(self.key(f) not in st.session_state for f in self.fields)
+        if missing or "base" not in self.meta or (self.base_version != version and self.pristine()):
+            self.load(version, defaults)
+
+    def load(self, version: int | None, values: dict[str, Any]) -> None:
+        for f in self.fields:
+            st.session_state[self.key(f)] = values.get(f)
+        self.meta.clear()
+        self.meta.update(version=version, base={f: values.get(f) for f in self.fields}, errors=[], conflict=None)
+
+    def rebase(self, version: int, values: dict[str, Any]) -> None:
+        """Move onto ``version``: fields the user left alone take the saved values, their input stays."""
+        base = self.base
+        for f in self.fields:
+            if st.session_state.get(self.key(f)) == base.get(f):
+                st.session_state[self.key(f)] = values.get(f)
+        self.meta.update(version=version, base={f: values.get(f) for f in self.fields}, conflict=None, errors=[])
+
+    def clear(self) -> None:
+        for f in self.fields:
+            st.session_state.pop(self.key(f), None)
+        st.session_state.pop(f"{self.prefix}__meta", None)
+
+    def pressed(self, name: str) -> bool:
+        return bool(st.session_state.get(self.key(name)))
+
+    # -------------------------------------------------------------- messages
+
+    @property
+    def errors(self) -> list[FieldError]:
+        return list(self.meta.get("errors") or [])
+
+    @errors.setter
+    def errors(self, value: list[FieldError]) -> None:
+        self.meta["errors"] = list(value)
+
+    @property
+    def conflict(self) -> dict[str, Any] | None:
+        return self.meta.get("conflict")  # type: ignore[no-any-return]
+
+    @conflict.setter
+    def conflict(self, value: dict[str, Any] | None) -> None:
+        self.meta["conflict"] = value
+
+    def field_error(self, field: str) -> None:
+        """The messages for one field, right under its widget."""
+        for e in self.errors:
+            if LABEL_TO_FIELD.get(e.field) == field:
+                st.caption(f":red[{md(e.message)}]")
+
+    def error_summary(self) -> None:
+        if self.errors:
+            st.error(
+                "Not saved. Please check: " + "; ".join(f"{md(e.field)} — {md(e.message)}" for e in self.errors),
+                icon=":material/error:",
+            )
+
+
+# ------------------------------------------------------------------ issue fields
+
+
+def issue_defaults(issue: Issue | None) -> dict[str, Any]:
+    """Widget values for a new issue (the model's defaults) or an existing one."""
+    if issue is None:
+        fields = IssueInput.model_fields
+        src = {
+            f: None if fields[f].is_required() else fields[f].get_default(call_default_factory=True)
+            for f in ISSUE_FIELDS
+        }
+        src |= {"stage": Stage.WATCHING, "evidence_ref": "", "evidence_url": ""}
+    else:
+        src = {f: getattr(issue, f) for f in ISSUE_FIELDS}
+    out = dict(src)
+    for f in ("title", "summary", "policy_reference", "reference_url", "ask", "why_it_matters"):
+        out[f] = src.get(f) or ""
+    out["tags"] = ", ".join(src.get("tags") or [])
+    out["member_segments"] = list(src.get("member_segments") or [])
+    return out
+
+
+def _with(options: list[Any], value: Any) -> list[Any]:
+    return options if value in options or value is None else [*options, value]
+
+
+def _label(value: Any) -> str:
+    if value is None:
+        return "—"
+    return str(getattr(value, "label", value))
+
+
+def issue_fields(fs: FormState, opts: dict[str, list[str]], *, creating: bool) -> None:
+    """Every IssueInput field (and, when creating, the starting stage and its evidence)."""
+    k = fs.key
+    st.text_input("Title", key=k("title"), max_chars=200, placeholder="e.g. Medical Devices Regulation: transition")
+    fs.field_error("title")
+    st.text_area("Summary", key=k("summary"), max_chars=10_000, height=110)
+    fs.field_error("summary")
+
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        areas = _with([None, *opts.get("areas", [])], st.session_state.get(k("policy_area")))
+        st.selectbox("Policy area", areas, key=k("policy_area"), format_func=_label)
+        fs.field_error("policy_area")
+    with c2:
+        st.selectbox("Level", list(Level), key=k("level"), format_func=_label)
+        fs.field_error("level")
+    with c3:
+        st.selectbox("Policy cycle stage", [None, *PolicyCycle], key=k("policy_cycle"), format_func=_label)
+        fs.field_error("policy_cycle")
+
+    c1, c2 = st.columns(2)
+    with c1:
+        st.text_input("Policy reference", key=k("policy_reference"), max_chars=200, placeholder="e.g. 2022/0140(COD)")
+        fs.field_error("policy_reference")
+    with c2:
+        st.text_input("Reference link", key=k("reference_url"), max_chars=2000, placeholder="https://…")
+        fs.field_error("reference_url")
+
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        owners = _with([None, *opts.get("owners", [])], st.session_state.get(k("owner")))
+        st.selectbox("Owner", owners, key=k("owner"), format_func=_label)
+        fs.field_error("owner")
+    with c2:
+        st.selectbox("Priority", list(Priority), key=k("priority"), format_func=_label)
+        fs.field_error("priority")
+    with c3:
+        st.selectbox("Our position", list(Position), key=k("position"), format_func=_label)
+        fs.field_error("position")
+
+    st.text_area("The ask", key=k("ask"), max_chars=5_000, height=80)
+    fs.field_error("ask")
+
+    c1, c2 = st.columns([1, 2])
+    with c1:
+        st.slider("Member relevance", 1, 5, key=k("member_relevance"), help="1 = marginal, 5 = critical for members")
+        fs.field_error("member_relevance")
+    with c2:
+        current = st.session_state.get(k("member_segments")) or []
+        segments = opts.get("segments", []) + [s for s in current if s not in opts.get("segments", [])]
+        st.multiselect("Member segments", segments, key=k("member_segments"))
+        fs.field_error("member_segments")
+    st.text_area("Why it matters to members", key=k("why_it_matters"), max_chars=5_000, height=80)
+    fs.field_error("why_it_matters")
+
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        st.selectbox("Target stage", list(Stage), key=k("target_stage"), format_func=_label)
+        fs.field_error("target_stage")
+    with c2:
+        st.selectbox("Lifecycle status", list(Lifecycle), key=k("lifecycle"), format_func=_label)
+        fs.field_error("lifecycle")
+    with c3:
+        st.date_input("Next review", key=k("next_review"), format="DD/MM/YYYY", min_value=dt.date(2000, 1, 1))
+        fs.field_error("next_review")
+    st.text_input("Tags", key=k("tags"), help="Separate tags with commas", placeholder="e.g. MDR, SMEs")
+    fs.field_error("tags")
+
+    if creating:
+        st.markdown("**Where the issue stands today**")
+        c1, c2, c3 = st.columns(3)
+        with c1:
+            st.selectbox("Starting stage", list(Stage), key=k("stage"), format_func=_label)
+            fs.field_error("stage")
+        with c2:
+            st.text_input("Evidence reference", key=k("evidence_ref"), max_chars=500, help="Needed above Watching")
+            fs.field_error("evidence_ref")
+        with c3:
+            st.text_input("Evidence link", key=k("evidence_url"), max_chars=2000, placeholder="https://…")
+            fs.field_error("evidence_url")
+
+
+# ------------------------------------------------------------------ stage move
+
+
+def move_defaults(current: Stage) -> dict[str, Any]:
+    up = [s for s in Stage if s > current]
+    return {
+        "to_stage": up[0] if up else Stage(int(current) - 1),
+        "event_date": clock.today(),
+        "note": "",
+        "evidence_ref": "",
+        "evidence_url": "",
+    }
+
+
+def move_fields(fs: FormState, current: Stage, last_date: dt.date | None) -> None:
+    k = fs.key
+
+    def fmt(s: Stage) -> str:
+        if s == current:
+            return f"{s.label} (current)"
+        return f"{'↑' if s > current else '↓'} {s.label}"
+
+    c1, c2 = st.columns([2, 1])
+    with c1:
+        st.selectbox("New stage", list(Stage), key=k("to_stage"), format_func=fmt)
+        fs.field_error("to_stage")
+    with c2:
+        st.date_input(
+            "Date",
+            key=k("event_date"),
+            format="DD/MM/YYYY",
+            max_value=clock.today(),
+            min_value=last_date or dt.date(2000, 1, 1),
+            help="When it happened: not in the future, not before the previous stage change",
+        )
+        fs.field_error("event_date")
+    c1, c2 = st.columns(2)
+    with c1:
+        st.text_input(
+            "Evidence reference",
+            key=k("evidence_ref"),
+            max_chars=500,
+            help="Feedback id, act reference, meeting… Needed (or a link) for a move up",
+        )
+        fs.field_error("evidence_ref")
+    with c2:
+        st.text_input("Evidence link", key=k("evidence_url"), max_chars=2000, placeholder="https://…")
+        fs.field_error("evidence_url")
+    st.text_area("Note", key=k("note"), max_chars=5_000, height=80, help="For a move down: the reason (required)")
+    fs.field_error("note")
+
+
+def run_action(fs: FormState, action: Callable[[], Any], on_conflict: Callable[[Any], dict[str, Any]]) -> Any:
+    """Call ``action``; remember field errors or a conflict on ``fs``. Returns the result or None."""
+    from tracker.domain.errors import EditConflict, InvalidInput, NotFound, PermissionDenied, StorageError
+
+    try:
+        result = action()
+    except InvalidInput as exc:
+        fs.errors = exc.errors
+        return None
+    except EditConflict as exc:
+        fs.errors = []
+        fs.conflict = on_conflict(exc)
+        return None
+    except (PermissionDenied, NotFound, StorageError) as exc:
+        fs.errors = [FieldError("Not saved", str(exc))]
+        return None
+    fs.errors = []
+    fs.conflict = None
+    return result

@@ -1,0 +1,74 @@
+"""Cached readers for the overview, keyed by the filters' URL parameters and today's date.
+
+The aggregates are the same for every signed-in user, so a shared cache is right here; the
+key is the canonical query-parameter form of the filters, so two links to the same view hit
+the same entry. Writes clear everything through ``tracker.ui.shell.cache.after_write``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from tracker import charts
+from tracker.services import metrics
+from tracker.ui.overview import tables as overview_tables
+from tracker.ui.shell import cache
+from tracker.ui.shell.db import get_db
+
+ParamsKey = tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def params_key(filters: metrics.Filters) -> ParamsKey:
+    """A hashable, canonical key for ``filters``."""
+    return tuple(sorted((k, tuple(v)) for k, v in metrics.filters_to_params(filters).items()))
+
+
+def _filters(key: ParamsKey, today: dt.date) -> metrics.Filters:
+    return metrics.filters_from_params({k: list(v) for k, v in key}, today)
+
+
+@dataclass(frozen=True)
+class View:
+    """One computed overview with its figures and tables, ready to draw."""
+
+    ov: metrics.Overview
+    figures: dict[str, go.Figure | None]
+    upcoming: pd.DataFrame
+    response_areas: pd.DataFrame
+    pairs: pd.DataFrame
+
+
+@cache.shared
+def view(key: ParamsKey, today_iso: str) -> View:
+    """Built once per filter set and day, shared read-only: building Plotly figures and tables
+    costs more than the queries, and a rerun then only hands them to Streamlit
+    (st.plotly_chart copies a figure before sending it, never changes it)."""
+    today = dt.date.fromisoformat(today_iso)
+    ov = metrics.overview(get_db(), _filters(key, today), today)
+    return View(
+        ov=ov,
+        figures=charts.overview_figures(ov),
+        upcoming=overview_tables.upcoming(ov.upcoming),
+        response_areas=overview_tables.response_areas(ov.response_areas),
+        pairs=overview_tables.pairs(ov.top_pairs),
+    )
+
+
+@st.cache_data(ttl=cache.TTL_SECONDS, show_spinner=False, max_entries=256)
+def drill(key: ParamsKey, today_iso: str, target: str, label: str) -> metrics.DrillResult | None:
+    today = dt.date.fromisoformat(today_iso)
+    t = metrics.DrillTarget.decode(target, label)
+    if t is None:
+        return None
+    return metrics.drill_issues(get_db(), _filters(key, today), t, today)
+
+
+@st.cache_data(ttl=cache.TTL_SECONDS, show_spinner=False)
+def choices() -> dict[str, list[Any]]:
+    return metrics.filter_choices(get_db())

@@ -1,0 +1,163 @@
+"""Pieces of the overview page: KPI tiles, a chart with its drill-down, tables, the report."""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from tracker import charts
+from tracker.domain import clock
+from tracker.services import metrics, report
+from tracker.ui.kit.text import md
+from tracker.ui.overview import data as overview_data
+from tracker.ui.overview.data import ParamsKey
+
+LINKS_SHOWN = 50  # issues listed as links under a chart; the rest in a table
+
+
+def kpi_tiles(kpis: list[metrics.Kpi]) -> None:
+    """Seven tiles in two rows; each with its change, definition (help) and a one-line note."""
+    for row in (kpis[:4], kpis[4:]):
+        cols = st.columns(4)
+        for col, k in zip(cols, row, strict=False):
+            with col, st.container(border=True):
+                st.metric(
+                    k.label,
+                    k.value_text,
+                    delta=k.delta_text,
+                    delta_color=k.delta_color if k.delta_text not in (None, "no change") else "off",
+                    delta_arrow="off" if k.delta_text == "no change" else "auto",
+                    help=k.help,
+                )
+                st.caption(k.note or f"{k.previous_text} in the previous period")
+
+
+def chart(key: str, fig: go.Figure | None, ov: metrics.Overview, pkey: ParamsKey) -> None:
+    """Draw one chart (or say in words that there is nothing to draw) and, when the user has
+    selected a bar or point, list the issues behind it."""
+    spec = charts.CHARTS[key]
+    if fig is None:
+        st.info(spec.empty, icon=":material/info:")
+        return
+    # The widget key carries the filters, so a selection never outlives the view it was made in.
+    event = st.plotly_chart(
+        fig,
+        key=f"ov_chart_{key}_{zlib.crc32(repr(pkey).encode()):08x}",
+        on_select="rerun",
+        selection_mode="points",
+        config=charts.png_config(charts.filename(key, ov)),
+        theme="streamlit",
+    )
+    targets = charts.selection_targets(event.selection if event else None)
+    if not targets:
+        st.caption("Click a bar or point to list the issues behind it.")
+        return
+    for target in targets[:3]:
+        drill_list(target, ov, pkey)
+    if len(targets) > 3:
+        st.caption(f"{len(targets) - 3} more selected elements not listed: select fewer to see them.")
+
+
+def drill_list(target: metrics.DrillTarget, ov: metrics.Overview, pkey: ParamsKey) -> None:
+    result = overview_data.drill(pkey, ov.today.isoformat(), target.encode(), target.label)
+    title = target.label or "Issues behind the selection"
+    if result is None or result.rows.empty:
+        st.markdown(f"**{md(title)}**")
+        st.caption("No issues behind this selection.")
+        return
+    rows = result.rows
+    n = len(rows)
+    more = f" (first {n:,})" if result.truncated else ""
+    st.markdown(f"**{md(title)}** · {n:,} issue{'s' if n != 1 else ''}{more}")
+    box = st.container(height=min(320, 44 * min(n, LINKS_SHOWN) + 16))
+    with box:
+        for r in rows.head(LINKS_SHOWN).to_dict("records"):
+            detail = f" · {r['detail']}" if r["detail"] else ""
+            st.page_link(
+                "pages/issues.py",
+                label=md(f"{r['title']} — {r['stage_label']}{detail}"),
+                query_params={"issue": str(int(r["issue_id"]))},
+            )
+    if n > LINKS_SHOWN:
+        with st.expander(f"All {n:,} issues as a table"):
+            table = pd.DataFrame(
+                {
+                    "Issue": [f"issues?issue={int(i)}" for i in rows["issue_id"]],
+                    "Title": rows["title"],
+                    "Rung today": rows["stage_label"],
+                    "Policy area": rows["policy_area"],
+                    "Owner": rows["owner"],
+                    "Detail": rows["detail"],
+                }
+            )
+            st.dataframe(
+                table,
+                hide_index=True,
+                column_config={"Issue": st.column_config.LinkColumn("Issue", display_text=r"issue=(\d+)")},
+            )
+
+
+def upcoming_table(table: pd.DataFrame) -> None:
+    if table.empty:
+        st.info("No consultation closes from today on.", icon=":material/info:")
+        return
+    st.dataframe(table, hide_index=True)
+
+
+def response_area_table(table: pd.DataFrame, period_label: str) -> None:
+    st.markdown(f"**Response rate by policy area, {md(period_label)}**")
+    if table.empty:
+        st.info("No consultation linked to these issues closed in this period.", icon=":material/info:")
+        return
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_config={
+            "Response rate": st.column_config.ProgressColumn(
+                "Response rate", min_value=0, max_value=100, format="%.0f%%", help=metrics.KPI_HELP["response"]
+            )
+        },
+    )
+
+
+def pairs_table(table: pd.DataFrame) -> None:
+    if table.empty:
+        st.info("No joint position has been co-signed by two organisations yet.", icon=":material/info:")
+        return
+    st.dataframe(table, hide_index=True)
+
+
+def report_builder(ov: metrics.Overview, generated_by: str) -> Callable[[], str]:
+    """A callable that builds the board report only when the download is clicked."""
+
+    def build() -> str:
+        figures = charts.overview_figures(ov)
+        items = []
+        for key, spec in charts.CHARTS.items():
+            fig = figures[key]
+            if fig is None:
+                items.append(report.ReportChart(key, spec.name, None, spec.empty))
+                continue
+            title, subtitle, figure_json = charts.for_report(fig)
+            items.append(report.ReportChart(key, title, figure_json, spec.empty, subtitle=tuple(subtitle)))
+        return report.board_report_html(ov, items, generated_by=generated_by, generated_at=clock.now())
+
+    return build
+
+
+def report_download(ov: metrics.Overview, generated_by: str) -> None:
+    p = ov.filters.period
+    st.download_button(
+        "Board report (HTML)",
+        data=report_builder(ov, generated_by),
+        file_name=f"board-report_{p.start.isoformat()}_to_{p.end.isoformat()}.html",
+        mime="text/html",
+        on_click="ignore",
+        icon=":material/download:",
+        help="This view (figures, charts, tables) as one HTML file that opens without internet and prints well.",
+        key="ov_report",
+    )
