@@ -26,8 +26,12 @@ def fixed_today() -> Iterator[dt.date]:
 
 @pytest.fixture(autouse=True)
 def clear_streamlit_caches() -> Iterator[None]:
-    """st caches outlive AppTest instances; every test starts from cold caches."""
+    """st caches and the process's open databases outlive AppTest instances; every test starts
+    from cold caches and closes the databases its pages opened."""
     yield
+    from tracker import runtime
+
+    runtime.close_all()
     try:
         import streamlit as st
     except ImportError:  # pragma: no cover

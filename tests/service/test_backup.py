@@ -35,7 +35,10 @@ def db(template, tmp_path):
 
 def tables(db: Database) -> dict[str, list]:
     names = [r[0] for r in db.read("SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'")]
-    return {t: db.read(f'SELECT * FROM "{t}" ORDER BY ALL') for t in sorted(names) if t != "backups"}
+    # The backups list and the change counter move with taking the backup itself.
+    return {
+        t: db.read(f'SELECT * FROM "{t}" ORDER BY ALL') for t in sorted(names) if t not in {"backups", "data_epoch"}
+    }
 
 
 def test_backup_then_restore_into_a_new_file_gives_identical_tables(db, tmp_path):

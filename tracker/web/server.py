@@ -23,7 +23,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from tracker import config
+from tracker import runtime
 from tracker.domain import clock
 from tracker.domain.errors import TrackerError
 from tracker.services import sessions
@@ -80,12 +80,7 @@ def cookie_secret(db: Database) -> str:
 
 
 def _database() -> Database:
-    from tracker.ui.shell.db import _open
-
-    db = _open(str(config.db_path()))
-    if db.broken:
-        raise TrackerError("database connection failed")
-    return db
+    return runtime.database()
 
 
 # ---------------------------------------------------------------- the cookie hand-off

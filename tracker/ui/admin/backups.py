@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from tracker import config
+from tracker import config, runtime
 from tracker.domain import clock
 from tracker.domain.errors import InvalidInput, PermissionDenied, StorageError
 from tracker.domain.models import User
@@ -15,7 +15,7 @@ from tracker.services import backup
 from tracker.store import Database
 from tracker.ui.kit.text import md
 from tracker.ui.shell.cache import TTL_SECONDS
-from tracker.ui.shell.db import _open, get_db
+from tracker.ui.shell.db import get_db
 
 
 def _stop(job: backup.NightlyBackups) -> None:
@@ -26,7 +26,7 @@ def _stop(job: backup.NightlyBackups) -> None:
 def _nightly(path: str) -> backup.NightlyBackups:
     def current() -> Database:
         # The connection the app serves from (reopened by get_db if it ever broke).
-        return _open(path)
+        return runtime.database(path)
 
     return backup.NightlyBackups(current).start()
 

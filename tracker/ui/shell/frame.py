@@ -10,6 +10,7 @@ from tracker.store import Database
 from tracker.ui.auth import forms as auth_forms
 from tracker.ui.auth import state as auth_state
 from tracker.ui.kit.text import md
+from tracker.ui.shell import cache
 from tracker.ui.shell.cache import TTL_SECONDS
 from tracker.ui.shell.db import get_db
 from tracker.ui.shell.registry import BY_LABEL, pages_for
@@ -42,6 +43,7 @@ def page_frame(label: str) -> User:
         layout="wide" if spec.wide else "centered",
     )
     db = get_db()
+    cache.sync(db)
     st.session_state.pop(RUN_USER_KEY, None)
     user = auth_state.current_user(db)
     if user is None:
