@@ -35,7 +35,7 @@ def _floor(db_path: Path, csv_path: Path) -> float:
 
 def activities_csv(path: Path, rows: int, db_path: Path) -> Path:
     """A realistic activities spreadsheet of ``rows`` new rows in our export format."""
-    from tracker.services import exports
+    from tracker.services.exchange import exports
     from tracker.store import Database
 
     db = Database.open(db_path)
@@ -77,7 +77,7 @@ def measure(db_path: Path, scale: str, reps: int, activity_rows: int, work: Path
     results: list[Result] = []
 
     def hys(target: Path) -> None:
-        from tracker.services import have_your_say
+        from tracker.services.exchange import have_your_say
 
         db = Database.open(target)
         actor = accounts.get_user(db, "officer")
@@ -85,7 +85,7 @@ def measure(db_path: Path, scale: str, reps: int, activity_rows: int, work: Path
         db.close()
 
     def acts(target: Path) -> None:
-        from tracker.services import imports
+        from tracker.services.exchange import imports
 
         db = Database.open(target)
         actor = accounts.get_user(db, "officer")

@@ -12,7 +12,7 @@ from typing import Any
 
 from tracker.domain.enums import Role
 from tracker.domain.models import User
-from tracker.services import have_your_say
+from tracker.services.exchange import have_your_say
 
 
 def register(sub: Any) -> dict[str, Any]:

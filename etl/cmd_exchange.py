@@ -13,7 +13,8 @@ from typing import Any
 from tracker.domain.enums import Role
 from tracker.domain.errors import ImportRefused, InvalidInput, PermissionDenied
 from tracker.domain.models import User
-from tracker.services import accounts, exports, imports, spreadsheet
+from tracker.services import accounts
+from tracker.services.exchange import exports, imports, spreadsheet
 
 SHOWN_ERRORS = 50
 

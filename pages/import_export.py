@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from tracker.services import exports
+from tracker.services.exchange import exports
 from tracker.ui.admin.backups import ensure_nightly_backups
 from tracker.ui.exchange.have_your_say import render_have_your_say_import
 from tracker.ui.exchange.spreadsheet import render_spreadsheet_import

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from tests.reliability.conftest import account
 from tracker.domain.errors import ImportRefused, InvalidInput
-from tracker.services import have_your_say, imports, integrity, spreadsheet
+from tracker.services import integrity
+from tracker.services.exchange import have_your_say, imports, spreadsheet
 
 from .conftest import schema_of
 from .hostile import DATE_WORDS, NUMBER_WORDS, cells, scalars

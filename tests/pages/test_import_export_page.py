@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tracker.services import exports
+from tracker.services.exchange import exports
 
 PAGE = "pages/import_export.py"
 

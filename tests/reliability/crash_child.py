@@ -109,7 +109,7 @@ def bulk(db_path: str, tag: str, rows: str) -> None:
 
 
 def import_csv(db_path: str, csv_path: str) -> None:
-    from tracker.services import imports
+    from tracker.services.exchange import imports
 
     db, actor = _open(db_path)
     data = Path(csv_path).read_bytes()

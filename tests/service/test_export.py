@@ -12,7 +12,8 @@ import pytest
 
 from tests.conftest import TODAY
 from tracker.domain.errors import InvalidInput, PermissionDenied
-from tracker.services import accounts, demo, exports
+from tracker.services import accounts, demo
+from tracker.services.exchange import exports
 from tracker.store import Database
 
 

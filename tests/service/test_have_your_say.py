@@ -13,8 +13,8 @@ from tests.real_data import HAVE_YOUR_SAY
 from tracker.domain.enums import Role
 from tracker.domain.errors import ImportRefused, PermissionDenied
 from tracker.domain.models import User
-from tracker.services import have_your_say as hys
 from tracker.services.consultations import record_response
+from tracker.services.exchange import have_your_say as hys
 
 REAL = HAVE_YOUR_SAY
 

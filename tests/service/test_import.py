@@ -13,7 +13,8 @@ import pytest
 
 from tests.conftest import TODAY
 from tracker.domain.errors import ImportRefused, PermissionDenied
-from tracker.services import accounts, demo, exports, imports
+from tracker.services import accounts, demo
+from tracker.services.exchange import exports, imports
 from tracker.store import Database
 
 # Every table an import may change, and its rows (excluding bookkeeping) for before/after checks.

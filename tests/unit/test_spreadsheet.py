@@ -11,31 +11,31 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tracker.domain.errors import ImportRefused
-from tracker.services import spreadsheet
-from tracker.services.spreadsheet import OutColumn
+from tracker.services.exchange import spreadsheet, writing
+from tracker.services.exchange.writing import OutColumn
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+31 20", "-x", "@SUM(A1)", "\tx", "\rx", "'=x"])
 def test_text_a_spreadsheet_would_run_gets_an_apostrophe(text):
-    assert spreadsheet.neutralise(text) == "'" + text
+    assert writing.neutralise(text) == "'" + text
 
 
 @pytest.mark.parametrize("text", ["plain", "'quoted'", "", "1=1", " =x"])
 def test_harmless_text_is_left_alone(text):
-    assert spreadsheet.neutralise(text) == text
-    assert spreadsheet.unneutralise(text) == text
+    assert writing.neutralise(text) == text
+    assert writing.unneutralise(text) == text
 
 
 @given(st.text())
 def test_neutralising_round_trips_exactly(text):
-    assert spreadsheet.unneutralise(spreadsheet.neutralise(text)) == text
+    assert writing.unneutralise(writing.neutralise(text)) == text
 
 
 def test_csv_and_xlsx_keep_numbers_numbers_and_dates_dates():
     cols = [OutColumn("Amount", "decimal"), OutColumn("Negative", "int"), OutColumn("Day", "date"), OutColumn("Note")]
     row = [1.5, -3, dt.date(2026, 11, 27), "-not a number"]
-    assert spreadsheet.write_csv(cols, [row]).decode("utf-8-sig").splitlines()[1] == "1.5,-3,2026-11-27,'-not a number"
-    ws = openpyxl.load_workbook(io.BytesIO(spreadsheet.write_xlsx("T", cols, [row]))).active
+    assert writing.write_csv(cols, [row]).decode("utf-8-sig").splitlines()[1] == "1.5,-3,2026-11-27,'-not a number"
+    ws = openpyxl.load_workbook(io.BytesIO(writing.write_xlsx("T", cols, [row]))).active
     assert [c.data_type for c in ws[2]] == ["n", "n", "d", "s"]
     assert ws["C2"].number_format == "yyyy-mm-dd"
 

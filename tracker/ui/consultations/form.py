@@ -10,8 +10,8 @@ import streamlit as st
 from tracker.domain import clock
 from tracker.domain.enums import CONSULTATION_WINDOW_WEEKS, ConsultationType, ReferenceKind, ResponseStatus
 from tracker.domain.errors import EditConflict, InvalidInput, NotFound, PermissionDenied, StorageError
-from tracker.services import have_your_say
 from tracker.services import reference as reference_service
+from tracker.services.exchange import have_your_say
 from tracker.ui.consultations import data
 from tracker.ui.kit.text import md
 from tracker.ui.shell.db import get_db

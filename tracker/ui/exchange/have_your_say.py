@@ -11,7 +11,7 @@ import streamlit as st
 from tracker.domain.enums import Role
 from tracker.domain.errors import ImportRefused, PermissionDenied, StorageError
 from tracker.domain.models import User
-from tracker.services import have_your_say
+from tracker.services.exchange import have_your_say
 from tracker.ui.kit.text import md
 from tracker.ui.shell import cache
 from tracker.ui.shell.db import get_db

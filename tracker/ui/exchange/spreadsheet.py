@@ -19,8 +19,8 @@ from tracker.domain.errors import (
     StorageError,
 )
 from tracker.domain.models import User
-from tracker.services import exports, imports, spreadsheet
-from tracker.services.spreadsheet import Sheet
+from tracker.services.exchange import exports, imports, spreadsheet
+from tracker.services.exchange.spreadsheet import Sheet
 from tracker.ui.kit.text import md
 from tracker.ui.shell import cache
 from tracker.ui.shell.db import get_db

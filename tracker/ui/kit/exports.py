@@ -16,7 +16,7 @@ import streamlit as st
 
 from tracker.domain.errors import TrackerError
 from tracker.domain.models import User
-from tracker.services import exports, spreadsheet
+from tracker.services.exchange import exports, spreadsheet
 from tracker.ui.kit.text import md
 from tracker.ui.shell.db import get_db
 from tracker.ui.shell.frame import run_user

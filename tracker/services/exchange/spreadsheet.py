@@ -1,55 +1,28 @@
-"""Spreadsheet files in and out: CSV and Excel (.xlsx), with formula neutralising.
-
-Writing: every text cell that a spreadsheet would read as a formula (it starts with
-``= + - @``, a tab or a carriage return) gets a leading ``'``; numbers stay numbers and
-dates are real dates in Excel and ISO dates in CSV. Reading strips exactly that ``'``
-again, so an export imports back unchanged.
+"""Reading spreadsheet files: CSV and Excel (.xlsx), their formats and text decoding.
 
 Reading returns the cells as found (text for CSV; text, numbers, dates for Excel) with the
 spreadsheet row number of each line, and a list of problems a person must fix: blank lines
-inside the data, merged cells, formula cells, a file that is not what its name says.
+inside the data, merged cells, formula cells, a file that is not what its name says. The
+decoding and delimiter sniffing here serve every CSV the app reads (the Have Your Say
+export too).
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from tracker.domain.errors import FieldError, ImportRefused
 
 MAX_BYTES = 50 * 1024 * 1024
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# A text that would be a formula, possibly already behind apostrophes: each export adds one
-# apostrophe in front and each import removes one, so the round trip is exact.
-_NEUTRALISED = re.compile(r"^'*[=+\-@\t\r]")
-# Excel refuses these characters in a cell (XML 1.0); validated data never holds them.
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-EXCEL_CELL_LIMIT = 32_767
-
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = {"csv": CSV_MIME, "xlsx": XLSX_MIME}
-
-
-def neutralise(text: str) -> str:
-    """A text cell safe from formula injection: a leading ``'`` where a formula could start."""
-    if text and _NEUTRALISED.match(text):
-        return "'" + text
-    return text
-
-
-def unneutralise(text: str) -> str:
-    """Undo :func:`neutralise` exactly (only an apostrophe that guards a formula start)."""
-    if text.startswith("'") and _NEUTRALISED.match(text[1:]):
-        return text[1:]
-    return text
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
 
 
 def format_of(filename: str) -> str:
@@ -62,116 +35,6 @@ def format_of(filename: str) -> str:
     if lower.endswith((".xls", ".xlsm", ".ods")):
         raise ImportRefused([FieldError("File", "save it as an Excel workbook (.xlsx) or as CSV UTF-8 and try again")])
     raise ImportRefused([FieldError("File", "must be a .csv or .xlsx file")])
-
-
-# ------------------------------------------------------------------ writing
-
-
-@dataclass(frozen=True)
-class OutColumn:
-    """One column of an export: its header and how its values are written."""
-
-    header: str
-    kind: str = "text"  # text | int | decimal | date | timestamp | bool
-
-
-def _csv_value(value: Any, kind: str) -> str:
-    if value is None:
-        return ""
-    if kind == "bool" or isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, dt.datetime):
-        return value.replace(microsecond=0).isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return _decimal_text(value)
-    if isinstance(value, (int, float)):
-        return str(value)
-    return neutralise(str(value))
-
-
-def _decimal_text(value: Decimal) -> str:
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text or "0"
-
-
-def write_csv(columns: Sequence[OutColumn], rows: Iterable[Sequence[Any]]) -> bytes:
-    """UTF-8 CSV with a byte-order mark (so Excel opens it as UTF-8), one header line."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow([neutralise(c.header) for c in columns])
-    kinds = [c.kind for c in columns]
-    for row in rows:
-        writer.writerow([_csv_value(v, k) for v, k in zip(row, kinds, strict=True)])
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
-
-
-def _xlsx_value(value: Any, kind: str) -> Any:
-    if value is None:
-        return None
-    if kind == "bool" or isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, (dt.date, int, float)):
-        return value
-    if isinstance(value, Decimal):
-        return float(value)
-    text = _ILLEGAL_XML.sub("", str(value))
-    if len(text) > EXCEL_CELL_LIMIT:
-        text = text[: EXCEL_CELL_LIMIT - 1] + "…"
-    return neutralise(text)
-
-
-def write_xlsx(sheet_title: str, columns: Sequence[OutColumn], rows: Iterable[Sequence[Any]]) -> bytes:
-    """An Excel workbook with one sheet: bold frozen header, filters, real date and number cells."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=sheet_title[:31])
-    ws.freeze_panes = "A2"
-    for i, col in enumerate(columns, start=1):
-        width = {"date": 12, "timestamp": 18, "int": 10, "decimal": 12, "bool": 10}.get(col.kind, 28)
-        ws.column_dimensions[get_column_letter(i)].width = max(width, min(len(col.header) + 2, 40))
-    if columns:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}1"
-    bold = Font(bold=True)
-    header = []
-    for col in columns:
-        cell = WriteOnlyCell(ws, value=neutralise(col.header))
-        cell.font = bold
-        header.append(cell)
-    ws.append(header)
-    formats = [
-        "yyyy-mm-dd" if c.kind == "date" else "yyyy-mm-dd hh:mm:ss" if c.kind == "timestamp" else None for c in columns
-    ]
-    kinds = [c.kind for c in columns]
-    for row in rows:
-        out: list[Any] = []
-        for value, kind, fmt in zip(row, kinds, formats, strict=True):
-            v = _xlsx_value(value, kind)
-            if fmt and v is not None:
-                cell = WriteOnlyCell(ws, value=v)
-                cell.number_format = fmt
-                out.append(cell)
-            else:
-                out.append(v)
-        ws.append(out)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
-def write(fmt: str, sheet_title: str, columns: Sequence[OutColumn], rows: Iterable[Sequence[Any]]) -> bytes:
-    if fmt == "csv":
-        return write_csv(columns, rows)
-    if fmt == "xlsx":
-        return write_xlsx(sheet_title, columns, rows)
-    raise ValueError(f"unknown format {fmt}")
 
 
 # ------------------------------------------------------------------ reading
@@ -227,23 +90,60 @@ def read(data: bytes, filename: str, *, max_bytes: int | None = MAX_BYTES) -> Sh
     return read_csv(data) if fmt == "csv" else read_xlsx(data)
 
 
-def _decode(data: bytes) -> str:
+class NotUtf8(ValueError):
+    """Bytes that are not UTF-8: the line and byte where, and whether UTF-8 text is elsewhere."""
+
+    def __init__(self, line: int, byte: int, mixed: bool) -> None:
+        super().__init__(f"byte 0x{byte:02X} on line {line} is not UTF-8")
+        self.line = line
+        self.byte = byte
+        self.mixed = mixed
+
+
+def decode_utf8(data: bytes) -> str:
+    """UTF-8 text without its byte-order mark; :class:`NotUtf8` where it is not UTF-8."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise _refuse(
-            f"is not UTF-8 text (byte 0x{data[exc.start]:02X} on line {line}; it looks like a Latin-1 or "
-            f"Windows file). In Excel use Save as → 'CSV UTF-8 (comma delimited)', or upload the .xlsx.",
-            line,
-        ) from None
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise NotUtf8(line, data[exc.start], bool(_UTF8_MULTIBYTE.search(data))) from None
 
 
-def _delimiter(first_line: str) -> str:
+def decode_text(data: bytes) -> tuple[str, bool]:
+    """UTF-8 text, or (a file with no UTF-8 in it at all) Windows-1252 as Excel saves CSV, which
+    decodes losslessly; the text and whether it fell back. :class:`NotUtf8` for mixed encodings."""
+    try:
+        return decode_utf8(data), False
+    except NotUtf8 as exc:
+        if exc.mixed:
+            raise
+    try:
+        return data.decode("cp1252"), True
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), True
+
+
+def first_line(text: str) -> str:
+    newline = text.find("\n")
+    return text[: newline if newline >= 0 else len(text)]
+
+
+def sniff_delimiter(line: str) -> str:
     """Excel writes ';' in locales whose decimal mark is a comma; tabs come from copy-paste."""
-    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
+    counts = {d: line.count(d) for d in (",", ";", "\t")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return decode_utf8(data)
+    except NotUtf8 as exc:
+        raise _refuse(
+            f"is not UTF-8 text (byte 0x{exc.byte:02X} on line {exc.line}; it looks like a Latin-1 or "
+            f"Windows file). In Excel use Save as → 'CSV UTF-8 (comma delimited)', or upload the .xlsx.",
+            exc.line,
+        ) from None
 
 
 def _blank(cells: Sequence[Any]) -> bool:
@@ -295,8 +195,7 @@ def _headers(raw: Sequence[Any]) -> list[str]:
 
 def read_csv(data: bytes) -> Sheet:
     text = _decode(data)
-    newline = text.find("\n")
-    delimiter = _delimiter(text[: newline if newline >= 0 else len(text)])
+    delimiter = sniff_delimiter(first_line(text))
     fast = _read_csv_fast(data, text, delimiter)
     if fast is not None:
         return fast
