@@ -4,6 +4,7 @@ ID compared with its row (what it changes, whether its version is still current)
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -62,11 +63,35 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def classify(tx: Tx, plan: Plan) -> None:
+    """Each line a create, an update (changed, version current) or unchanged; refuse the rest."""
     spec = plan.spec
     ids = plan.values.get("id") or [None] * plan.n
-    versions = plan.values.get("version")
+    first_line = _first_lines(plan, ids)
+    wanted = list(first_line)
+    names, rows = store.export_rows(tx, spec.name, wanted, mode="ids") if wanted else ([], [])
+    plan.current = {int(row[0]): dict(zip(names, row, strict=True)) for row in rows}
+    deleted = store.deleted_ids(tx, spec.name, [i for i in wanted if i not in plan.current])
+    changes = _changed_fields(plan, ids, first_line)
+    stale: list[int] = []
+    for r, i in enumerate(ids):
+        if i is FAILED:
+            continue
+        if i is None:
+            plan.creates.append(r)
+        elif first_line.get(i) != r:
+            continue
+        elif i not in plan.current:
+            why = "was deleted" if i in deleted else "does not exist (it may have been deleted)"
+            plan.fail(r, "ID", f"{spec.entity.replace('_', ' ')} {i} {why}; clear the ID to add the line as new")
+        elif r not in plan.bad and _existing_line(plan, r, changes.get(r, [])):
+            stale.append(r)
+    if stale:
+        _refuse_stale(tx, plan, stale)
+
+
+def _first_lines(plan: Plan, ids: Sequence[Any]) -> dict[int, int]:
+    """The row each ID is first on; a repeated ID is refused."""
     first_line: dict[int, int] = {}
-    wanted: list[int] = []
     for r, i in enumerate(ids):
         if i is None or i is FAILED:
             continue
@@ -74,20 +99,21 @@ def classify(tx: Tx, plan: Plan) -> None:
             plan.fail(r, "ID", f"ID {i} is also on line {plan.lines[first_line[i]]}; each row once")
             continue
         first_line[i] = r
-        wanted.append(i)
-    names, rows = store.export_rows(tx, spec.name, wanted, mode="ids") if wanted else ([], [])
-    current = {int(row[0]): dict(zip(names, row, strict=True)) for row in rows}
-    plan.current = current
-    deleted = store.deleted_ids(tx, spec.name, [i for i in wanted if i not in current])
-    editable = [c for c in plan.present if not c.readonly and c.kind not in ("id", "version")]
+    return first_line
+
+
+def _changed_fields(plan: Plan, ids: Sequence[Any], first_line: dict[int, int]) -> dict[int, list[str]]:
+    """Column by column: what each existing line changes (codes compare equal to their enums)."""
+    current = plan.current
     existing = [
         r
         for r, i in enumerate(ids)
         if i is not None and i is not FAILED and first_line.get(i) == r and i in current and r not in plan.bad
     ]
-    # Column by column: what each existing line changes (codes compare equal to their enums).
     changes: dict[int, list[str]] = defaultdict(list)
-    for c in editable:
+    for c in plan.present:
+        if c.readonly or c.kind in ("id", "version"):
+            continue
         column = plan.values[c.field]
         stored = [current[ids[r]].get(c.field) for r in existing]
         if c.kind in ("list", "links", "decimal"):
@@ -95,66 +121,55 @@ def classify(tx: Tx, plan: Plan) -> None:
         for r, new, old in zip(existing, [column[r] for r in existing], stored, strict=True):
             if new != old and not _same(new, stored_form(c, old)):
                 changes[r].append(c.field)
-    stale: list[int] = []
-    for r, i in enumerate(ids):
-        if i is FAILED:
-            continue
-        if i is None:
-            plan.creates.append(r)
-            continue
-        if first_line.get(i) != r:
-            continue
-        row = current.get(i)
-        if row is None:
-            why = "was deleted" if i in deleted else "does not exist (it may have been deleted)"
-            plan.fail(r, "ID", f"{spec.entity.replace('_', ' ')} {i} {why}; clear the ID to add the line as new")
-            continue
-        if r in plan.bad:
-            continue
-        changed = changes.get(r, [])
-        if spec.name == "issues" and "stage" in changed:
-            if plan.values["stage"][r] is None:
-                changed.remove("stage")
-            else:
-                plan.fail(
-                    r,
-                    "Current stage",
-                    f"is {stage_label(row.get('stage'))} in the tracker; change stages with a stage event "
-                    "(the issue page, or an import of stage events), not here",
-                )
-                continue
-        if not changed:
-            plan.unchanged += 1
-            continue
-        if spec.name == "stage_events":
+    return changes
+
+
+def _existing_line(plan: Plan, r: int, changed: list[str]) -> bool:
+    """Plan the update of a line with a stored row (or refuse it); True if its version is stale."""
+    spec = plan.spec
+    row = plan.current[plan.values["id"][r]]
+    versions = plan.values.get("version")
+    if spec.name == "issues" and "stage" in changed:
+        if plan.values["stage"][r] is not None:
             plan.fail(
                 r,
-                "ID",
-                "stage events are history and cannot be changed; add a new line without an ID to move the issue",
+                "Current stage",
+                f"is {stage_label(row.get('stage'))} in the tracker; change stages with a stage event "
+                "(the issue page, or an import of stage events), not here",
             )
-            continue
-        if versions is None:
-            plan.fail(r, "Version", "the file has no Version column; export again to update existing rows")
-            continue
-        v = versions[r]
-        if v is None:
-            plan.fail(r, "Version", "is needed to update an existing row; export again")
-            continue
-        if v != row["version"]:
-            stale.append(r)
-            continue
+            return False
+        changed.remove("stage")
+    if not changed:
+        plan.unchanged += 1
+    elif spec.name == "stage_events":
+        plan.fail(
+            r, "ID", "stage events are history and cannot be changed; add a new line without an ID to move the issue"
+        )
+    elif versions is None:
+        plan.fail(r, "Version", "the file has no Version column; export again to update existing rows")
+    elif versions[r] is None:
+        plan.fail(r, "Version", "is needed to update an existing row; export again")
+    elif versions[r] != row["version"]:
+        return True
+    else:
         plan.changed[r] = changed
         plan.updates.append(r)
-    if stale:
-        last = store.latest_changes(tx, spec.entity, [ids[r] for r in stale])
-        for r in stale:
-            who, when = last.get(ids[r], (None, None))
-            by = f" by {who}" if who else ""
-            at = f" at {clock.format_timestamp(when)}" if when else ""
-            plan.fail(
-                r,
-                "Version",
-                f"this {spec.entity.replace('_', ' ')} was changed{by}{at} after the file was exported "
-                f"(version {versions[r] if versions else '?'} in the file, {current[ids[r]]['version']} now); "
-                "export again and reapply your changes",
-            )
+    return False
+
+
+def _refuse_stale(tx: Tx, plan: Plan, stale: list[int]) -> None:
+    """Lines whose row was saved since the export: who changed it, and when."""
+    spec = plan.spec
+    ids, versions = plan.values["id"], plan.values["version"]
+    last = store.latest_changes(tx, spec.entity, [ids[r] for r in stale])
+    for r in stale:
+        who, when = last.get(ids[r], (None, None))
+        by = f" by {who}" if who else ""
+        at = f" at {clock.format_timestamp(when)}" if when else ""
+        plan.fail(
+            r,
+            "Version",
+            f"this {spec.entity.replace('_', ' ')} was changed{by}{at} after the file was exported "
+            f"(version {versions[r]} in the file, {plan.current[ids[r]]['version']} now); "
+            "export again and reapply your changes",
+        )
