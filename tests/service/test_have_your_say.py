@@ -261,6 +261,15 @@ def test_semicolon_separated_file_is_understood(db, real_rows):
     assert hys.import_export(db, EDITOR, out.getvalue().encode(), filename="excel.csv").inserted == 3
 
 
+def test_tab_separated_file_with_a_byte_order_mark_is_understood(db, real_rows):
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(real_rows[0]), delimiter="\t")
+    writer.writeheader()
+    writer.writerows(real_rows[:3])
+    data = ("\ufeff" + out.getvalue()).encode()
+    assert hys.import_export(db, EDITOR, data, filename="pasted.csv").inserted == 3
+
+
 # ---------------------------------------------------------------- parsing rules
 
 

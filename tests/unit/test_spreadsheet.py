@@ -45,6 +45,19 @@ def test_semicolon_csv_from_a_european_excel_is_read():
     assert sheet.headers == ["Name", "Country"] and sheet.rows == [["A", "Belgium"]]
 
 
+def test_tab_separated_text_pasted_from_a_spreadsheet_is_read():
+    sheet = spreadsheet.read("\ufeffName\tCountry\nA\tBelgium\n".encode(), "x.csv")
+    assert sheet.headers == ["Name", "Country"] and sheet.rows == [["A", "Belgium"]]
+
+
+def test_a_windows_encoded_csv_is_refused_naming_its_line():
+    data = "Name,Country\nA,Belgium\nCafé,France\n".encode("cp1252")
+    with pytest.raises(ImportRefused) as exc:
+        spreadsheet.read(data, "x.csv")
+    [error] = exc.value.errors
+    assert error.line == 3 and "not UTF-8" in error.message and "CSV UTF-8" in error.message
+
+
 def test_multiline_cells_keep_spreadsheet_line_numbers():
     sheet = spreadsheet.read(b'Name,Note\nA,"two\nlines"\nB,x\n', "x.csv")
     assert sheet.lines == [2, 3] and sheet.rows[0][1] == "two\nlines"
