@@ -18,18 +18,15 @@ from tracker.store import Tx
 from tracker.store import exchange as store
 
 from .cells import Unreadable, norm
+from .fields import after_validators, default_of, field_model, nullable
 from .plan import (
     FAILED,
     MISSING,
     UNSET,
     Plan,
-    after_validators,
-    default_of,
     distinct,
     field_column,
-    field_model,
     field_value,
-    nullable,
     stage_label,
 )
 
