@@ -5,6 +5,6 @@ The entry points callers use are :mod:`.exports` (lists as CSV/Excel and the tab
 Commission's export) and :mod:`.spreadsheet` (file formats and reading). An import goes:
 :mod:`.spreadsheet` reads the file → :mod:`.plan` maps headers and reads the columns with
 :mod:`.cells` → :mod:`.changes` resolves references and compares with the stored rows →
-:mod:`.checks` applies the models' rules (one field at a time, :mod:`.fields`) and the tables' → :mod:`.write` writes and audits, or
-:mod:`.report` describes the refusal.
+:mod:`.checks` applies the models' rules (field by field with :mod:`.fields`) and the
+tables' → :mod:`.write` writes and audits, or :mod:`.report` describes the refusal.
 """
