@@ -1,7 +1,8 @@
 """Shared fixtures: a fresh database file per test, demo data, signed-in AppTests.
 
-Building the demo data takes about half a second, so it is built once per test session (per
-pytest-xdist worker: each is its own session) and every test gets its own copy of the file."""
+Building the demo data takes about half a second and migrating a new file a third of one, so
+both are made once per test session (per pytest-xdist worker: each is its own session) and every
+test gets its own copy of the file."""
 
 from __future__ import annotations
 
@@ -49,10 +50,18 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "tracker.duckdb"
 
 
+@pytest.fixture(scope="session")
+def empty_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A closed database file with the schema and no rows, made once per session: copy it."""
+    path = tmp_path_factory.mktemp("empty") / "template.duckdb"
+    Database.open(path, create=True).close()  # migrating ends with a CHECKPOINT
+    return path
+
+
 @pytest.fixture
-def db(db_path: Path) -> Iterator[Database]:
-    """An empty database with the schema."""
-    database = Database.open(db_path, create=True)
+def db(empty_template: Path, db_path: Path) -> Iterator[Database]:
+    """An empty database with the schema, this test's own copy."""
+    database = Database.open(copy_of(empty_template, db_path))
     yield database
     database.close()
 
