@@ -8,15 +8,18 @@ PORT ?= 8501
 .PHONY: run test lint typecheck unit reliability e2e bench bench-smoke soak demo init clean
 
 $(VENV)/.installed-run: requirements.txt
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	@test -x $(PY) || { echo "Creating the virtual environment in $(VENV)…"; $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV); }
+	@echo "Installing the app's dependencies from requirements.txt (the first time takes about a minute)…"
 	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed-run requirements-dev.txt
+	@echo "Installing the test tools from requirements-dev.txt…"
 	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $@
 
 $(DB): | $(VENV)/.installed-run
+	@echo "Building the demo database $(DB) (a few seconds)…"
 	@$(PY) -m etl demo --db $(DB)
 
 run: $(VENV)/.installed-run $(DB)

@@ -1,9 +1,14 @@
-"""Shared fixtures: a fresh database file per test, demo data, signed-in AppTests."""
+"""Shared fixtures: a fresh database file per test, demo data, signed-in AppTests.
+
+Building the demo data takes about half a second and migrating a new file a third of one, so
+both are made once per test session (per pytest-xdist worker: each is its own session) and every
+test gets its own copy of the file."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -45,19 +50,63 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "tracker.duckdb"
 
 
+@pytest.fixture(scope="session")
+def empty_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A closed database file with the schema and no rows, made once per session: copy it."""
+    path = tmp_path_factory.mktemp("empty") / "template.duckdb"
+    Database.open(path, create=True).close()  # migrating ends with a CHECKPOINT
+    return path
+
+
 @pytest.fixture
-def db(db_path: Path) -> Iterator[Database]:
-    """An empty database with the schema."""
-    database = Database.open(db_path, create=True)
+def db(empty_template: Path, db_path: Path) -> Iterator[Database]:
+    """An empty database with the schema, this test's own copy."""
+    database = Database.open(copy_of(empty_template, db_path))
     yield database
     database.close()
 
 
+DemoTemplate = Callable[..., Path]
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> DemoTemplate:
+    """``demo_template(scale="S", seed=7)``: the path of a closed demo database file for TODAY,
+    built on first use and kept for the session. Never open it: copy it (:func:`copy_of`)."""
+    built: dict[tuple[str, int], Path] = {}
+
+    def template(scale: str = "S", seed: int = 7) -> Path:
+        if (scale, seed) not in built:
+            path = tmp_path_factory.mktemp(f"demo-{scale}-{seed}") / "template.duckdb"
+            database = Database.open(path, create=True)
+            try:
+                demo.generate(database, scale=scale, seed=seed, today=TODAY)
+                with database.cursor() as cur:
+                    cur.execute("CHECKPOINT")  # everything in the main file: a copy needs no WAL
+            finally:
+                database.close()
+            built[scale, seed] = path
+        return built[scale, seed]
+
+    return template
+
+
+def copy_of(template: Path, target: Path) -> Path:
+    """A private copy of a closed database file at ``target``."""
+    shutil.copyfile(template, target)
+    return target
+
+
 @pytest.fixture
-def demo_db(db_path: Path) -> Iterator[Database]:
-    """A database with the scale-S demo data for TODAY."""
-    database = Database.open(db_path, create=True)
-    demo.generate(database, scale="S", seed=7, today=TODAY)
+def demo_file(demo_template: DemoTemplate, db_path: Path) -> Path:
+    """A fresh copy of the scale-S demo database at ``db_path``, closed (for subprocesses)."""
+    return copy_of(demo_template(), db_path)
+
+
+@pytest.fixture
+def demo_db(demo_file: Path) -> Iterator[Database]:
+    """A database with the scale-S demo data for TODAY, this test's own copy."""
+    database = Database.open(demo_file)
     yield database
     database.close()
 

@@ -3,33 +3,18 @@ fingerprint of the schema that hostile input must never change."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import TODAY
-from tracker.services import demo as demo_data
+from tests.conftest import DemoTemplate, copy_of
 from tracker.store import Database
 
 
-@pytest.fixture(scope="session")
-def fuzz_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("fuzz-template") / "demo.duckdb"
-    db = Database.open(path, create=True)
-    demo_data.generate(db, scale="S", seed=7, today=TODAY)
-    with db.cursor() as cur:
-        cur.execute("CHECKPOINT")
-    db.close()
-    return path
-
-
 @pytest.fixture
-def fuzz_db(fuzz_template: Path, tmp_path: Path) -> Iterator[Database]:
-    path = tmp_path / "fuzz.duckdb"
-    shutil.copyfile(fuzz_template, path)
-    db = Database.open(path)
+def fuzz_db(demo_template: DemoTemplate, tmp_path: Path) -> Iterator[Database]:
+    db = Database.open(copy_of(demo_template(), tmp_path / "fuzz.duckdb"))
     yield db
     db.close()
 

@@ -3,38 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 
 from tests.conftest import TODAY, open_tab
-from tracker.services import demo
-from tracker.store import Database
 
 PAGE = "pages/consultations.py"
-
-
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory) -> Path:
-    """The demo database built once per module; each test gets its own copy (building is slow)."""
-    path = tmp_path_factory.mktemp("demo") / "template.duckdb"
-    db = Database.open(path, create=True)
-    demo.generate(db, scale="S", seed=7, today=TODAY)
-    with db.cursor() as cur:
-        cur.execute("CHECKPOINT")
-    db.close()
-    return path
-
-
-@pytest.fixture
-def demo_db(demo_template, db_path) -> Iterator[Database]:
-    """A fresh copy of the demo database at the path the app opens (overrides the slower shared fixture)."""
-    shutil.copyfile(demo_template, db_path)
-    db = Database.open(db_path)
-    yield db
-    db.close()
 
 
 def _soonest(db) -> tuple[int, str]:

@@ -8,29 +8,22 @@ import shutil
 
 import pytest
 
-from tests.conftest import TODAY
 from tracker.domain.errors import PermissionDenied
-from tracker.services import accounts, backup, demo
+from tracker.services import accounts, backup
 from tracker.store import Database
 from tracker.store.migrations import LATEST
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("backup") / "demo.duckdb"
-    db = Database.open(path, create=True)
-    demo.generate(db, scale="S", seed=7, today=TODAY)
-    db.close()
-    return path
+@pytest.fixture
+def template(demo_template):
+    """The closed demo database file the copies come from."""
+    return demo_template()
 
 
 @pytest.fixture
-def db(template, tmp_path):
-    path = tmp_path / "live.duckdb"
-    shutil.copy(template, path)
-    database = Database.open(path)
-    yield database
-    database.close()
+def db(demo_db):
+    """These tests run on their own copy of the demo data."""
+    return demo_db
 
 
 def tables(db: Database) -> dict[str, list]:

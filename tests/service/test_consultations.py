@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -13,30 +10,7 @@ from tests.conftest import TODAY
 from tracker.domain.enums import ResponseStatus
 from tracker.domain.errors import EditConflict, InvalidInput, PermissionDenied
 from tracker.services import consultations as service
-from tracker.services import demo
-from tracker.store import Database, audit
-
-
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory) -> Path:
-    """The demo database built once per module; each test gets its own copy (building is slow)."""
-    path = tmp_path_factory.mktemp("demo") / "template.duckdb"
-    db = Database.open(path, create=True)
-    demo.generate(db, scale="S", seed=7, today=TODAY)
-    with db.cursor() as cur:
-        cur.execute("CHECKPOINT")
-    db.close()
-    return path
-
-
-@pytest.fixture
-def demo_db(demo_template, tmp_path) -> Iterator[Database]:
-    """A fresh copy of the demo database for this test (overrides the shared, slower fixture)."""
-    path = tmp_path / "tracker.duckdb"
-    shutil.copyfile(demo_template, path)
-    db = Database.open(path)
-    yield db
-    db.close()
+from tracker.store import audit
 
 
 def _new(**over):

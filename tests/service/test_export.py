@@ -5,34 +5,19 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import shutil
 
 import openpyxl
 import pytest
 
-from tests.conftest import TODAY
 from tracker.domain.errors import InvalidInput, PermissionDenied
-from tracker.services import accounts, demo
+from tracker.services import accounts
 from tracker.services.exchange import exports
-from tracker.store import Database
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("export") / "demo.duckdb"
-    db = Database.open(path, create=True)
-    demo.generate(db, scale="S", seed=7, today=TODAY)
-    db.close()
-    return path
 
 
 @pytest.fixture
-def db(template, tmp_path):
-    path = tmp_path / "copy.duckdb"
-    shutil.copy(template, path)
-    database = Database.open(path)
-    yield database
-    database.close()
+def db(demo_db):
+    """These tests run on their own copy of the demo data."""
+    return demo_db
 
 
 @pytest.fixture

@@ -6,14 +6,13 @@ import csv
 import datetime as dt
 import io
 import json
-import shutil
 
 import openpyxl
 import pytest
 
 from tests.conftest import TODAY
 from tracker.domain.errors import ImportRefused, PermissionDenied
-from tracker.services import accounts, demo
+from tracker.services import accounts
 from tracker.services.exchange import exports, imports
 from tracker.store import Database
 
@@ -35,22 +34,10 @@ STATE_TABLES = (
 )
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("import") / "demo.duckdb"
-    db = Database.open(path, create=True)
-    demo.generate(db, scale="S", seed=7, today=TODAY)
-    db.close()
-    return path
-
-
 @pytest.fixture
-def db(template, tmp_path):
-    path = tmp_path / "copy.duckdb"
-    shutil.copy(template, path)
-    database = Database.open(path)
-    yield database
-    database.close()
+def db(demo_db):
+    """These tests run on their own copy of the demo data."""
+    return demo_db
 
 
 @pytest.fixture

@@ -10,8 +10,9 @@ from html.parser import HTMLParser
 
 import pytest
 
+from tests.conftest import DemoTemplate, copy_of
 from tracker import charts
-from tracker.services import demo, metrics
+from tracker.services import metrics
 from tracker.store import Database
 from tracker.ui.overview.widgets import report_builder
 
@@ -48,10 +49,11 @@ class _Checker(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, metrics.Overview]]:
+def report(
+    tmp_path_factory: pytest.TempPathFactory, demo_template: DemoTemplate
+) -> Iterator[tuple[str, metrics.Overview]]:
     """Built once: the report of the last 12 months on demo data with hostile names."""
-    db = Database.open(tmp_path_factory.mktemp("report") / "demo.duckdb", create=True)
-    demo.generate(db, scale="S", seed=7, today=TODAY)
+    db = Database.open(copy_of(demo_template(), tmp_path_factory.mktemp("report") / "demo.duckdb"))
     db.write(lambda tx: tx.execute("UPDATE consultations SET title = ? WHERE id = 1", [EVIL]))
     db.write(
         lambda tx: tx.execute(

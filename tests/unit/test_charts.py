@@ -8,9 +8,10 @@ from collections.abc import Iterator
 import pandas as pd
 import pytest
 
+from tests.conftest import DemoTemplate, copy_of
 from tracker import charts
 from tracker.domain.enums import STAGE_COLOURS, Stage
-from tracker.services import demo, metrics
+from tracker.services import metrics
 from tracker.services.metrics import DrillTarget
 from tracker.store import Database
 
@@ -18,9 +19,8 @@ TODAY = dt.date(2026, 11, 27)
 
 
 @pytest.fixture(scope="module")
-def overview(tmp_path_factory: pytest.TempPathFactory) -> Iterator[metrics.Overview]:
-    db = Database.open(tmp_path_factory.mktemp("charts") / "demo.duckdb", create=True)
-    demo.generate(db, scale="S", seed=7, today=TODAY)
+def overview(tmp_path_factory: pytest.TempPathFactory, demo_template: DemoTemplate) -> Iterator[metrics.Overview]:
+    db = Database.open(copy_of(demo_template(), tmp_path_factory.mktemp("charts") / "demo.duckdb"))
     yield metrics.overview(db, metrics.Filters(metrics.make_period("12m", TODAY)), TODAY)
     db.close()
 

@@ -7,9 +7,7 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT, TODAY
-from tracker.services import demo
-from tracker.store import Database
+from tests.conftest import ROOT, copy_of
 
 
 def etl(*args: str) -> subprocess.CompletedProcess[str]:
@@ -17,12 +15,9 @@ def etl(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="module")
-def path(tmp_path_factory):
-    p = tmp_path_factory.mktemp("cli") / "cli.duckdb"
-    db = Database.open(p, create=True)
-    demo.generate(db, scale="S", seed=7, today=TODAY)
-    db.close()
-    return p
+def path(tmp_path_factory, demo_template):
+    """One copy of the demo data the commands of this module share."""
+    return copy_of(demo_template(), tmp_path_factory.mktemp("cli") / "cli.duckdb")
 
 
 def test_export_then_import_is_a_no_op(path, tmp_path):
