@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import hashlib
 
-from tests.conftest import TODAY
-from tracker.services import demo
 from tracker.store import Database
 
 # Columns whose values come from the seed and today (not the wall clock or password salts).
@@ -45,6 +43,6 @@ def fingerprint(db: Database) -> str:
     return digest.hexdigest()
 
 
-def test_seed_7_at_scale_s_builds_the_same_demo_data_as_always(db):
-    demo.generate(db, scale="S", seed=7, today=TODAY)
-    assert fingerprint(db) == FINGERPRINT_S7
+def test_seed_7_at_scale_s_builds_the_same_demo_data_as_always(demo_db):
+    """``demo_db`` is a copy of ``demo.generate(scale="S", seed=7, today=TODAY)``."""
+    assert fingerprint(demo_db) == FINGERPRINT_S7
