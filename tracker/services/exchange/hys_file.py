@@ -14,6 +14,7 @@ from typing import Any
 
 from tracker.domain.errors import ImportRefused, TrackerError
 
+from ..upload_guard import UploadRefused, check_json_depth, check_rows
 from .spreadsheet import NotUtf8, decode_text, first_line, sniff_delimiter
 
 # The real 2016–2026 export is 0.4 MB; a file this large is not an export.
@@ -182,7 +183,13 @@ def read_export(data: bytes, filename: str = "") -> tuple[list[Record], str, lis
     text = _decode(data, notes)
     ext = filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
     is_json = ext == "json" or (ext != "csv" and text.lstrip()[:1] in ("[", "{"))
-    records = _read_json(text) if is_json else _read_csv(text)
+    try:
+        if is_json:
+            check_json_depth(text)  # before the parser: json recurses once per level
+        records = _read_json(text) if is_json else _read_csv(text)
+        check_rows(len(records))
+    except UploadRefused as exc:
+        raise UnreadableExport(f"The file {exc.reason}.") from None
     if not records:
         raise UnreadableExport("The file has no consultations in it (only a heading line or an empty list).")
     return records, "JSON" if is_json else "CSV", notes

@@ -14,9 +14,12 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from tracker.domain.errors import FieldError, ImportRefused
+
+from ..upload_guard import LIMITS, Limits, UploadRefused, check_rows, check_size, check_xlsx, limit_rows
 
 MAX_BYTES = 50 * 1024 * 1024
 CSV_MIME = "text/csv"
@@ -80,14 +83,22 @@ def _refuse(message: str, line: int | None = None, column: str = "File") -> Impo
     return ImportRefused([FieldError(column, message, line)])
 
 
-def read(data: bytes, filename: str, *, max_bytes: int | None = MAX_BYTES) -> Sheet:
-    """The table in ``data`` (format from ``filename``'s extension), or :class:`ImportRefused`."""
+def read(data: bytes, filename: str, *, max_bytes: int | None = MAX_BYTES, limits: Limits = LIMITS) -> Sheet:
+    """The table in ``data`` (format from ``filename``'s extension), or :class:`ImportRefused`.
+
+    The upload guard sees the bytes first (size unless ``max_bytes`` is None, the workbook's zip
+    directory, the row limit), so a hostile file is refused before a parser inflates it."""
     fmt = format_of(filename)
-    if max_bytes is not None and len(data) > max_bytes:
-        raise _refuse(f"is {len(data) / 1_048_576:.0f} MB; the limit is {max_bytes // 1_048_576} MB")
-    if not data:
-        raise _refuse("is empty")
-    return read_csv(data) if fmt == "csv" else read_xlsx(data)
+    try:
+        if max_bytes is not None:
+            check_size(len(data), replace(limits, max_bytes=max_bytes))
+        elif not data:
+            raise UploadRefused("is empty")
+        if fmt == "xlsx":
+            check_xlsx(data, limits)
+        return read_csv(data, limits) if fmt == "csv" else read_xlsx(data, limits)
+    except UploadRefused as exc:
+        raise _refuse(exc.reason) from None
 
 
 class NotUtf8(ValueError):
@@ -193,11 +204,12 @@ def _headers(raw: Sequence[Any]) -> list[str]:
     return headers
 
 
-def read_csv(data: bytes) -> Sheet:
+def read_csv(data: bytes, limits: Limits = LIMITS) -> Sheet:
     text = _decode(data)
     delimiter = sniff_delimiter(first_line(text))
     fast = _read_csv_fast(data, text, delimiter)
     if fast is not None:
+        check_rows(len(fast), limits)
         return fast
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
@@ -208,7 +220,7 @@ def read_csv(data: bytes) -> Sheet:
         # csv yields one record per spreadsheet line (a blank line is an empty record), so the
         # record number is the line number a spreadsheet shows; header = line 1.
         body = ((n, cells) for n, cells in enumerate(reader, start=2))
-        return _finish(sheet.headers, body, sheet)
+        return _finish(sheet.headers, limit_rows(body, limits), sheet)
     except csv.Error as exc:
         raise _refuse(f"is not a readable CSV file near line {reader.line_num}: {exc}", reader.line_num) from None
 
@@ -266,7 +278,7 @@ def _merged_ranges(data: bytes, sheet_path: str) -> list[tuple[str, int, str]]:
     return out
 
 
-def read_xlsx(data: bytes) -> Sheet:
+def read_xlsx(data: bytes, limits: Limits = LIMITS) -> Sheet:
     from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter
 
@@ -278,6 +290,10 @@ def read_xlsx(data: bytes) -> Sheet:
         raise _refuse("is not a readable Excel workbook; save it again from Excel as .xlsx") from None
     try:
         ws = wb.worksheets[0]
+        # The sheet states its extent in its first lines: a million-row sheet is refused before
+        # a single row is parsed (a sheet that under-states it is stopped by limit_rows below).
+        if ws.max_row:
+            check_rows(ws.max_row - 1, limits)
         merged = _merged_ranges(data, getattr(ws, "_worksheet_path", ""))
         rows = ws.iter_rows()
         first = next(rows, None)
@@ -304,6 +320,6 @@ def read_xlsx(data: bytes) -> Sheet:
                         values.append(cell.value)
                 yield n, values
 
-        return _finish(sheet.headers, body(), sheet)
+        return _finish(sheet.headers, limit_rows(body(), limits), sheet)
     finally:
         wb.close()
