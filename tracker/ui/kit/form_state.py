@@ -25,6 +25,7 @@ class FormState:
     ``labels`` names each field as people read it (field → label); a service's
     ``FieldError.field`` is such a label (or the field's own name), which is how an error finds
     its widget. ``aliases`` adds other labels a service uses for a field (label → field).
+    ``keys`` gives a field's widget a shorter key suffix than its name (field → suffix).
     """
 
     def __init__(
@@ -33,14 +34,16 @@ class FormState:
         fields: Sequence[str],
         labels: Mapping[str, str] | None = None,
         aliases: Mapping[str, str] | None = None,
+        keys: Mapping[str, str] | None = None,
     ) -> None:
         self.prefix = prefix
+        self._keys = dict(keys or {})
         self.fields = tuple(fields)
         self.labels = dict(labels or {})
         self._by_label = {label: name for name, label in self.labels.items()} | dict(aliases or {})
 
     def key(self, name: str) -> str:
-        return f"{self.prefix}_{name}"
+        return f"{self.prefix}_{self._keys.get(name, name)}"
 
     def label(self, field: str) -> str:
         return self.labels.get(field, field.replace("_", " ").capitalize())
