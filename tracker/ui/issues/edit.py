@@ -6,15 +6,13 @@ from typing import Any
 
 import streamlit as st
 
-from tracker.domain.enums import Lifecycle
 from tracker.domain.models import Issue, User
 from tracker.services import issues as svc
 from tracker.store import Database
 from tracker.ui.issues import data as cached
-from tracker.ui.issues.format import code_label, field_label, stage_label, value_text
+from tracker.ui.issues.format import field_label, value_text
 from tracker.ui.issues.forms import ISSUE_FIELDS, MOVE_FIELDS, issue_defaults, issue_fields, issue_form, move_defaults
 from tracker.ui.issues.forms import move_fields as draw_move_fields
-from tracker.ui.kit.conflict import conflict_panel
 from tracker.ui.kit.feedback import save_edits
 
 
@@ -36,9 +34,8 @@ def edit_form(db: Database, user: User, issue: Issue) -> None:
         then=lambda _: forget_forms(issue.id),
         reread=lambda: issue_defaults(svc.get(db, issue.id)),
         as_widgets=issue_defaults,
+        show=value_text,
     )
-    conflict_panel(fs, show=value_text)
-    fs.error_summary()
     with st.form(f"iss_edit_form_{issue.id}", border=False, enter_to_submit=False):
         issue_fields(fs, cached.options(), creating=False)
         st.form_submit_button("Save changes", type="primary", key=fs.key("save"), icon=":material/save:")
@@ -55,21 +52,13 @@ def move_form(db: Database, user: User, issue: Issue) -> None:
         lambda _, moved: f"Moved from {issue.stage.label} to {moved.stage.label}. The event is on the timeline.",
         whole=True,
         then=lambda _: forget_forms(issue.id),
+        note=f"Saved now: stage **{issue.stage.label}**, lifecycle **{issue.lifecycle.label}**. "
+        "Your stage change below is not saved yet.",
     )
     st.caption(
         f"Now at **{issue.stage.label}**. Moving up needs evidence (a reference or a link); "
         "moving down needs the reason in the note."
     )
-    conflict = fs.conflict
-    if conflict:
-        current = conflict.get("current") or {}
-        conflict_panel(
-            fs,
-            note=f"Saved now: stage **{stage_label(current.get('stage', issue.stage))}**, lifecycle "
-            f"**{code_label(Lifecycle, current.get('lifecycle', issue.lifecycle.value))}**. "
-            "Your stage change below is not saved yet.",
-        )
-    fs.error_summary()
     events = svc.events(db, issue.id)
     last_date = events[0]["event_date"] if events else None
     with st.form(f"iss_move_form_{issue.id}", border=False, enter_to_submit=False):

@@ -17,7 +17,7 @@ from tracker.ui.issues.bulk import bulk_panel
 from tracker.ui.issues.forms import CREATE_EXTRA, ISSUE_FIELDS, issue_defaults, issue_fields, issue_form
 from tracker.ui.issues.ladder import CONFIG as LADDER_CONFIG
 from tracker.ui.kit.exports import export_buttons
-from tracker.ui.kit.feedback import save
+from tracker.ui.kit.feedback import save_new
 from tracker.ui.kit.pager import page_of
 
 ARCHIVED_CHOICES = {"exclude": "Hide archived", "include": "Include archived", "only": "Only archived"}
@@ -191,15 +191,13 @@ def _filtering(q: svc.IssueQuery) -> bool:
 
 def _create_form(db: Database, user: User, opts: dict[str, list[str]]) -> None:
     fs = issue_form("iss_new", ISSUE_FIELDS + CREATE_EXTRA)
-    fs.ensure(None, issue_defaults(None))
-    if fs.pressed("save"):
-        data = fs.values()
-        save(
-            fs,
-            lambda: svc.create(db, user, data),
-            lambda created: f"Issue #{created.id} created at {created.stage.label}.",
-            then=lambda created: set_issue(created.id),
-        )
+    save_new(
+        fs,
+        issue_defaults(None),
+        lambda data: svc.create(db, user, data),
+        lambda created: f"Issue #{created.id} created at {created.stage.label}.",
+        then=lambda created: set_issue(created.id),
+    )
     with st.expander("New issue", icon=":material/add:", expanded=bool(fs.errors)):
         fs.error_summary()
         with st.form("iss_new_form", border=False, enter_to_submit=False):

@@ -91,6 +91,21 @@ def save(
     st.rerun()
 
 
+def save_new(
+    fs: FormState,
+    defaults: Mapping[str, Any],
+    create: Callable[[dict[str, Any]], T],
+    done: str | Callable[[T], str],
+    *,
+    then: Callable[[T], None] | None = None,
+) -> None:
+    """A new-record form's run, before its widgets: start from ``defaults``; on "save" create it."""
+    fs.ensure(None, defaults)
+    if fs.pressed("save"):
+        values = fs.values()
+        save(fs, lambda: create(values), done, then=then)
+
+
 def save_edits(
     fs: FormState,
     version: int | None,
@@ -102,13 +117,32 @@ def save_edits(
     then: Callable[[T], None] | None = None,
     reread: Callable[[], Mapping[str, Any]] | None = None,
     as_widgets: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None,
+    show: conflict.Show | None = None,
+    note: str | None = None,
 ) -> None:
     """An edit form's run, before its widgets: start from the record saved now (``version``,
     ``values`` as widget values), act on the conflict panel's buttons, and on "save" (or "keep
     mine") send the changed fields against the form's base version. With ``whole`` every field
     is sent, changed or not (a form that records something new, or a service that takes a whole
-    record). ``done`` words the flash from the changed fields and the saved result.
+    record). ``done`` words the flash from the changed fields and the saved result. A refusal is
+    shown above the form: the conflict panel (values through ``show``) and the error summary.
     """
+    _save_edits(fs, version, values, update, done, whole, then, reread, as_widgets)
+    conflict.conflict_panel(fs, show or conflict.plain, note)
+    fs.error_summary()
+
+
+def _save_edits(
+    fs: FormState,
+    version: int | None,
+    values: Mapping[str, Any],
+    update: Callable[[int, dict[str, Any]], T],
+    done: Callable[[dict[str, Any], T], str],
+    whole: bool,
+    then: Callable[[T], None] | None,
+    reread: Callable[[], Mapping[str, Any]] | None,
+    as_widgets: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None,
+) -> None:
     fs.ensure(version, values)
     keep = conflict.resolve(fs, version, values)
     if not (keep or fs.pressed("save")):

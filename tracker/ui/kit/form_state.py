@@ -10,7 +10,7 @@ the user's input.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import streamlit as st
@@ -117,6 +117,11 @@ class FormState:
     @conflict.setter
     def conflict(self, value: dict[str, Any] | None) -> None:
         self.meta["conflict"] = value
+
+    def widget(self, draw: Callable[..., Any], label: str, field: str, **options: Any) -> None:
+        """Draw ``field``'s widget (e.g. ``st.text_input``) with its key, its errors right under it."""
+        draw(label, key=self.key(field), **options)
+        self.field_error(field)
 
     def field_of(self, error: FieldError) -> str | None:
         """The form field an error names, or None when it names none of them."""

@@ -7,16 +7,24 @@ from collections.abc import Mapping
 import streamlit as st
 
 
-def open_record_picker(label: str, names: Mapping[int, str], param: str, *, key: str) -> None:
-    """A select box of ``names`` (id → text); a choice opens ``?param=<id>`` on this page."""
-    chosen = st.selectbox(
+def choose_record(
+    label: str, names: Mapping[int, str], *, key: str, placeholder: str, ids: list[int] | None = None
+) -> int | None:
+    """A select box of records by name (``names``: id → text, ``ids`` to offer fewer); None until chosen."""
+    chosen: int | None = st.selectbox(
         label,
-        list(names),
+        list(names) if ids is None else ids,
         index=None,
         format_func=lambda i: names[i],
-        placeholder="Choose, or select a row above",
+        placeholder=placeholder,
         key=key,
     )
+    return chosen
+
+
+def open_record_picker(label: str, names: Mapping[int, str], param: str, *, key: str) -> None:
+    """A select box of ``names`` (id → text); a choice opens ``?param=<id>`` on this page."""
+    chosen = choose_record(label, names, key=key, placeholder="Choose, or select a row above")
     if chosen is not None:
         st.query_params[param] = str(chosen)
         st.rerun()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -10,14 +12,14 @@ from tracker.domain.errors import NotFound
 from tracker.domain.models import Contact, User
 from tracker.services import contacts
 from tracker.store import Database
-from tracker.ui.kit.conflict import conflict_panel
-from tracker.ui.kit.feedback import save, save_edits, show_refusal
+from tracker.ui.kit.feedback import save, save_new, show_refusal
 from tracker.ui.kit.form_state import FormState
 from tracker.ui.kit.pager import page_of
+from tracker.ui.kit.record_picker import choose_record
 from tracker.ui.kit.records import date_cell, history_table
 from tracker.ui.kit.text import md
 from tracker.ui.organisations import data
-from tracker.ui.organisations.forms import CONTACT_LABELS, as_widgets, contact_form, contact_state
+from tracker.ui.organisations.forms import CONTACT_LABELS, as_widgets, contact_form, contact_state, save_record_edits
 
 
 def contact_dataframe(people: pd.DataFrame) -> None:
@@ -79,14 +81,8 @@ def contacts_tab(db: Database, user: User) -> None:
     institution = c2.selectbox(
         "Institution", data.institutions(), index=None, placeholder="All institutions", key="contact_institution"
     )
-    organisation = c3.selectbox(
-        "Organisation",
-        list(orgs),
-        index=None,
-        format_func=lambda i: orgs[i],
-        placeholder="All organisations",
-        key="contact_org",
-    )
+    with c3:
+        organisation = choose_record("Organisation", orgs, key="contact_org", placeholder="All organisations")
     people = data.contact_table(search.strip(), organisation, institution)
     if people.empty:
         st.info("No contact matches these filters.")
@@ -94,14 +90,7 @@ def contacts_tab(db: Database, user: User) -> None:
         st.caption(f"{len(people):,} contacts")
         contact_dataframe(page_of(people, "contact_page"))
         names = dict(zip(people["id"].astype(int), people["name"], strict=True))
-        chosen = st.selectbox(
-            "Open a contact",
-            list(names),
-            index=None,
-            format_func=lambda i: names[i],
-            placeholder="Choose a contact",
-            key="contact_open",
-        )
+        chosen = choose_record("Open a contact", names, key="contact_open", placeholder="Choose a contact")
         if chosen is not None:
             contact_detail(db, user, chosen)
     if user.role.allows(Role.EDITOR):
@@ -111,28 +100,15 @@ def contacts_tab(db: Database, user: User) -> None:
 
 def _new_contact(db: Database, user: User) -> None:
     fs = contact_state("contact_new")
-    fs.ensure(None, as_widgets(None))
-    if fs.pressed("save"):
-        values = fs.values()
-        save(fs, lambda: contacts.create(db, user, values), lambda created: f"Added {created.name}.")
+    save_new(fs, as_widgets(None), lambda values: contacts.create(db, user, values), lambda c: f"Added {c.name}.")
     fs.error_summary()
     contact_form(fs, "Add contact")
 
 
 def _edit_contact(db: Database, user: User, person: Contact) -> None:
     fs = contact_state(f"contact_edit_{person.id}")
-    save_edits(
-        fs,
-        person.version,
-        as_widgets(person.model_dump()),
-        lambda version, values: contacts.update(db, user, person.id, version, values),
-        lambda _, saved: f"Saved {saved.name}.",
-        whole=True,
-        reread=lambda: as_widgets(contacts.get(db, person.id).model_dump()),
-        as_widgets=as_widgets,
-    )
-    conflict_panel(fs)
-    fs.error_summary()
+    update = partial(contacts.update, db, user, person.id)
+    save_record_edits(fs, person, update, lambda: contacts.get(db, person.id))
     contact_form(fs, "Save contact")
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 import streamlit as st
 
+from tracker.domain.models import Contact, Organisation
+from tracker.ui.kit.feedback import save_edits
 from tracker.ui.kit.form_state import FormState
 from tracker.ui.organisations import data
 
+T = TypeVar("T")
 ORG_LABELS = {
     "name": "Name",
     "type": "Type",
@@ -48,6 +51,27 @@ def as_widgets(record: Mapping[str, Any] | None) -> dict[str, Any]:
     return out
 
 
+def save_record_edits(
+    fs: FormState,
+    record: Organisation | Contact,
+    update: Callable[[int, dict[str, Any]], T],
+    get: Callable[[], Organisation | Contact],
+    then: Callable[[T], None] | None = None,
+) -> None:
+    """An organisation's or contact's edit run (see ``save_edits``): every field is sent, "Saved <name>."."""
+    save_edits(
+        fs,
+        record.version,
+        as_widgets(record.model_dump()),
+        update,
+        lambda _, saved: f"Saved {getattr(saved, 'name', '')}.",
+        whole=True,
+        then=then,
+        reread=lambda: as_widgets(get().model_dump()),
+        as_widgets=as_widgets,
+    )
+
+
 def organisation_form(fs: FormState, submit_label: str) -> None:
     """Every field of an organisation; its submit button is ``fs.key("save")``."""
     types = data.organisation_types()
@@ -55,29 +79,25 @@ def organisation_form(fs: FormState, submit_label: str) -> None:
     if current_type and current_type not in types:
         types = [*types, current_type]  # a retired value stays selectable while unchanged
     with st.form(f"{fs.prefix}_form", border=True, enter_to_submit=False):
-        st.text_input("Name", max_chars=200, key=fs.key("name"))
-        fs.field_error("name")
+        fs.widget(st.text_input, "Name", "name", max_chars=200)
         c1, c2 = st.columns(2)
         with c1:
-            st.selectbox("Type", types, placeholder="Choose a type", key=fs.key("type"))
-            fs.field_error("type")
+            fs.widget(st.selectbox, "Type", "type", options=types, placeholder="Choose a type")
         with c2:
-            st.text_input("Country", max_chars=60, key=fs.key("country"))
-            fs.field_error("country")
+            fs.widget(st.text_input, "Country", "country", max_chars=60)
         c3, c4 = st.columns(2)
         with c3:
-            st.text_input(
-                "EU Transparency Register number",
+            register_help = "As shown in the EU Transparency Register, e.g. 123456789012-34."
+            fs.widget(
+                st.text_input,
+                ORG_LABELS["transparency_register"],
+                "transparency_register",
                 max_chars=20,
-                help="As shown in the EU Transparency Register, e.g. 123456789012-34.",
-                key=fs.key("transparency_register"),
+                help=register_help,
             )
-            fs.field_error("transparency_register")
         with c4:
-            st.text_input("Website", max_chars=2000, placeholder="https://", key=fs.key("website"))
-            fs.field_error("website")
-        st.checkbox("Partner (co-signs positions or works with us)", key=fs.key("is_partner"))
-        fs.field_error("is_partner")
+            fs.widget(st.text_input, "Website", "website", max_chars=2000, placeholder="https://")
+        fs.widget(st.checkbox, "Partner (co-signs positions or works with us)", "is_partner")
         st.form_submit_button(submit_label, type="primary", key=fs.key("save"))
 
 
@@ -91,34 +111,25 @@ def contact_form(fs: FormState, submit_label: str) -> None:
     with st.form(f"{fs.prefix}_form", border=True, enter_to_submit=False):
         c1, c2 = st.columns(2)
         with c1:
-            st.text_input("Name", max_chars=200, key=fs.key("name"))
-            fs.field_error("name")
+            fs.widget(st.text_input, "Name", "name", max_chars=200)
         with c2:
-            st.text_input("Role", max_chars=200, placeholder="e.g. Head of unit, rapporteur", key=fs.key("role"))
-            fs.field_error("role")
+            fs.widget(st.text_input, "Role", "role", max_chars=200, placeholder="e.g. Head of unit, rapporteur")
         c3, c4 = st.columns(2)
         with c3:
-            st.text_input(
-                "Institution",
-                max_chars=200,
-                help="A Commission DG, a Parliament committee, a ministry…",
-                key=fs.key("institution"),
-            )
-            fs.field_error("institution")
+            institution_help = "A Commission DG, a Parliament committee, a ministry…"
+            fs.widget(st.text_input, "Institution", "institution", max_chars=200, help=institution_help)
         with c4:
-            st.selectbox(
+            fs.widget(
+                st.selectbox,
                 "Organisation",
-                ids,
+                "organisation_id",
+                options=ids,
                 format_func=lambda i: orgs.get(i, f"Organisation {i}"),
                 placeholder="None",
-                key=fs.key("organisation_id"),
             )
-            fs.field_error("organisation_id")
         c5, c6 = st.columns(2)
         with c5:
-            st.text_input("E-mail", max_chars=254, key=fs.key("email"))
-            fs.field_error("email")
+            fs.widget(st.text_input, "E-mail", "email", max_chars=254)
         with c6:
-            st.text_input("Phone", max_chars=50, key=fs.key("phone"))
-            fs.field_error("phone")
+            fs.widget(st.text_input, "Phone", "phone", max_chars=50)
         st.form_submit_button(submit_label, type="primary", key=fs.key("save"))

@@ -9,12 +9,12 @@ import streamlit as st
 from tracker.domain.models import Organisation, User
 from tracker.services import organisations
 from tracker.store import Database
-from tracker.ui.kit.conflict import conflict_panel
-from tracker.ui.kit.feedback import save, save_edits, show_refusal
+from tracker.ui.kit.feedback import save, save_new, show_refusal
 from tracker.ui.kit.form_state import FormState
+from tracker.ui.kit.record_picker import choose_record
 from tracker.ui.kit.text import md
 from tracker.ui.organisations import data
-from tracker.ui.organisations.forms import as_widgets, organisation_form, organisation_state
+from tracker.ui.organisations.forms import as_widgets, organisation_form, organisation_state, save_record_edits
 
 PAGE = "pages/organisations.py"
 PENDING = "org_pending_similar"
@@ -30,10 +30,13 @@ def show_organisation(org: Organisation) -> None:
 
 def new_organisation(db: Database, user: User) -> None:
     fs = organisation_state("org_new")
-    fs.ensure(None, as_widgets(None))
-    if fs.pressed("save"):
-        values = fs.values()
-        save(fs, _ask(db, user, "create", values), lambda org: f"Saved {org.name}.", then=show_organisation)
+    save_new(
+        fs,
+        as_widgets(None),
+        lambda values: _ask(db, user, "create", values)(),
+        lambda org: f"Saved {org.name}.",
+        then=show_organisation,
+    )
     pending_similar(db, user)
     fs.error_summary()
     organisation_form(fs, "Create organisation")
@@ -41,19 +44,13 @@ def new_organisation(db: Database, user: User) -> None:
 
 def edit_organisation(db: Database, user: User, org: Organisation) -> None:
     fs = organisation_state(f"org_edit_{org.id}")
-    save_edits(
+    save_record_edits(
         fs,
-        org.version,
-        as_widgets(org.model_dump()),
+        org,
         lambda version, values: _ask(db, user, "update", values, org.id, version)(),
-        lambda _, saved: f"Saved {saved.name}.",
-        whole=True,
+        lambda: organisations.get(db, org.id),
         then=show_organisation,
-        reread=lambda: as_widgets(organisations.get(db, org.id).model_dump()),
-        as_widgets=as_widgets,
     )
-    conflict_panel(fs)
-    fs.error_summary()
     organisation_form(fs, "Save changes")
 
 
@@ -133,20 +130,19 @@ def merge_form(db: Database, user: User, keep_id: int | None) -> None:
     )
     c1, c2 = st.columns(2)
     if keep_id is None:
-        keep = c1.selectbox(
-            "Keep", ids, index=None, format_func=lambda i: orgs[i], placeholder="Organisation to keep", key="merge_keep"
-        )
+        with c1:
+            keep = choose_record("Keep", orgs, key="merge_keep", placeholder="Organisation to keep")
     else:
         keep = keep_id
         c1.text_input("Keep", value=orgs.get(keep_id, ""), disabled=True, key="merge_keep_fixed")
-    drop = c2.selectbox(
-        "Duplicate (merged into the kept one)",
-        [i for i in ids if i != keep],
-        index=None,
-        format_func=lambda i: orgs[i],
-        placeholder="Organisation to merge away",
-        key=f"merge_drop_{keep_id}",
-    )
+    with c2:
+        drop = choose_record(
+            "Duplicate (merged into the kept one)",
+            orgs,
+            ids=[i for i in ids if i != keep],
+            key=f"merge_drop_{keep_id}",
+            placeholder="Organisation to merge away",
+        )
     if keep is None or drop is None:
         return
     moving = data.link_counts(drop)
