@@ -171,6 +171,16 @@ def back_to_list(param: str, label: str, key: str | None = None) -> None:
         st.rerun()
 
 
+def record_or_back(param: str, label: str, get: Callable[[], T]) -> T | None:
+    """A record's view starts with the way back to its list, then the record (None when it is gone)."""
+    back_to_list(param, label)
+    try:
+        return get()
+    except NotFound as exc:
+        st.warning(str(exc))
+        return None
+
+
 def query_id(name: str) -> int | str | None:
     """The id in ``?name=``: a number; the raw text when it is not a number; None when absent."""
     raw = st.query_params.get(name)

@@ -97,7 +97,20 @@ class FormState:
         st.session_state.pop(f"{self.prefix}__meta", None)
 
     def pressed(self, name: str) -> bool:
+        """Whether the button ``name`` (keyed ``key(name)``, or drawn by :meth:`submit`) was pressed."""
+        flag = f"{self.prefix}__pressed"
+        if st.session_state.get(flag) == name:
+            del st.session_state[flag]
+            return True
         return bool(st.session_state.get(self.key(name)))
+
+    def submit(self, label: str, name: str = "save", **options: Any) -> None:
+        """A form's submit button without a key of its own (its automatic key stays what it was);
+        :meth:`pressed` tells at the top of the next run that it was pressed."""
+        st.form_submit_button(label, on_click=self._press, args=(name,), **options)
+
+    def _press(self, name: str) -> None:
+        st.session_state[f"{self.prefix}__pressed"] = name
 
     # -------------------------------------------------------------- messages
 
@@ -122,6 +135,16 @@ class FormState:
         """Draw ``field``'s widget (e.g. ``st.text_input``) with its key, its errors right under it."""
         draw(label, key=self.key(field), **options)
         self.field_error(field)
+
+    def records(
+        self, label: str, field: str, names: Mapping[Any, str], placeholder: str, *, many: bool = False
+    ) -> None:
+        """A choice among records by name (``names``: id → name), one or (``many``) several."""
+        options = {"options": list(names), "format_func": names.__getitem__, "placeholder": placeholder}
+        if many:
+            self.widget(st.multiselect, label, field, **options)
+        else:
+            self.widget(st.selectbox, label, field, **options)
 
     def field_of(self, error: FieldError) -> str | None:
         """The form field an error names, or None when it names none of them."""

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 
@@ -27,4 +29,21 @@ def open_record_picker(label: str, names: Mapping[int, str], param: str, *, key:
     chosen = choose_record(label, names, key=key, placeholder="Choose, or select a row above")
     if chosen is not None:
         st.query_params[param] = str(chosen)
+        st.rerun()
+
+
+def record_table(frame: pd.DataFrame, param: str, *, key: str, column_config: dict[str, Any]) -> None:
+    """A list of records (an ``id`` column) as a table; clicking a row opens ``?param=<id>``."""
+    event = st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key=key,
+        column_config=column_config,
+    )
+    rows = event.selection.rows if event and hasattr(event, "selection") else []
+    if rows:
+        st.query_params[param] = str(int(frame.iloc[rows[0]]["id"]))
         st.rerun()

@@ -5,11 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from tracker.domain.enums import Role
-from tracker.domain.errors import NotFound
 from tracker.domain.models import User
 from tracker.services import organisations
 from tracker.store import Database
-from tracker.ui.kit.feedback import back_to_list
+from tracker.ui.kit.feedback import record_or_back
 from tracker.ui.kit.pager import page_of
 from tracker.ui.kit.records import date_cell, days, history_table
 from tracker.ui.kit.text import md
@@ -22,11 +21,8 @@ from tracker.ui.organisations.saving import edit_organisation, merge_form, open_
 def organisation_detail(db: Database, user: User, org_id: int) -> None:
     """One organisation: its positions, activities, contacts and history; for editors edit and merge."""
     can_edit = user.role.allows(Role.EDITOR)
-    back_to_list("organisation", "All organisations")
-    try:
-        org = organisations.get(db, org_id)
-    except NotFound as exc:
-        st.warning(str(exc))
+    org = record_or_back("organisation", "All organisations", lambda: organisations.get(db, org_id))
+    if org is None:
         return
     if org.merged_into is not None:
         keeper = organisations.get(db, org.merged_into)

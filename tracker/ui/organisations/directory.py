@@ -7,7 +7,7 @@ import streamlit as st
 from tracker.services import organisations
 from tracker.ui.kit.exports import export_buttons
 from tracker.ui.kit.pager import page_of
-from tracker.ui.kit.record_picker import open_record_picker
+from tracker.ui.kit.record_picker import open_record_picker, record_table
 from tracker.ui.organisations import data
 
 SORTS = {
@@ -38,12 +38,9 @@ def directory() -> None:
         st.caption(f"{len(table):,} organisations")
     export_buttons("organisations", table, key="organisations_list")
     shown = page_of(table, "org_page")
-    event = st.dataframe(
+    record_table(
         shown,
-        hide_index=True,
-        width="stretch",
-        on_select="rerun",
-        selection_mode="single-row",
+        "organisation",
         key="org_table",
         column_config={
             "id": None,
@@ -57,8 +54,4 @@ def directory() -> None:
             "activities": st.column_config.NumberColumn("Activities", format="%d"),
         },
     )
-    rows = event.selection.rows if event and hasattr(event, "selection") else []
-    if rows:
-        st.query_params["organisation"] = str(int(shown.iloc[rows[0]]["id"]))
-        st.rerun()
     open_record_picker("Open an organisation", found.names, "organisation", key="org_open")

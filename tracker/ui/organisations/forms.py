@@ -104,10 +104,10 @@ def organisation_form(fs: FormState, submit_label: str) -> None:
 def contact_form(fs: FormState, submit_label: str) -> None:
     """Every field of a contact; its submit button is ``fs.key("save")``."""
     orgs = data.organisation_choices()
-    ids = list(orgs)
+    names = dict(orgs)
     current = st.session_state.get(fs.key("organisation_id"))
-    if current is not None and current not in orgs:
-        ids.append(current)  # a merged organisation stays shown while unchanged
+    if current is not None and current not in names:
+        names[current] = f"Organisation {current}"  # a merged organisation stays shown while unchanged
     with st.form(f"{fs.prefix}_form", border=True, enter_to_submit=False):
         c1, c2 = st.columns(2)
         with c1:
@@ -119,14 +119,7 @@ def contact_form(fs: FormState, submit_label: str) -> None:
             institution_help = "A Commission DG, a Parliament committee, a ministry…"
             fs.widget(st.text_input, "Institution", "institution", max_chars=200, help=institution_help)
         with c4:
-            fs.widget(
-                st.selectbox,
-                "Organisation",
-                "organisation_id",
-                options=ids,
-                format_func=lambda i: orgs.get(i, f"Organisation {i}"),
-                placeholder="None",
-            )
+            fs.records("Organisation", "organisation_id", names, "None")
         c5, c6 = st.columns(2)
         with c5:
             fs.widget(st.text_input, "E-mail", "email", max_chars=254)
