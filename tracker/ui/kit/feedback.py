@@ -142,6 +142,7 @@ def save_record_edits(
     done: str | Callable[[T], str],
     *,
     then: Callable[[T], None] | None = None,
+    show: conflict.Show | None = None,
 ) -> None:
     """:func:`save_edits` for a stored record (its ``version``), sending every field: ``get``
     reads it again for a conflict, ``as_widgets`` turns stored values into widget values."""
@@ -155,6 +156,7 @@ def save_record_edits(
         then=then,
         reread=lambda: as_widgets(get().model_dump()),
         as_widgets=as_widgets,
+        show=show,
     )
 
 
