@@ -9,7 +9,6 @@ import streamlit as st
 
 from tracker.domain import clock
 from tracker.domain.enums import ResponseStatus, Role
-from tracker.domain.errors import NotFound
 from tracker.domain.models import Consultation, User
 from tracker.services import consultations as service
 from tracker.store import Database
@@ -23,7 +22,7 @@ from tracker.ui.consultations.form import (
     response_state,
     value_text,
 )
-from tracker.ui.kit.feedback import save, save_record_edits, show_refusal
+from tracker.ui.kit.feedback import leave, record_or_back, save, save_record_edits, show_refusal
 from tracker.ui.kit.form_state import FormState
 from tracker.ui.kit.text import md
 
@@ -39,20 +38,11 @@ STATUS_COLOUR: dict[ResponseStatus, Colour] = {
 }
 
 
-def back_to_list() -> None:
-    """Forget the open consultation and any table selection that would reopen it."""
-    st.query_params.pop(QUERY_KEY, None)
-    for key in TABLE_KEYS:
-        st.session_state.pop(key, None)
-
-
 def render_consultation(db: Database, user: User, consultation_id: int) -> None:
     """One consultation: deadline, facts, links; for editors the response, edit and delete tabs."""
-    st.button("All consultations", icon=":material/arrow_back:", on_click=back_to_list, key="back_to_list")
-    try:
-        c = service.get(db, consultation_id)
-    except NotFound as exc:
-        st.warning(str(exc))
+    get = partial(service.get, db, consultation_id)
+    c = record_or_back(QUERY_KEY, "All consultations", get, key="back_to_list", forget=TABLE_KEYS)
+    if c is None:
         return
     today = clock.today()
     mark = service.deadline(c.closes, today, opens=c.opens, status=c.response_status)
@@ -164,7 +154,10 @@ def _delete_tab(db: Database, user: User, c: Consultation) -> None:
     sure = st.checkbox("Yes, delete this consultation", key=f"delete_sure_{c.id}")
     if st.button("Delete consultation", disabled=not sure, key=f"delete_{c.id}", icon=":material/delete:"):
         save(
-            fs, lambda: service.delete(db, user, c.id, c.version), f"Deleted {c.title}.", then=lambda _: back_to_list()
+            fs,
+            lambda: service.delete(db, user, c.id, c.version),
+            f"Deleted {c.title}.",
+            then=lambda _: leave(QUERY_KEY, TABLE_KEYS),
         )
     show_refusal(fs)
 
