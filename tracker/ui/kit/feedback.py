@@ -19,12 +19,11 @@ from pydantic import BaseModel
 
 from tracker.domain.errors import EditConflict, FieldError, InvalidInput, NotFound, PermissionDenied, StorageError
 from tracker.ui.kit import conflict
-from tracker.ui.kit.form_state import FormState
+from tracker.ui.kit.form_state import NOT_SAVED, FormState
 from tracker.ui.kit.text import md
 
 T = TypeVar("T")
 FLASH = "kit_flash"
-NOT_SAVED = "Not saved"
 # Errors a write may raise that a person can act on.
 EXPECTED = (InvalidInput, EditConflict, PermissionDenied, NotFound, StorageError)
 

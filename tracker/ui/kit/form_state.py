@@ -18,6 +18,8 @@ import streamlit as st
 from tracker.domain.errors import FieldError
 from tracker.ui.kit.text import md
 
+NOT_SAVED = "Not saved"  # the "field" of a refusal that names no field (storage, permission, gone)
+
 
 class FormState:
     """Widget values under ``<prefix>_<field>`` keys plus the base they started from.
@@ -160,7 +162,9 @@ class FormState:
     def error_summary(self) -> None:
         """At the top of the form: what was refused (each message also stands at its field)."""
         if self.errors:
+            parts = [md(e.message) if e.field == NOT_SAVED else f"{md(e.field)} — {md(e.message)}" for e in self.errors]
+            fields = [e for e in self.errors if e.field != NOT_SAVED]
             st.error(
-                "Not saved. Please check: " + "; ".join(f"{md(e.field)} — {md(e.message)}" for e in self.errors),
+                "Not saved. " + ("Please check: " if fields else "") + "; ".join(parts),
                 icon=":material/error:",
             )
