@@ -10,10 +10,9 @@ from tracker.domain.errors import EditConflict, InvalidInput, NotFound, Permissi
 from tracker.domain.models import User
 from tracker.services import accounts, sessions
 from tracker.store import Database
-from tracker.ui.auth import sso as auth_sso
-from tracker.ui.auth import state as auth_state
+from tracker.ui.auth import sso, state
 from tracker.ui.kit.text import md
-from tracker.web import server
+from tracker.web.serving import base_path, routes_active
 
 
 def show_error(exc: TrackerError) -> None:
@@ -35,8 +34,8 @@ def show_error(exc: TrackerError) -> None:
 def sign_in_page(db: Database) -> None:
     """Sign-in in place: the page's URL and query parameters survive it."""
     st.title("Policy Influence Tracker")
-    auth_state.clear_pixel()
-    notice = st.session_state.pop(auth_state.NOTICE_KEY, None)
+    state.clear_pixel()
+    notice = st.session_state.pop(state.NOTICE_KEY, None)
     if notice:
         st.info(notice)
     _single_sign_on()
@@ -49,7 +48,7 @@ def sign_in_page(db: Database) -> None:
     if submitted:
         try:
             user = accounts.authenticate(db, username, password)
-            auth_state.sign_in(db, user, "password")
+            state.sign_in(db, user, "password")
         except accounts.SignInRefused as exc:
             st.error(str(exc))
             return
@@ -60,23 +59,23 @@ def sign_in_page(db: Database) -> None:
 
 
 def _single_sign_on() -> None:
-    providers = auth_sso.providers()
+    providers = sso.providers()
     if not providers:
         return
-    refused = st.session_state.get(auth_state.SSO_REFUSED_KEY)
-    if refused and auth_sso.logged_in():
+    refused = st.session_state.get(state.SSO_REFUSED_KEY)
+    if refused and sso.logged_in():
         st.error(
             f"You signed in as {md(refused)}, but no active account of this app uses that e-mail. "
             "Ask an administrator to create one (or to enable yours).",
             icon=":material/no_accounts:",
         )
         if st.button("Sign out of single sign-on", key="sso_logout"):
-            st.session_state.pop(auth_state.SSO_REFUSED_KEY, None)
-            auth_sso.logout()
+            st.session_state.pop(state.SSO_REFUSED_KEY, None)
+            sso.logout()
         return
     for provider in providers:
         if st.button(f"Sign in with {provider.label}", key=f"sso_{provider.key or 'default'}", type="primary"):
-            auth_sso.login(provider)
+            sso.login(provider)
     st.caption("Or with a user name and password:")
 
 
@@ -115,7 +114,7 @@ def forced_password_change(db: Database, user: User) -> None:
         icon=":material/key:",
     )
     if _password_form(db, user, key="forced_password_change", title=""):
-        st.session_state[auth_state.NOTICE_KEY] = "Your password is changed."
+        st.session_state[state.NOTICE_KEY] = "Your password is changed."
         st.rerun()
 
 
@@ -124,11 +123,11 @@ def account_panel(db: Database, user: User) -> None:
     notice = st.session_state.pop("auth_account_notice", None)
     if notice:
         st.success(notice)
-    if st.session_state.get(auth_state.VIA_KEY) != "sso":
+    if st.session_state.get(state.VIA_KEY) != "sso":
         if _password_form(db, user, key="own_password_change", title="Change your password"):
             st.session_state["auth_account_notice"] = "Your password is changed."
             st.rerun()
-    if server.routes_active():
+    if routes_active():
         _calendar_feed(db, user)
 
 
@@ -142,7 +141,7 @@ def _calendar_feed(db: Database, user: User) -> None:
     label = "New calendar link" if has else "Create a calendar link"
     if st.button(label, key="feed_new", help="A personal address; a new one stops the old one."):
         token = sessions.new_calendar_token(db, user)
-        st.session_state["auth_new_feed"] = _origin() + f"{server.base_path()}/calendar/{token}.ics"
+        st.session_state["auth_new_feed"] = _origin() + f"{base_path()}/calendar/{token}.ics"
         st.rerun()
     if has and st.button("Stop my calendar link", key="feed_stop"):
         sessions.revoke_calendar_token(db, user)
