@@ -12,7 +12,7 @@ import streamlit as st
 from tracker.domain.enums import ReferenceKind
 from tracker.services import activities
 from tracker.services import reference as reference_service
-from tracker.ui.organisations.feedback import date_cell
+from tracker.ui.kit.records import date_cell
 from tracker.ui.shell.cache import TTL_SECONDS, shared
 from tracker.ui.shell.db import get_db
 

@@ -10,7 +10,7 @@ import streamlit as st
 
 from tracker.domain.enums import JointPositionStatus
 from tracker.services import joint_positions
-from tracker.ui.organisations.feedback import date_cell
+from tracker.ui.kit.records import date_cell
 from tracker.ui.shell.cache import TTL_SECONDS, shared
 from tracker.ui.shell.db import get_db
 

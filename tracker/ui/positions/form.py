@@ -10,7 +10,7 @@ import streamlit as st
 from tracker.domain import clock
 from tracker.domain.enums import JointPositionStatus
 from tracker.ui.organisations import data as organisation_data
-from tracker.ui.organisations.feedback import DATE_FORMAT
+from tracker.ui.kit.records import DATE_FORMAT
 from tracker.ui.positions import data as position_data
 
 POSITION_LABELS = {

@@ -1,0 +1,146 @@
+"""One way to tell people what happened: a flash after a save, refusals at their fields, saving.
+
+- :func:`flash` / :func:`show_flash`: a message set before a rerun and shown once after it,
+  always as text (escaped), so a name like ``**x** :red[y]`` is shown as typed.
+- :func:`save`: run a service call for a form; on success flash, then rerun; a refusal
+  (invalid input, someone saved first, no permission, gone, storage failure) is kept on the
+  form's state — the form shows it at its fields and never a traceback.
+- :func:`back_to_list` and :func:`query_id`: leaving a record for its list, and reading a
+  record's id from the URL (``?issue=12``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar, cast
+
+import streamlit as st
+
+from tracker.domain.errors import EditConflict, FieldError, InvalidInput, NotFound, PermissionDenied, StorageError
+from tracker.ui.kit import conflict
+from tracker.ui.kit.form_state import FormState
+from tracker.ui.kit.text import md
+
+T = TypeVar("T")
+FLASH = "kit_flash"
+NOT_SAVED = "Not saved"
+# Errors a write may raise that a person can act on.
+EXPECTED = (InvalidInput, EditConflict, PermissionDenied, NotFound, StorageError)
+
+
+def flash(message: str) -> None:
+    """A success message that survives the rerun after a write."""
+    st.session_state[FLASH] = message
+
+
+def show_flash() -> None:
+    """The message set by :func:`flash`, once."""
+    message = st.session_state.pop(FLASH, None)
+    if message:
+        st.success(md(message), icon=":material/check_circle:")
+
+
+def attempt(
+    fs: FormState,
+    action: Callable[[], T],
+    reread: Callable[[], Mapping[str, Any]] | None = None,
+    as_widgets: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None,
+) -> tuple[bool, T | None]:
+    """Run ``action``; a refusal goes onto ``fs`` (errors or conflict). Returns (done, result)."""
+    try:
+        result = action()
+    except EditConflict as exc:
+        conflict.remember(fs, exc, reread, as_widgets)
+        return False, None
+    except InvalidInput as exc:
+        fs.errors = exc.errors
+        fs.conflict = None
+        return False, None
+    except (PermissionDenied, NotFound, StorageError) as exc:
+        fs.errors = [FieldError(NOT_SAVED, str(exc))]
+        return False, None
+    fs.errors = []
+    fs.conflict = None
+    return True, result
+
+
+def save(
+    fs: FormState,
+    action: Callable[[], T],
+    done: str | Callable[[T], str],
+    *,
+    then: Callable[[T], None] | None = None,
+    reread: Callable[[], Mapping[str, Any]] | None = None,
+    as_widgets: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None,
+    clear: bool = True,
+) -> None:
+    """Save through ``action``: on success forget the form (``clear``), flash ``done``, run
+    ``then`` (e.g. open the record) and rerun. A refusal stays on ``fs`` for the form to show.
+
+    ``reread`` gives the record's values saved now when a conflict carries none.
+    """
+    ok, result = attempt(fs, action, reread, as_widgets)
+    if not ok:
+        return
+    if clear:
+        fs.clear()
+    saved = cast(T, result)
+    flash(done if isinstance(done, str) else done(saved))
+    if then is not None:
+        then(saved)
+    st.rerun()
+
+
+def save_edits(
+    fs: FormState,
+    version: int | None,
+    values: Mapping[str, Any],
+    update: Callable[[int, dict[str, Any]], T],
+    done: str | Callable[[dict[str, Any]], str],
+    *,
+    whole: bool = False,
+    then: Callable[[T], None] | None = None,
+    reread: Callable[[], Mapping[str, Any]] | None = None,
+    as_widgets: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None,
+) -> None:
+    """An edit form's run, before its widgets: start from the record saved now (``version``,
+    ``values`` as widget values), act on the conflict panel's buttons, and on "save" (or "keep
+    mine") send the changed fields — every field with ``whole`` — against the form's base version.
+    """
+    fs.ensure(version, values)
+    keep = conflict.resolve(fs, version, values)
+    if not (keep or fs.pressed("save")):
+        return
+    changed = fs.changed()
+    if not changed:
+        fs.errors = []
+        st.info("Nothing to save: no field was changed.")
+        return
+    base = fs.base_version
+    sent = fs.values() if whole else changed
+    message = done if isinstance(done, str) else done(changed)
+    save(fs, lambda: update(cast(int, base), sent), message, then=then, reread=reread, as_widgets=as_widgets)
+
+
+def back_to_list(param: str, label: str, key: str | None = None) -> None:
+    """Leave a record's view for the list: drop its query parameter (the URL follows)."""
+    if st.button(label, icon=":material/arrow_back:", type="tertiary", key=key or f"back_{param}"):
+        st.query_params.pop(param, None)
+        st.rerun()
+
+
+def query_id(name: str) -> int | str | None:
+    """The id in ``?name=``: a number; the raw text when it is not a number; None when absent."""
+    raw = st.query_params.get(name)
+    if raw is None or str(raw).strip() == "":
+        return None
+    try:
+        value = int(str(raw).strip())
+    except ValueError:
+        return str(raw)
+    return value if 0 < value <= 2**63 - 1 else str(raw)
+
+
+def not_a_number(raw: str, noun: str) -> None:
+    """Say that the link's id could not be read; the page shows its list instead."""
+    st.warning(f"“{md(raw[:50])}” is not {noun} number; showing the list instead.")
