@@ -24,6 +24,7 @@ PRELOAD = (
     "tracker.ui.overview.filters",
     "tracker.ui.overview.data",
     "tracker.ui.overview.widgets",
+    "tracker.ui.overview.page",
 )
 
 

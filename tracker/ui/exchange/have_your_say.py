@@ -13,7 +13,6 @@ from tracker.domain.errors import ImportRefused, PermissionDenied, StorageError
 from tracker.domain.models import User
 from tracker.services import have_your_say
 from tracker.ui.kit.text import md
-from tracker.ui.shell import cache
 from tracker.ui.shell.db import get_db
 
 
@@ -77,7 +76,6 @@ def render_have_your_say_import(user: User, key: str = "import_export") -> None:
         except (PermissionDenied, StorageError) as exc:
             st.error(str(exc))
             return
-        cache.after_write()
         st.session_state[f"{key}_hys_done"] = (digest, f"Imported {upload.name} — {report.summary()}.", report.notes)
         st.rerun()
 

@@ -22,7 +22,6 @@ from tracker.domain.models import User
 from tracker.services import exports, imports, spreadsheet
 from tracker.services.spreadsheet import Sheet
 from tracker.ui.kit.text import md
-from tracker.ui.shell import cache
 from tracker.ui.shell.db import get_db
 
 PREVIEW_LINES = 20
@@ -94,7 +93,6 @@ def render_spreadsheet_import(user: User, key: str = "sheet") -> None:
         except (PermissionDenied, StorageError, EditConflict, InvalidInput) as exc:
             st.error(md(str(exc)), icon=":material/error:")
             return
-        cache.after_write()
         message = f"Imported {upload.name} into {_label(table).lower()}: {report.summary()}."
         st.session_state[f"{key}_done"] = (digest, message)
         st.session_state.pop(f"{key}_checked", None)

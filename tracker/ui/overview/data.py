@@ -17,7 +17,7 @@ import streamlit as st
 
 from tracker import charts
 from tracker.services import metrics
-from tracker.ui.overview import tables as overview_tables
+from tracker.ui.overview import tables
 from tracker.ui.shell import cache
 from tracker.ui.shell.db import get_db
 
@@ -54,9 +54,9 @@ def view(key: ParamsKey, today_iso: str) -> View:
     return View(
         ov=ov,
         figures=charts.overview_figures(ov),
-        upcoming=overview_tables.upcoming(ov.upcoming),
-        response_areas=overview_tables.response_areas(ov.response_areas),
-        pairs=overview_tables.pairs(ov.top_pairs),
+        upcoming=tables.upcoming(ov.upcoming),
+        response_areas=tables.response_areas(ov.response_areas),
+        pairs=tables.pairs(ov.top_pairs),
     )
 
 
