@@ -125,3 +125,18 @@ def test_account_settings_change_your_own_password(app_for, demo_db):
     next(b for b in at.sidebar.button if b.label == "Change password").click().run()
     assert not at.exception
     assert accounts.authenticate(demo_db, "officer", "my own passphrase").username == "officer"
+
+
+def test_a_wrong_current_password_is_refused_at_its_field_and_the_input_kept(app_for, demo_db):
+    at = app_for("officer")
+    at.sidebar.toggle(key="auth_account_open").set_value(True).run()
+    fields = at.sidebar.text_input
+    fields[0].input("not it")
+    fields[1].input("my own passphrase")
+    fields[2].input("my own passphrase")
+    at = next(b for b in at.sidebar.button if b.label == "Change password").click().run()
+    assert not at.exception
+    assert "Current password — is not right" in at.sidebar.error[0].value
+    assert any("is not right" in c.value for c in at.sidebar.caption)
+    assert at.sidebar.text_input[1].value == "my own passphrase"
+    assert accounts.authenticate(demo_db, "officer", "demo").username == "officer"

@@ -6,27 +6,15 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from tracker.domain.errors import EditConflict, InvalidInput, NotFound, PermissionDenied, StorageError, TrackerError
+from tracker.domain.errors import FieldError, StorageError
 from tracker.domain.models import User
 from tracker.services import accounts, sessions
 from tracker.store import Database
 from tracker.ui.auth import sso, state
+from tracker.ui.kit.feedback import attempt
+from tracker.ui.kit.form_state import FormState
 from tracker.ui.kit.text import md
 from tracker.web.serving import base_path, routes_active
-
-
-def show_error(exc: TrackerError) -> None:
-    """One error box per problem; field errors name their field."""
-    if isinstance(exc, InvalidInput):
-        for err in exc.errors:
-            st.error(f"{md(err.field)}: {md(err.message)}", icon=":material/error:")
-    elif isinstance(exc, EditConflict):
-        st.warning(md(str(exc)), icon=":material/sync_problem:")
-    elif isinstance(exc, (PermissionDenied, NotFound, StorageError)):
-        st.error(md(str(exc)), icon=":material/block:")
-    else:
-        st.error(md(str(exc)))
-
 
 # ---------------------------------------------------------------- signed out
 
@@ -53,7 +41,7 @@ def sign_in_page(db: Database) -> None:
             st.error(str(exc))
             return
         except StorageError as exc:
-            show_error(exc)
+            st.error(md(str(exc)), icon=":material/block:")
             return
         st.rerun()
 
@@ -82,27 +70,33 @@ def _single_sign_on() -> None:
 # ---------------------------------------------------------------- passwords
 
 
+PASSWORD_FIELDS = ("current", "new", "repeat")
+AUTOCOMPLETE = {"current": "current-password", "new": "new-password", "repeat": "new-password"}
+PASSWORD_LABELS = {"current": "Current password", "new": "New password", "repeat": "Repeat the new password"}
+
+
 def _password_form(db: Database, user: User, *, key: str, title: str) -> bool:
-    """Current + new password (twice); True once changed."""
-    with st.form(key, clear_on_submit=False):
+    """Current + new password (twice); True once changed. A refusal stands at its field."""
+    fs = FormState(key, PASSWORD_FIELDS, PASSWORD_LABELS)
+    fs.ensure(None, dict.fromkeys(PASSWORD_FIELDS, ""))
+    if fs.pressed("save"):
+        v = fs.values()
+        if v["new"] != v["repeat"]:
+            fs.errors = [FieldError(PASSWORD_LABELS["repeat"], "the two entries differ.")]
+        elif attempt(fs, lambda: accounts.change_own_password(db, user, v["current"], v["new"]))[0]:
+            fs.clear()
+            return True
+    with st.form(f"{key}_form", clear_on_submit=False):
         if title:
             st.markdown(f"**{title}**")
-        current = st.text_input("Current password", type="password", max_chars=1000, autocomplete="current-password")
-        new = st.text_input("New password", type="password", max_chars=1000, autocomplete="new-password")
-        repeat = st.text_input("Repeat the new password", type="password", max_chars=1000, autocomplete="new-password")
+        fs.error_summary()
+        for field in PASSWORD_FIELDS:
+            label = fs.label(field)
+            st.text_input(label, type="password", max_chars=1000, autocomplete=AUTOCOMPLETE[field], key=fs.key(field))
+            fs.field_error(field)
         st.caption(f"At least {accounts.MIN_PASSWORD_LENGTH} characters, not containing your user name.")
-        submitted = st.form_submit_button("Change password", type="primary")
-    if not submitted:
-        return False
-    if new != repeat:
-        st.error("Repeat the new password: the two entries differ.")
-        return False
-    try:
-        accounts.change_own_password(db, user, current, new)
-    except TrackerError as exc:
-        show_error(exc)
-        return False
-    return True
+        st.form_submit_button("Change password", type="primary", key=fs.key("save"))
+    return False
 
 
 def forced_password_change(db: Database, user: User) -> None:
