@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 
 import streamlit as st
 
@@ -14,6 +12,8 @@ from tracker.domain.models import User
 from tracker.services import have_your_say
 from tracker.ui.kit.text import md
 from tracker.ui.shell.db import get_db
+
+from .refusal import show_refusal
 
 
 def render_have_your_say_import(user: User, key: str = "import_export") -> None:
@@ -49,7 +49,7 @@ def render_have_your_say_import(user: User, key: str = "import_export") -> None:
         _refusal(exc, key)
         return
     except (PermissionDenied, StorageError) as exc:
-        st.error(str(exc))
+        st.error(md(str(exc)), icon=":material/error:")
         return
 
     st.markdown(f"**{md(upload.name)}** · {preview.file_format} · {preview.total:,} consultations, all usable")
@@ -74,38 +74,11 @@ def render_have_your_say_import(user: User, key: str = "import_export") -> None:
             _refusal(exc, key)
             return
         except (PermissionDenied, StorageError) as exc:
-            st.error(str(exc))
+            st.error(md(str(exc)), icon=":material/error:")
             return
         st.session_state[f"{key}_hys_done"] = (digest, f"Imported {upload.name} — {report.summary()}.", report.notes)
         st.rerun()
 
 
 def _refusal(exc: ImportRefused, key: str) -> None:
-    st.error(str(exc), icon=":material/block:")
-    if not exc.errors:
-        return
-    rows = [{"Line": e.line, "Column": e.field, "Problem": e.message} for e in exc.errors]
-    st.dataframe(rows, hide_index=True, column_config={"Line": st.column_config.NumberColumn(format="%d")})
-    st.download_button(
-        "Download the error report (CSV)",
-        data=error_report_csv(exc),
-        file_name="have-your-say-import-errors.csv",
-        mime="text/csv",
-        key=f"{key}_hys_errors",
-        on_click="ignore",
-    )
-
-
-def _safe(cell: object) -> str:
-    """A spreadsheet must show the text, never run it as a formula."""
-    text = "" if cell is None else str(cell)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def error_report_csv(exc: ImportRefused) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["Line", "Column", "Problem"])
-    for e in exc.errors:
-        writer.writerow([e.line if e.line is not None else "", _safe(e.field), _safe(e.message)])
-    return out.getvalue().encode("utf-8-sig")
+    show_refusal(str(exc), exc.errors, "have-your-say-import-errors.csv", f"{key}_hys_errors")

@@ -24,8 +24,9 @@ from tracker.services.spreadsheet import Sheet
 from tracker.ui.kit.text import md
 from tracker.ui.shell.db import get_db
 
+from .refusal import show_refusal
+
 PREVIEW_LINES = 20
-SHOWN_ERRORS = 500
 
 
 def _label(table: str) -> str:
@@ -138,24 +139,5 @@ def _shown(value: Any) -> str:
 
 
 def _refusal(exc: ImportRefused, table: str, key: str) -> None:
-    errors = exc.errors
-    st.error(md(imports.refusal_summary(errors)), icon=":material/block:")
-    frame = pd.DataFrame(
-        {
-            "Line": [e.line for e in errors[:SHOWN_ERRORS]],
-            "Column": [e.field for e in errors[:SHOWN_ERRORS]],
-            "Reason": [e.message for e in errors[:SHOWN_ERRORS]],
-        }
-    )
-    st.dataframe(frame, hide_index=True, width="stretch")
-    if len(errors) > SHOWN_ERRORS:
-        st.caption(f"The first {SHOWN_ERRORS:,} of {len(errors):,} are shown; the report has them all.")
-    st.download_button(
-        "Download the report (CSV)",
-        data=imports.errors_csv(errors),
-        file_name=f"import-report-{table.replace('_', '-')}.csv",
-        mime=spreadsheet.CSV_MIME,
-        key=f"{key}_report",
-        icon=":material/download:",
-        on_click="ignore",
-    )
+    file_name = f"import-report-{table.replace('_', '-')}.csv"
+    show_refusal(imports.refusal_summary(exc.errors), exc.errors, file_name, f"{key}_report")
