@@ -119,13 +119,13 @@ def test_second_editor_gets_the_conflict_and_keeps_their_input(app_for, demo_db)
     no_exception(at)
     assert any(w.value.startswith(md("This issue was changed by admin at")) for w in at.warning)
     assert at.text_input(key=f"iss_e{ISSUE}_title").value == "Officer's title"
-    table = frame_with(at, "Your input")
-    assert list(table.iloc[0][["Field", "Saved now", "Your input"]]) == ["Title", "Admin's title", "Officer's title"]
+    table = frame_with(at, "Yours")
+    assert list(table.iloc[0][["Field", "Theirs", "Yours"]]) == ["Title", "Admin's title", "Officer's title"]
     assert svc.get(demo_db, ISSUE).title == colleague.title
     at.button(key=f"iss_e{ISSUE}_keep").click().run()
-    at.button(key=f"iss_e{ISSUE}_save").click().run()
     no_exception(at)
     assert svc.get(demo_db, ISSUE).title == "Officer's title"
+    assert [s.value.replace("\\", "") for s in at.success] == ["Saved: Title."]
 
 
 def test_stage_move_after_a_colleagues_change_is_a_conflict(app_for, demo_db):

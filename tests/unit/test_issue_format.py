@@ -6,14 +6,16 @@ import datetime as dt
 
 import pandas as pd
 
+from tracker.domain.enums import Priority
 from tracker.ui.issues.format import (
-    conflict_frame,
+    field_label,
     history_frame,
     md_link,
     safe_url,
     timeline_frame,
     value_text,
 )
+from tracker.ui.kit.conflict import conflict_frame
 
 
 def test_history_shows_readable_fields_and_values():
@@ -61,13 +63,12 @@ def test_only_web_links_become_links():
 
 def test_conflict_lists_only_fields_that_differ():
     frame = conflict_frame(
-        {"title": "Theirs", "priority": "high", "tags": ["a"]},
-        {"title": "Mine", "priority": "high", "tags": ["a"]},
-        {"title": "Start", "priority": "high", "tags": ["a"]},
+        {"title": "Theirs", "priority": Priority.HIGH, "tags": "a"},
+        {"title": "Mine", "priority": Priority.HIGH, "tags": "a"},
+        field_label,
+        value_text,
     )
-    assert frame.to_dict("records") == [
-        {"Field": "Title", "When you started": "Start", "Saved now": "Theirs", "Your input": "Mine"}
-    ]
+    assert frame.to_dict("records") == [{"Field": "Title", "Theirs": "Theirs", "Yours": "Mine"}]
 
 
 def test_timeline_names_moves_up_down_and_activities():

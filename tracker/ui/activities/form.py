@@ -13,8 +13,8 @@ from tracker.domain import clock
 from tracker.domain.enums import INFLUENCING_ACTIVITY_TYPES
 from tracker.services.activities import is_influencing_type
 from tracker.ui.activities import data as activity_data
-from tracker.ui.organisations import data as organisation_data
 from tracker.ui.kit.records import DATE_FORMAT
+from tracker.ui.organisations import data as organisation_data
 from tracker.ui.positions import data as position_data
 
 ACTIVITY_LABELS = {

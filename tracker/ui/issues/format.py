@@ -230,43 +230,6 @@ def list_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def conflict_frame(current: dict[str, Any], mine: dict[str, Any], base: dict[str, Any] | None = None) -> pd.DataFrame:
-    """Fields where the saved issue and the user's unsaved input differ: field, theirs, yours."""
-    rows = []
-    for field, yours in mine.items():
-        if field not in current:
-            continue
-        theirs = current[field]
-        if _same(field, theirs, yours):
-            continue
-        row = {
-            "Field": field_label(field),
-            "Saved now": value_text(field, theirs),
-            "Your input": value_text(field, yours),
-        }
-        if base is not None:
-            row["When you started"] = value_text(field, base.get(field))
-        rows.append(row)
-    cols = (
-        ["Field", "When you started", "Saved now", "Your input"]
-        if base is not None
-        else ["Field", "Saved now", "Your input"]
-    )
-    return pd.DataFrame(rows, columns=cols)
-
-
-def _same(field: str, a: Any, b: Any) -> bool:
-    return value_text(field, _plain(a)) == value_text(field, _plain(b))
-
-
-def _plain(v: Any) -> Any:
-    if isinstance(v, Stage):
-        return int(v)
-    if isinstance(v, Labelled):
-        return v.value
-    return v
-
-
 def review_text(issue: Issue, today: dt.date) -> str:
     if issue.next_review is None:
         return "not set"

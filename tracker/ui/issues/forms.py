@@ -1,31 +1,24 @@
-"""Form state and widgets for creating, editing and moving issues.
-
-A form remembers the version and values it started from (its *base*). Saving sends only what
-the user changed, checked against that base version, so a colleague's save in between is a
-conflict, never a silent overwrite. Buttons are read from ``st.session_state`` at the top of the
-run, before the widgets are drawn, so a refused save can show its messages next to the fields.
-"""
+"""The widgets of the issue forms (create, edit, move); their state is the kit's FormState."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
 
 from tracker.domain import clock
 from tracker.domain.enums import Level, Lifecycle, PolicyCycle, Position, Priority, Stage
-from tracker.domain.errors import FieldError
 from tracker.domain.models import Issue, IssueInput
 from tracker.ui.issues.format import FIELD_LABELS
-from tracker.ui.kit.text import md
+from tracker.ui.kit.form_state import FormState
 
 ISSUE_FIELDS: tuple[str, ...] = tuple(IssueInput.model_fields)
 CREATE_EXTRA = ("stage", "evidence_ref", "evidence_url")
 MOVE_FIELDS = ("to_stage", "event_date", "note", "evidence_ref", "evidence_url")
-# FieldError.field (a label) → widget name, for putting a message under its field.
-LABEL_TO_FIELD = {label: name for name, label in FIELD_LABELS.items()} | {
+# Other labels the services give the create and move forms' fields (FieldError.field → widget name).
+ALIASES = {
     "Starting stage": "stage",
     "New stage": "to_stage",
     "Date": "event_date",
@@ -35,112 +28,42 @@ LABEL_TO_FIELD = {label: name for name, label in FIELD_LABELS.items()} | {
 }
 
 
-class FormState:
-    """Widget values under ``<prefix>_<field>`` keys plus the base they started from."""
-
-    def __init__(self, prefix: str, fields: Sequence[str]) -> None:
-        self.prefix = prefix
-        self.fields = tuple(fields)
-
-    def key(self, name: str) -> str:
-        return f"{self.prefix}_{name}"
-
-    @property
-    def meta(self) -> dict[str, Any]:
-        return st.session_state.setdefault(f"{self.prefix}__meta", {})  # type: ignore[no-any-return]
-
-    @property
-    def base_version(self) -> int | None:
-        return self.meta.get("version")
-
-    @property
-    def base(self) -> dict[str, Any]:
-        return dict(self.meta.get("base") or {})
-
-    def values(self) -> dict[str, Any]:
-        return {f: st.session_state.get(self.key(f)) for f in self.fields}
-
-    def pristine(self) -> bool:
-        return self.values() == self.meta.get("base")
-
-    def changed(self) -> dict[str, Any]:
-        base = self.base
-        return {f: v for f, v in self.values().items() if v != base.get(f)}
-
-    def ensure(self, version: int | None, defaults: dict[str, Any]) -> None:
-        """Start from ``defaults`` the first time, or follow a newer version while untouched."""
-        missing = any(self.key(f) not in st.session_state for f in self.fields)
-        if missing or "base" not in self.meta or (self.base_version != version and self.pristine()):
-            self.load(version, defaults)
-
-    def load(self, version: int | None, values: dict[str, Any]) -> None:
-        for f in self.fields:
-            st.session_state[self.key(f)] = values.get(f)
-        self.meta.clear()
-        self.meta.update(version=version, base={f: values.get(f) for f in self.fields}, errors=[], conflict=None)
-
-    def rebase(self, version: int, values: dict[str, Any]) -> None:
-        """Move onto ``version``: fields the user left alone take the saved values, their input stays."""
-        base = self.base
-        for f in self.fields:
-            if st.session_state.get(self.key(f)) == base.get(f):
-                st.session_state[self.key(f)] = values.get(f)
-        self.meta.update(version=version, base={f: values.get(f) for f in self.fields}, conflict=None, errors=[])
-
-    def clear(self) -> None:
-        for f in self.fields:
-            st.session_state.pop(self.key(f), None)
-        st.session_state.pop(f"{self.prefix}__meta", None)
-
-    def pressed(self, name: str) -> bool:
-        return bool(st.session_state.get(self.key(name)))
-
-    # -------------------------------------------------------------- messages
-
-    @property
-    def errors(self) -> list[FieldError]:
-        return list(self.meta.get("errors") or [])
-
-    @errors.setter
-    def errors(self, value: list[FieldError]) -> None:
-        self.meta["errors"] = list(value)
-
-    @property
-    def conflict(self) -> dict[str, Any] | None:
-        return self.meta.get("conflict")  # type: ignore[no-any-return]
-
-    @conflict.setter
-    def conflict(self, value: dict[str, Any] | None) -> None:
-        self.meta["conflict"] = value
-
-    def field_error(self, field: str) -> None:
-        """The messages for one field, right under its widget."""
-        for e in self.errors:
-            if LABEL_TO_FIELD.get(e.field) == field:
-                st.caption(f":red[{md(e.message)}]")
-
-    def error_summary(self) -> None:
-        if self.errors:
-            st.error(
-                "Not saved. Please check: " + "; ".join(f"{md(e.field)} — {md(e.message)}" for e in self.errors),
-                icon=":material/error:",
-            )
+def issue_form(prefix: str, fields: tuple[str, ...]) -> FormState:
+    """The state of one of the issue forms (create, edit, move)."""
+    return FormState(prefix, fields, FIELD_LABELS, ALIASES)
 
 
 # ------------------------------------------------------------------ issue fields
 
 
-def issue_defaults(issue: Issue | None) -> dict[str, Any]:
-    """Widget values for a new issue (the model's defaults) or an existing one."""
-    if issue is None:
+def issue_defaults(issue: Issue | Mapping[str, Any] | None) -> dict[str, Any]:
+    """Widget values for a new issue (the model's defaults), an existing one or its stored values."""
+    if isinstance(issue, Mapping):
+        src = _typed({f: issue.get(f) for f in ISSUE_FIELDS if f in issue})
+    elif issue is None:
         fields = IssueInput.model_fields
         src = {
             f: None if fields[f].is_required() else fields[f].get_default(call_default_factory=True)
             for f in ISSUE_FIELDS
         }
-        src |= {"stage": Stage.WATCHING, "evidence_ref": "", "evidence_url": ""}
     else:
         src = {f: getattr(issue, f) for f in ISSUE_FIELDS}
+    out = _as_widgets(src)
+    if issue is None:
+        out |= {"stage": Stage.WATCHING, "evidence_ref": "", "evidence_url": ""}
+    return out
+
+
+def _typed(stored: dict[str, Any]) -> dict[str, Any]:
+    """Stored codes (a conflict's values) as the model's types, so they compare with the widgets'."""
+    try:
+        model = IssueInput.model_validate(stored)
+    except ValueError:
+        return stored
+    return {f: getattr(model, f) for f in ISSUE_FIELDS}
+
+
+def _as_widgets(src: dict[str, Any]) -> dict[str, Any]:
     out = dict(src)
     for f in ("title", "summary", "policy_reference", "reference_url", "ask", "why_it_matters"):
         out[f] = src.get(f) or ""
@@ -291,24 +214,3 @@ def move_fields(fs: FormState, current: Stage, last_date: dt.date | None) -> Non
         fs.field_error("evidence_url")
     st.text_area("Note", key=k("note"), max_chars=5_000, height=80, help="For a move down: the reason (required)")
     fs.field_error("note")
-
-
-def run_action(fs: FormState, action: Callable[[], Any], on_conflict: Callable[[Any], dict[str, Any]]) -> Any:
-    """Call ``action``; remember field errors or a conflict on ``fs``. Returns the result or None."""
-    from tracker.domain.errors import EditConflict, InvalidInput, NotFound, PermissionDenied, StorageError
-
-    try:
-        result = action()
-    except InvalidInput as exc:
-        fs.errors = exc.errors
-        return None
-    except EditConflict as exc:
-        fs.errors = []
-        fs.conflict = on_conflict(exc)
-        return None
-    except (PermissionDenied, NotFound, StorageError) as exc:
-        fs.errors = [FieldError("Not saved", str(exc))]
-        return None
-    fs.errors = []
-    fs.conflict = None
-    return result

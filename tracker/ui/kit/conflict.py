@@ -23,7 +23,8 @@ Show = Callable[[str, Any], str]
 KEEP, DISCARD = "keep", "discard"
 
 
-def _show(field: str, value: Any) -> str:
+def plain(field: str, value: Any) -> str:
+    """A value as the records show it (a feature passes its own for codes and labels)."""
     return shown(value)
 
 
@@ -31,7 +32,7 @@ def conflict_frame(
     current: Mapping[str, Any],
     mine: Mapping[str, Any],
     label: Callable[[str], str],
-    show: Show = _show,
+    show: Show = plain,
 ) -> pd.DataFrame:
     """The fields where the saved values and the user's unsaved input differ: field, theirs, yours."""
     rows = [
@@ -84,7 +85,7 @@ def resolve(fs: FormState, version: int | None, values: Mapping[str, Any]) -> bo
     return False
 
 
-def conflict_panel(fs: FormState, show: Show = _show, note: str | None = None) -> None:
+def conflict_panel(fs: FormState, show: Show = plain, note: str | None = None) -> None:
     """The conflict on ``fs`` (if any): who saved when, theirs beside yours, keep or discard."""
     conflict = fs.conflict
     if not conflict:

@@ -91,35 +91,77 @@ def save(
     st.rerun()
 
 
+def save_new(
+    fs: FormState,
+    defaults: Mapping[str, Any],
+    create: Callable[[dict[str, Any]], T],
+    done: str | Callable[[T], str],
+    *,
+    then: Callable[[T], None] | None = None,
+) -> None:
+    """A new-record form's run, before its widgets: start from ``defaults``; on "save" create it."""
+    fs.ensure(None, defaults)
+    if fs.pressed("save"):
+        values = fs.values()
+        save(fs, lambda: create(values), done, then=then)
+
+
 def save_edits(
     fs: FormState,
     version: int | None,
     values: Mapping[str, Any],
     update: Callable[[int, dict[str, Any]], T],
-    done: str | Callable[[dict[str, Any]], str],
+    done: Callable[[dict[str, Any], T], str],
     *,
     whole: bool = False,
     then: Callable[[T], None] | None = None,
     reread: Callable[[], Mapping[str, Any]] | None = None,
     as_widgets: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None,
+    show: conflict.Show | None = None,
+    note: str | None = None,
 ) -> None:
     """An edit form's run, before its widgets: start from the record saved now (``version``,
     ``values`` as widget values), act on the conflict panel's buttons, and on "save" (or "keep
-    mine") send the changed fields — every field with ``whole`` — against the form's base version.
+    mine") send the changed fields against the form's base version. With ``whole`` every field
+    is sent, changed or not (a form that records something new, or a service that takes a whole
+    record). ``done`` words the flash from the changed fields and the saved result. A refusal is
+    shown above the form: the conflict panel (values through ``show``) and the error summary.
     """
+    _save_edits(fs, version, values, update, done, whole, then, reread, as_widgets)
+    conflict.conflict_panel(fs, show or conflict.plain, note)
+    fs.error_summary()
+
+
+def _save_edits(
+    fs: FormState,
+    version: int | None,
+    values: Mapping[str, Any],
+    update: Callable[[int, dict[str, Any]], T],
+    done: Callable[[dict[str, Any], T], str],
+    whole: bool,
+    then: Callable[[T], None] | None,
+    reread: Callable[[], Mapping[str, Any]] | None,
+    as_widgets: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None,
+) -> None:
     fs.ensure(version, values)
     keep = conflict.resolve(fs, version, values)
     if not (keep or fs.pressed("save")):
         return
     changed = fs.changed()
-    if not changed:
+    if not changed and not whole:
         fs.errors = []
         st.info("Nothing to save: no field was changed.")
         return
     base = fs.base_version
     sent = fs.values() if whole else changed
-    message = done if isinstance(done, str) else done(changed)
-    save(fs, lambda: update(cast(int, base), sent), message, then=then, reread=reread, as_widgets=as_widgets)
+    save(
+        fs,
+        lambda: update(cast(int, base), sent),
+        lambda result: done(changed, result),
+        then=then,
+        reread=reread,
+        as_widgets=as_widgets,
+    )
 
 
 def back_to_list(param: str, label: str, key: str | None = None) -> None:
@@ -127,6 +169,16 @@ def back_to_list(param: str, label: str, key: str | None = None) -> None:
     if st.button(label, icon=":material/arrow_back:", type="tertiary", key=key or f"back_{param}"):
         st.query_params.pop(param, None)
         st.rerun()
+
+
+def record_or_back(param: str, label: str, get: Callable[[], T]) -> T | None:
+    """A record's view starts with the way back to its list, then the record (None when it is gone)."""
+    back_to_list(param, label)
+    try:
+        return get()
+    except NotFound as exc:
+        st.warning(str(exc))
+        return None
 
 
 def query_id(name: str) -> int | str | None:
@@ -138,9 +190,21 @@ def query_id(name: str) -> int | str | None:
         value = int(str(raw).strip())
     except ValueError:
         return str(raw)
-    return value if 0 < value <= 2**63 - 1 else str(raw)
+    return value if value > 0 else str(raw)
 
 
 def not_a_number(raw: str, noun: str) -> None:
     """Say that the link's id could not be read; the page shows its list instead."""
     st.warning(f"“{md(raw[:50])}” is not {noun} number; showing the list instead.")
+
+
+def show_refusal(fs: FormState) -> None:
+    """A refused action that has no form (a button): its message once, where it was pressed."""
+    fs.error_summary()
+    if fs.conflict:
+        st.warning(
+            md(fs.conflict.get("message", "")) + " Nothing was changed; the page now shows their version.",
+            icon=":material/sync_problem:",
+        )
+    fs.errors = []
+    fs.conflict = None

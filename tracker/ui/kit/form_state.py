@@ -10,7 +10,7 @@ the user's input.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import streamlit as st
@@ -25,6 +25,7 @@ class FormState:
     ``labels`` names each field as people read it (field → label); a service's
     ``FieldError.field`` is such a label (or the field's own name), which is how an error finds
     its widget. ``aliases`` adds other labels a service uses for a field (label → field).
+    ``keys`` gives a field's widget a shorter key suffix than its name (field → suffix).
     """
 
     def __init__(
@@ -33,14 +34,16 @@ class FormState:
         fields: Sequence[str],
         labels: Mapping[str, str] | None = None,
         aliases: Mapping[str, str] | None = None,
+        keys: Mapping[str, str] | None = None,
     ) -> None:
         self.prefix = prefix
+        self._keys = dict(keys or {})
         self.fields = tuple(fields)
         self.labels = dict(labels or {})
         self._by_label = {label: name for name, label in self.labels.items()} | dict(aliases or {})
 
     def key(self, name: str) -> str:
-        return f"{self.prefix}_{name}"
+        return f"{self.prefix}_{self._keys.get(name, name)}"
 
     def label(self, field: str) -> str:
         return self.labels.get(field, field.replace("_", " ").capitalize())
@@ -94,7 +97,20 @@ class FormState:
         st.session_state.pop(f"{self.prefix}__meta", None)
 
     def pressed(self, name: str) -> bool:
+        """Whether the button ``name`` (keyed ``key(name)``, or drawn by :meth:`submit`) was pressed."""
+        flag = f"{self.prefix}__pressed"
+        if st.session_state.get(flag) == name:
+            del st.session_state[flag]
+            return True
         return bool(st.session_state.get(self.key(name)))
+
+    def submit(self, label: str, name: str = "save", **options: Any) -> None:
+        """A form's submit button without a key of its own (its automatic key stays what it was);
+        :meth:`pressed` tells at the top of the next run that it was pressed."""
+        st.form_submit_button(label, on_click=self._press, args=(name,), **options)
+
+    def _press(self, name: str) -> None:
+        st.session_state[f"{self.prefix}__pressed"] = name
 
     # -------------------------------------------------------------- messages
 
@@ -114,6 +130,21 @@ class FormState:
     @conflict.setter
     def conflict(self, value: dict[str, Any] | None) -> None:
         self.meta["conflict"] = value
+
+    def widget(self, draw: Callable[..., Any], label: str, field: str, **options: Any) -> None:
+        """Draw ``field``'s widget (e.g. ``st.text_input``) with its key, its errors right under it."""
+        draw(label, key=self.key(field), **options)
+        self.field_error(field)
+
+    def records(
+        self, label: str, field: str, names: Mapping[Any, str], placeholder: str, *, many: bool = False
+    ) -> None:
+        """A choice among records by name (``names``: id → name), one or (``many``) several."""
+        options = {"options": list(names), "format_func": names.__getitem__, "placeholder": placeholder}
+        if many:
+            self.widget(st.multiselect, label, field, **options)
+        else:
+            self.widget(st.selectbox, label, field, **options)
 
     def field_of(self, error: FieldError) -> str | None:
         """The form field an error names, or None when it names none of them."""

@@ -3,20 +3,47 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
+import pandas as pd
 import streamlit as st
+
+
+def choose_record(
+    label: str, names: Mapping[int, str], *, key: str, placeholder: str, ids: list[int] | None = None
+) -> int | None:
+    """A select box of records by name (``names``: id → text, ``ids`` to offer fewer); None until chosen."""
+    chosen: int | None = st.selectbox(
+        label,
+        list(names) if ids is None else ids,
+        index=None,
+        format_func=lambda i: names[i],
+        placeholder=placeholder,
+        key=key,
+    )
+    return chosen
 
 
 def open_record_picker(label: str, names: Mapping[int, str], param: str, *, key: str) -> None:
     """A select box of ``names`` (id → text); a choice opens ``?param=<id>`` on this page."""
-    chosen = st.selectbox(
-        label,
-        list(names),
-        index=None,
-        format_func=lambda i: names[i],
-        placeholder="Choose, or select a row above",
-        key=key,
-    )
+    chosen = choose_record(label, names, key=key, placeholder="Choose, or select a row above")
     if chosen is not None:
         st.query_params[param] = str(chosen)
+        st.rerun()
+
+
+def record_table(frame: pd.DataFrame, param: str, *, key: str, column_config: dict[str, Any]) -> None:
+    """A list of records (an ``id`` column) as a table; clicking a row opens ``?param=<id>``."""
+    event = st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key=key,
+        column_config=column_config,
+    )
+    rows = event.selection.rows if event and hasattr(event, "selection") else []
+    if rows:
+        st.query_params[param] = str(int(frame.iloc[rows[0]]["id"]))
         st.rerun()

@@ -1,13 +1,18 @@
-"""The organisation and contact forms: widgets in, a data dict for the services out."""
+"""The organisation and contact forms: their fields, their state, their widgets."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 import streamlit as st
 
+from tracker.domain.models import Contact, Organisation
+from tracker.ui.kit.feedback import save_edits
+from tracker.ui.kit.form_state import FormState
 from tracker.ui.organisations import data
 
+T = TypeVar("T")
 ORG_LABELS = {
     "name": "Name",
     "type": "Type",
@@ -24,87 +29,100 @@ CONTACT_LABELS = {
     "email": "E-mail",
     "phone": "Phone",
 }
+_ORG_KEYS = {"transparency_register": "register", "is_partner": "partner"}
+_TEXT = ("name", "country", "transparency_register", "website", "role", "institution", "email", "phone")
 
 
-def organisation_form(key: str, initial: dict[str, Any] | None, submit_label: str) -> dict[str, Any] | None:
-    """Every field of an organisation; the entered data when submitted, else None."""
-    init = initial or {}
+def organisation_state(prefix: str) -> FormState:
+    return FormState(prefix, tuple(ORG_LABELS), ORG_LABELS, keys=_ORG_KEYS)
+
+
+def contact_state(prefix: str) -> FormState:
+    return FormState(prefix, tuple(CONTACT_LABELS), CONTACT_LABELS)
+
+
+def as_widgets(record: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A stored organisation or contact (or nothing, for a new one) as its form's widget values."""
+    init = dict(record or {})
+    out = {k: init.get(k) for k in (*ORG_LABELS, *CONTACT_LABELS)}
+    for k in _TEXT:
+        out[k] = out[k] or ""
+    out["is_partner"] = bool(out["is_partner"])
+    return out
+
+
+def save_record_edits(
+    fs: FormState,
+    record: Organisation | Contact,
+    update: Callable[[int, dict[str, Any]], T],
+    get: Callable[[], Organisation | Contact],
+    then: Callable[[T], None] | None = None,
+) -> None:
+    """An organisation's or contact's edit run (see ``save_edits``): every field is sent, "Saved <name>."."""
+    save_edits(
+        fs,
+        record.version,
+        as_widgets(record.model_dump()),
+        update,
+        lambda _, saved: f"Saved {getattr(saved, 'name', '')}.",
+        whole=True,
+        then=then,
+        reread=lambda: as_widgets(get().model_dump()),
+        as_widgets=as_widgets,
+    )
+
+
+def organisation_form(fs: FormState, submit_label: str) -> None:
+    """Every field of an organisation; its submit button is ``fs.key("save")``."""
     types = data.organisation_types()
-    current_type = init.get("type")
+    current_type = st.session_state.get(fs.key("type"))
     if current_type and current_type not in types:
         types = [*types, current_type]  # a retired value stays selectable while unchanged
-    with st.form(key, border=True, enter_to_submit=False):
-        name = st.text_input("Name", value=init.get("name") or "", max_chars=200, key=f"{key}_name")
+    with st.form(f"{fs.prefix}_form", border=True, enter_to_submit=False):
+        fs.widget(st.text_input, "Name", "name", max_chars=200)
         c1, c2 = st.columns(2)
-        org_type = c1.selectbox(
-            "Type",
-            types,
-            index=types.index(current_type) if current_type in types else None,
-            placeholder="Choose a type",
-            key=f"{key}_type",
-        )
-        country = c2.text_input("Country", value=init.get("country") or "", max_chars=60, key=f"{key}_country")
+        with c1:
+            fs.widget(st.selectbox, "Type", "type", options=types, placeholder="Choose a type")
+        with c2:
+            fs.widget(st.text_input, "Country", "country", max_chars=60)
         c3, c4 = st.columns(2)
-        register = c3.text_input(
-            "EU Transparency Register number",
-            value=init.get("transparency_register") or "",
-            max_chars=20,
-            help="As shown in the EU Transparency Register, e.g. 123456789012-34.",
-            key=f"{key}_register",
-        )
-        website = c4.text_input(
-            "Website", value=init.get("website") or "", max_chars=2000, placeholder="https://", key=f"{key}_website"
-        )
-        partner = st.checkbox(
-            "Partner (co-signs positions or works with us)", value=bool(init.get("is_partner")), key=f"{key}_partner"
-        )
-        if not st.form_submit_button(submit_label, type="primary"):
-            return None
-    return {
-        "name": name,
-        "type": org_type,
-        "country": country,
-        "transparency_register": register,
-        "is_partner": partner,
-        "website": website,
-    }
+        with c3:
+            register_help = "As shown in the EU Transparency Register, e.g. 123456789012-34."
+            fs.widget(
+                st.text_input,
+                ORG_LABELS["transparency_register"],
+                "transparency_register",
+                max_chars=20,
+                help=register_help,
+            )
+        with c4:
+            fs.widget(st.text_input, "Website", "website", max_chars=2000, placeholder="https://")
+        fs.widget(st.checkbox, "Partner (co-signs positions or works with us)", "is_partner")
+        st.form_submit_button(submit_label, type="primary", key=fs.key("save"))
 
 
-def contact_form(key: str, initial: dict[str, Any] | None, submit_label: str) -> dict[str, Any] | None:
-    init = initial or {}
+def contact_form(fs: FormState, submit_label: str) -> None:
+    """Every field of a contact; its submit button is ``fs.key("save")``."""
     orgs = data.organisation_choices()
-    org_ids = list(orgs)
-    current_org = init.get("organisation_id")
-    with st.form(key, border=True, enter_to_submit=False):
+    names = dict(orgs)
+    current = st.session_state.get(fs.key("organisation_id"))
+    if current is not None and current not in names:
+        names[current] = f"Organisation {current}"  # a merged organisation stays shown while unchanged
+    with st.form(f"{fs.prefix}_form", border=True, enter_to_submit=False):
         c1, c2 = st.columns(2)
-        name = c1.text_input("Name", value=init.get("name") or "", max_chars=200, key=f"{key}_name")
-        role = c2.text_input(
-            "Role", value=init.get("role") or "", max_chars=200, placeholder="e.g. Head of unit, rapporteur"
-        )
+        with c1:
+            fs.widget(st.text_input, "Name", "name", max_chars=200)
+        with c2:
+            fs.widget(st.text_input, "Role", "role", max_chars=200, placeholder="e.g. Head of unit, rapporteur")
         c3, c4 = st.columns(2)
-        institution = c3.text_input(
-            "Institution",
-            value=init.get("institution") or "",
-            max_chars=200,
-            help="A Commission DG, a Parliament committee, a ministry…",
-        )
-        organisation = c4.selectbox(
-            "Organisation",
-            org_ids,
-            index=org_ids.index(current_org) if current_org in org_ids else None,
-            format_func=lambda i: orgs.get(i, f"Organisation {i}"),
-            placeholder="None",
-        )
+        with c3:
+            institution_help = "A Commission DG, a Parliament committee, a ministry…"
+            fs.widget(st.text_input, "Institution", "institution", max_chars=200, help=institution_help)
+        with c4:
+            fs.records("Organisation", "organisation_id", names, "None")
         c5, c6 = st.columns(2)
-        email = c5.text_input("E-mail", value=init.get("email") or "", max_chars=254)
-        phone = c6.text_input("Phone", value=init.get("phone") or "", max_chars=50)
-        if not st.form_submit_button(submit_label, type="primary"):
-            return None
-    return {
-        "name": name,
-        "role": role,
-        "institution": institution,
-        "organisation_id": organisation,
-        "email": email,
-        "phone": phone,
-    }
+        with c5:
+            fs.widget(st.text_input, "E-mail", "email", max_chars=254)
+        with c6:
+            fs.widget(st.text_input, "Phone", "phone", max_chars=50)
+        st.form_submit_button(submit_label, type="primary", key=fs.key("save"))

@@ -1,16 +1,17 @@
-"""The joint position form (create and edit): widgets in, a data dict for the services out."""
+"""The joint position form (create and edit): its fields, its state, its widgets."""
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
 
 from tracker.domain import clock
 from tracker.domain.enums import JointPositionStatus
-from tracker.ui.organisations import data as organisation_data
+from tracker.ui.kit.form_state import FormState
 from tracker.ui.kit.records import DATE_FORMAT
+from tracker.ui.organisations import data as organisation_data
 from tracker.ui.positions import data as position_data
 
 POSITION_LABELS = {
@@ -25,6 +26,8 @@ POSITION_LABELS = {
     "issue_ids": "Linked issues",
     "signatory": "Signatory",
 }
+FIELDS = tuple(f for f in POSITION_LABELS if f != "signatory")
+_KEYS = {"lead_organisation_id": "lead", "issue_ids": "issues"}
 # A new position starts anywhere before publication: publishing needs agreed signatories first.
 START_STATUSES = [s for s in JointPositionStatus if s != JointPositionStatus.PUBLISHED]
 
@@ -37,77 +40,49 @@ def _with_current(options: dict[int, str], current: list[int], missing: str) -> 
     return out
 
 
-def position_form(key: str, initial: dict[str, Any] | None, submit_label: str) -> dict[str, Any] | None:
-    """Every field of a joint position; the entered data when submitted, else None.
+def position_state(prefix: str) -> FormState:
+    return FormState(prefix, FIELDS, POSITION_LABELS, keys=_KEYS)
+
+
+def as_widgets(record: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A stored joint position (or nothing, for a new one) as its form's widget values."""
+    init = dict(record or {})
+    out = {f: init.get(f) for f in FIELDS}
+    for f in ("title", "summary", "target_institution", "document_url"):
+        out[f] = out[f] or ""
+    out["issue_ids"] = list(out["issue_ids"] or [])
+    out["status"] = next((s for s in JointPositionStatus if out["status"] in (s, s.value)), JointPositionStatus.IDEA)
+    return out
+
+
+def position_form(fs: FormState, submit_label: str, *, creating: bool) -> None:
+    """Every field of a joint position, drawn in the form ``fs.prefix``.
 
     A new position chooses its starting status; an existing one keeps its status (the Status
     tab moves it) and shows its publication date only once published.
     """
-    init = initial or {}
-    creating = not init
-    orgs = organisation_data.organisation_choices()
-    lead = init.get("lead_organisation_id")
-    orgs = _with_current(orgs, [lead] if lead else [], "Organisation")
-    consultations = position_data.consultation_choices()
-    cons = init.get("consultation_id")
-    consultations = _with_current(consultations, [cons] if cons else [], "Consultation")
-    linked = list(init.get("issue_ids") or [])
-    issues = _with_current(position_data.issue_choices(), linked, "Issue")
-    status = init.get("status", JointPositionStatus.IDEA)
-    with st.form(key, border=True, enter_to_submit=False):
-        title = st.text_input("Title", value=init.get("title") or "", max_chars=300, key=f"{key}_title")
-        summary = st.text_area("Summary", value=init.get("summary") or "", max_chars=10_000, height=100)
+    value = st.session_state.get
+    lead, cons = value(fs.key("lead_organisation_id")), value(fs.key("consultation_id"))
+    orgs = _with_current(organisation_data.organisation_choices(), [lead] if lead else [], "Organisation")
+    consultations = _with_current(position_data.consultation_choices(), [cons] if cons else [], "Consultation")
+    issues = _with_current(position_data.issue_choices(), list(value(fs.key("issue_ids")) or []), "Issue")
+    with st.form(fs.prefix, border=True, enter_to_submit=False):
+        fs.widget(st.text_input, "Title", "title", max_chars=300)
+        fs.widget(st.text_area, "Summary", "summary", max_chars=10_000, height=100)
         c1, c2 = st.columns(2)
-        lead_id = c1.selectbox(
-            "Lead organisation",
-            list(orgs),
-            index=list(orgs).index(lead) if lead in orgs else None,
-            format_func=lambda i: orgs[i],
-            placeholder="Choose the lead",
-            key=f"{key}_lead",
-        )
-        target = c2.text_input(
-            "Target institution",
-            value=init.get("target_institution") or "",
-            max_chars=200,
-            placeholder="e.g. European Commission, ENVI committee",
-        )
+        with c1:
+            fs.records("Lead organisation", "lead_organisation_id", orgs, "Choose the lead")
+        with c2:
+            target_help = "e.g. European Commission, ENVI committee"
+            fs.widget(st.text_input, "Target institution", "target_institution", max_chars=200, placeholder=target_help)
         c3, c4 = st.columns(2)
-        consultation_id = c3.selectbox(
-            "Consultation",
-            list(consultations),
-            index=list(consultations).index(cons) if cons in consultations else None,
-            format_func=lambda i: consultations[i],
-            placeholder="None",
-        )
-        document_url = c4.text_input(
-            "Document link", value=init.get("document_url") or "", max_chars=2000, placeholder="https://"
-        )
-        issue_ids = st.multiselect(
-            "Linked issues",
-            list(issues),
-            default=linked,
-            format_func=lambda i: issues[i],
-            placeholder="None",
-            key=f"{key}_issues",
-        )
-        published_on: dt.date | None = init.get("published_on")
+        with c3:
+            fs.records("Consultation", "consultation_id", consultations, "None")
+        with c4:
+            fs.widget(st.text_input, "Document link", "document_url", max_chars=2000, placeholder="https://")
+        fs.records("Linked issues", "issue_ids", issues, "None", many=True)
         if creating:
-            status = st.selectbox("Status", START_STATUSES, format_func=lambda s: s.label, key=f"{key}_status")
-        elif status == JointPositionStatus.PUBLISHED:
-            published_on = st.date_input(
-                "Published on", value=published_on, max_value=clock.today(), format=DATE_FORMAT
-            )
-        if not st.form_submit_button(submit_label, type="primary"):
-            return None
-    return {
-        "title": title,
-        "summary": summary,
-        "status": status,
-        "lead_organisation_id": lead_id,
-        "consultation_id": consultation_id,
-        "target_institution": target,
-        "published_on": published_on,
-        "document_url": document_url,
-        "issue_ids": issue_ids,
-    }
+            fs.widget(st.selectbox, "Status", "status", options=START_STATUSES, format_func=lambda s: s.label)
+        elif value(fs.key("status")) == JointPositionStatus.PUBLISHED:
+            fs.widget(st.date_input, "Published on", "published_on", max_value=clock.today(), format=DATE_FORMAT)
+        fs.submit(submit_label, type="primary")

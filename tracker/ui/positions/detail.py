@@ -1,0 +1,144 @@
+"""One joint position's page: its facts and links, status flow, edit form and history."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+import streamlit as st
+
+from tracker.domain import clock
+from tracker.domain.enums import JointPositionStatus, Role, SignatoryStatus, Stage
+from tracker.domain.models import JointPosition, User
+from tracker.services import joint_positions as jp
+from tracker.store import Database
+from tracker.ui.kit.feedback import record_or_back, save, save_edits, show_refusal
+from tracker.ui.kit.form_state import FormState
+from tracker.ui.kit.records import DATE_FORMAT, history_table
+from tracker.ui.kit.text import md
+from tracker.ui.organisations import data as org_data
+from tracker.ui.positions import data as position_data
+from tracker.ui.positions.form import POSITION_LABELS, as_widgets, position_form, position_state
+from tracker.ui.positions.signatories import formal_input_suggestions, signatories_tab
+
+
+def status_flow(current: JointPositionStatus) -> str:
+    """Idea → Drafting → **Circulating** → … with the current status in bold."""
+    return " → ".join(f"**{s.label}**" if s == current else s.label for s in JointPositionStatus)
+
+
+def status_tab(db: Database, user: User, position: JointPosition) -> None:
+    st.markdown(status_flow(position.status))
+    moves = jp.allowed_moves(position.status)
+    if not moves:
+        st.caption("A published position stays published; its date and link can be corrected under Edit.")
+        return
+    if not user.role.allows(Role.EDITOR):
+        return
+    sigs = position_data.signatories(position.id)
+    agreed = sum(1 for s in sigs if s["status"] == SignatoryStatus.AGREED.value)
+    st.caption(
+        "Forward moves may skip steps; going back is one step at a time. Publishing needs at least one agreed "
+        f"signatory (now {agreed:,}) and the publication date."
+    )
+    target = st.selectbox(
+        "Move to", moves, format_func=lambda s: s.label, key=f"status_to_{position.id}", index=len(moves) - 1
+    )
+    data: dict[str, Any] = {"status": target}
+    if target == JointPositionStatus.PUBLISHED:
+        c1, c2 = st.columns(2)
+        data["published_on"] = c1.date_input(
+            "Published on", value=clock.today(), max_value=clock.today(), format=DATE_FORMAT, key=f"pub_{position.id}"
+        )
+        data["document_url"] = c2.text_input(
+            "Document link", value=position.document_url or "", placeholder="https://", key=f"doc_{position.id}"
+        )
+    label = "Publish" if target == JointPositionStatus.PUBLISHED else f"Move to {target.label}"
+    fs = FormState(f"status_{position.id}", ())
+    if st.button(label, type="primary", key=f"status_go_{position.id}"):
+        save(fs, lambda: jp.set_status(db, user, position.id, position.version, data), lambda moved: _moved(db, moved))
+    show_refusal(fs)
+
+
+def _moved(db: Database, moved: JointPosition) -> str:
+    if moved.status == JointPositionStatus.PUBLISHED and jp.formal_input_suggestions(db, moved.id):
+        return "Published. The linked issues below Formal input are listed at the top: record it in one click."
+    return f"Moved to {moved.status.label}."
+
+
+def position_detail(db: Database, user: User, position_id: int) -> None:
+    """One joint position: facts, links, the Formal-input suggestion, signatories, status, edit, history."""
+    can_edit = user.role.allows(Role.EDITOR)
+    position = record_or_back("position", "All joint positions", lambda: jp.get(db, position_id))
+    if position is None:
+        return
+    st.header(md(position.title))
+    st.markdown(status_flow(position.status))
+    orgs = org_data.organisation_choices()
+    facts = []
+    if position.target_institution:
+        facts.append(f"Target: {position.target_institution}")
+    if position.published_on:
+        facts.append(f"Published {clock.format_date(position.published_on)}")
+    if facts:
+        st.caption(" · ".join(md(f) for f in facts))
+    c1, c2 = st.columns(2)
+    with c1:
+        if position.lead_organisation_id:
+            st.page_link(
+                "pages/organisations.py",
+                label=md(f"Lead: {orgs.get(position.lead_organisation_id, position.lead_organisation_id)}"),
+                icon=":material/apartment:",
+                query_params={"organisation": str(position.lead_organisation_id)},
+            )
+        else:
+            st.caption("No lead organisation set.")
+    if position.document_url:
+        c2.link_button("Open the document", position.document_url, icon=":material/open_in_new:")
+    if position.consultation_id:
+        cons = position_data.consultation_choices().get(position.consultation_id)
+        st.page_link(
+            "pages/consultations.py",
+            label=md(f"Consultation: {cons or position.consultation_id}"),
+            icon=":material/event:",
+            query_params={"consultation": str(position.consultation_id)},
+        )
+    if position.summary:
+        st.text(position.summary)
+    formal_input_suggestions(db, user, position)
+    issues = position_data.linked_issues(position.id)
+    if issues:
+        st.markdown("**Linked issues**")
+        for i in issues:
+            st.page_link(
+                "pages/issues.py",
+                label=md(f"{i['title']} — {Stage(int(i['stage'])).label}"),
+                icon=":material/flag:",
+                query_params={"issue": str(i["id"])},
+            )
+    names = ["Signatories", "Status"] + (["Edit"] if can_edit else []) + ["History"]
+    tabs = dict(zip(names, st.tabs(names), strict=True))
+    with tabs["Signatories"]:
+        signatories_tab(db, user, position)
+    with tabs["Status"]:
+        status_tab(db, user, position)
+    if can_edit:
+        with tabs["Edit"]:
+            _edit(db, user, position)
+    with tabs["History"]:
+        history_table(jp.history(db, position.id), POSITION_LABELS)
+
+
+def _edit(db: Database, user: User, position: JointPosition) -> None:
+    fs = position_state(f"jp_edit_{position.id}")
+    save_edits(
+        fs,
+        position.version,
+        as_widgets(position.model_dump()),
+        partial(jp.update, db, user, position.id),
+        lambda _, saved: f"Saved {saved.title}.",
+        whole=True,
+        reread=lambda: as_widgets(jp.get(db, position.id).model_dump()),
+        as_widgets=as_widgets,
+    )
+    position_form(fs, "Save changes", creating=False)

@@ -1,0 +1,97 @@
+"""The Joint positions page: the list and the new-position form, or one position when the link names it."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from tracker.domain.enums import Role
+from tracker.domain.models import User
+from tracker.services import joint_positions as jp
+from tracker.store import Database
+from tracker.ui.kit.exports import export_buttons
+from tracker.ui.kit.feedback import not_a_number, query_id, save_new, show_flash
+from tracker.ui.kit.lazy_tabs import lazy_tabs
+from tracker.ui.kit.pager import page_of
+from tracker.ui.kit.record_picker import choose_record, open_record_picker, record_table
+from tracker.ui.organisations import data as org_data
+from tracker.ui.positions import data as position_data
+from tracker.ui.positions.detail import position_detail
+from tracker.ui.positions.form import as_widgets, position_form, position_state
+
+STATUS_LABELS = position_data.STATUS_LABELS
+SORTS = {"recent": "Most recent", "title": "Title", "status": "Status"}
+
+
+def positions_page(db: Database, user: User) -> None:
+    st.title("Joint positions")
+    show_flash()
+    selected = query_id("position")
+    if isinstance(selected, int):
+        position_detail(db, user, selected)
+        return
+    if isinstance(selected, str):
+        not_a_number(selected, "a joint position")
+    names = ["Positions"] + (["New position"] if user.role.allows(Role.EDITOR) else [])
+    tabs = lazy_tabs(names, "jp_tab")  # the new-position form lists every issue and organisation
+    if "Positions" in tabs:
+        with tabs["Positions"]:
+            position_list()
+    if "New position" in tabs:
+        with tabs["New position"]:
+            _new_position(db, user)
+
+
+def _new_position(db: Database, user: User) -> None:
+    fs = position_state("jp_new")
+    save_new(
+        fs,
+        as_widgets(None),
+        lambda values: jp.create(db, user, values),
+        lambda created: f"Created {created.title}. Invite the signatories next.",
+        then=lambda created: st.query_params.__setitem__("position", str(created.id)),
+    )
+    fs.error_summary()
+    position_form(fs, "Create joint position", creating=True)
+
+
+def position_list() -> None:
+    """Search, filter and sort the joint positions; a click on a row opens one."""
+    orgs = org_data.organisation_choices()
+    c1, c2, c3, c4 = st.columns([3, 2, 2, 2])
+    search = c1.text_input("Search", placeholder="Title or target institution", key="jp_search")
+    status = c2.selectbox(
+        "Status",
+        list(STATUS_LABELS),
+        index=None,
+        format_func=STATUS_LABELS.__getitem__,
+        placeholder="All",
+        key="jp_status",
+    )
+    with c3:
+        org = choose_record("Organisation", orgs, key="jp_org", placeholder="Any lead or signatory")
+    sort = c4.selectbox("Sort by", list(SORTS), format_func=SORTS.__getitem__, key="jp_sort")
+    found = position_data.position_list(search.strip(), status, org, sort or "recent")
+    table = found.rows
+    if table.empty:
+        st.info("No joint position matches these filters." if (search or status or org) else "No joint positions yet.")
+        return
+    st.caption(f"{len(table):,} joint positions")
+    export_buttons("joint_positions", table, key="positions_list")
+    on_page = page_of(found.shown, "jp_page")
+    record_table(
+        on_page,
+        "position",
+        key="jp_table",
+        column_config={
+            "id": None,
+            "title": st.column_config.TextColumn("Title", width="large"),
+            "status": "Status",
+            "lead_organisation": "Lead",
+            "target_institution": "Target institution",
+            "published_on": "Published",
+            "agreed": st.column_config.NumberColumn("Agreed", format="%d"),
+            "invited_total": st.column_config.NumberColumn("Signatories", format="%d"),
+            "issues": st.column_config.NumberColumn("Issues", format="%d"),
+        },
+    )
+    open_record_picker("Open a joint position", found.titles, "position", key="jp_open")

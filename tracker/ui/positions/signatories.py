@@ -1,0 +1,155 @@
+"""A joint position's signatories (invite, change a status, remove) and the Formal-input suggestion."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from tracker.domain import clock
+from tracker.domain.enums import Role, SignatoryStatus, Stage
+from tracker.domain.models import JointPosition, User
+from tracker.services import joint_positions as jp
+from tracker.store import Database
+from tracker.ui.kit.feedback import save, show_refusal
+from tracker.ui.kit.form_state import FormState
+from tracker.ui.kit.records import DATE_FORMAT, shown
+from tracker.ui.kit.text import md
+from tracker.ui.organisations import data as org_data
+from tracker.ui.positions import data as position_data
+
+SIGNATORY_LABELS = {s.value: s.label for s in SignatoryStatus}
+
+
+def formal_input_suggestions(db: Database, user: User, position: JointPosition) -> None:
+    """Never silent: each linked issue below Formal input gets a one-click, pre-filled proposal."""
+    can_edit = user.role.allows(Role.EDITOR)
+    fs = FormState(f"formal_{position.id}", ())
+    suggestions = jp.formal_input_suggestions(db, position.id)
+    if not suggestions:
+        return
+    with st.container(border=True):
+        st.markdown(":material/lightbulb: **Record Formal input on the linked issues?**")
+        st.caption(
+            "This position is published, and these linked issues are still below Formal input on the ladder. "
+            "Nothing changes until you record the event."
+        )
+        for s in suggestions:
+            d = s["data"]
+            st.markdown(f"**{md(s['title'])}** — now at {md(Stage(s['stage']).label)}")
+            evidence = f"Evidence: {md(d['evidence_ref'])}"
+            if d["evidence_url"]:
+                evidence += f" · {md(d['evidence_url'])}"
+            when = clock.format_date(d["event_date"])
+            if d["event_date"] != position.published_on:
+                when += " (the issue's latest stage change is later than the publication)"
+            st.caption(f"{evidence} · dated {when}")
+            c1, c2 = st.columns([2, 3])
+            if can_edit and c1.button(
+                "Record Formal input", key=f"formal_{s['issue_id']}", type="primary", icon=":material/trending_up:"
+            ):
+                save(
+                    fs,
+                    partial(jp.record_formal_input, db, user, position.id, s["issue_id"], s["version"]),
+                    f"Recorded Formal input on “{s['title']}”.",
+                )
+            with c2:
+                st.page_link(
+                    "pages/issues.py",
+                    label="Open the issue",
+                    icon=":material/flag:",
+                    query_params={"issue": str(s["issue_id"])},
+                )
+        show_refusal(fs)
+
+
+def signatories_tab(db: Database, user: User, position: JointPosition) -> None:
+    """Who was asked to sign and where they stand; for editors, inviting and changing a status."""
+    sigs = position_data.signatories(position.id)
+    agreed = sum(1 for s in sigs if s["status"] == SignatoryStatus.AGREED.value)
+    if not sigs:
+        st.caption("No signatories yet: invite partner organisations below.")
+    else:
+        st.caption(f"{agreed:,} agreed of {len(sigs):,} invited.")
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "Organisation": s["organisation"],
+                        "Status": SIGNATORY_LABELS[s["status"]],
+                        "Since": shown(s["status_date"]),
+                    }
+                    for s in sigs
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+    if not user.role.allows(Role.EDITOR):
+        return
+    _invite(db, user, position)
+    if sigs:
+        _change_status(db, user, position, sigs)
+
+
+def _invite(db: Database, user: User, position: JointPosition) -> None:
+    fs = FormState(f"invite_{position.id}", ())
+    orgs = org_data.organisation_choices()
+    with st.form(f"invite_{position.id}", border=True, enter_to_submit=False):
+        st.markdown("**Add signatories**")
+        chosen = st.multiselect(
+            "Organisations",
+            list(orgs),
+            format_func=lambda i: orgs[i],
+            placeholder="Choose organisations",
+            key=f"invite_orgs_{position.id}",
+        )
+        c1, c2 = st.columns(2)
+        status = c1.selectbox(
+            "Signatory status", list(SignatoryStatus), format_func=lambda s: s.label, key=f"invite_status_{position.id}"
+        )
+        day = c2.date_input("Date", value=clock.today(), max_value=clock.today(), format=DATE_FORMAT)
+        if st.form_submit_button("Add signatories", icon=":material/group_add:"):
+            data = {"organisation_ids": chosen, "status": status, "status_date": day}
+            save(
+                fs,
+                lambda: jp.add_signatories(db, user, position.id, data),
+                lambda added: f"Added {len(added):,} signator{'y' if len(added) == 1 else 'ies'}.",
+            )
+    show_refusal(fs)
+
+
+def _change_status(db: Database, user: User, position: JointPosition, sigs: list[dict[str, Any]]) -> None:
+    fs = FormState(f"sig_update_{position.id}", ())
+    by_id = {s["id"]: s for s in sigs}
+    with st.form(f"sig_update_{position.id}", border=True, enter_to_submit=False):
+        st.markdown("**Change a signatory's status**")
+        sid = st.selectbox(
+            "Signatory",
+            list(by_id),
+            format_func=lambda i: f"{by_id[i]['organisation']} ({SIGNATORY_LABELS[by_id[i]['status']]})",
+            key=f"sig_pick_{position.id}",
+        )
+        c1, c2 = st.columns(2)
+        new_status = c1.selectbox(
+            "New status", list(SignatoryStatus), format_func=lambda s: s.label, key=f"sig_status_{position.id}"
+        )
+        day = c2.date_input("Date of the change", value=clock.today(), max_value=clock.today(), format=DATE_FORMAT)
+        c3, c4 = st.columns(2)
+        change = c3.form_submit_button("Save status", type="primary")
+        remove = c4.form_submit_button(
+            "Remove (added by mistake)", help="A partner who changed their mind is Withdrawn, not removed."
+        )
+    sig = by_id[sid]
+    if change and new_status is not None:
+        data = {"status": new_status, "status_date": day}
+        save(
+            fs,
+            lambda: jp.update_signatory(db, user, sig["id"], sig["version"], data),
+            f"{sig['organisation']} is now {new_status.label}.",
+        )
+    if remove:
+        save(fs, lambda: jp.remove_signatory(db, user, sig["id"], sig["version"]), f"Removed {sig['organisation']}.")
+    show_refusal(fs)
