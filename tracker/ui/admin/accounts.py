@@ -10,12 +10,11 @@ import streamlit as st
 
 from tracker.domain import clock
 from tracker.domain.enums import Role
-from tracker.domain.errors import FieldError
+from tracker.domain.errors import InvalidInput
 from tracker.domain.models import User
 from tracker.services import accounts, sessions
 from tracker.store import Database
-from tracker.ui.kit.conflict import conflict_panel
-from tracker.ui.kit.feedback import save, save_edits
+from tracker.ui.kit.feedback import save, save_edits, save_new, show_refusal
 from tracker.ui.kit.form_state import FormState
 from tracker.ui.kit.text import md
 
@@ -93,38 +92,33 @@ def accounts_panel(db: Database, admin: User) -> None:
 # ---------------------------------------------------------------- create
 
 
-def _create(db: Database, admin: User, fs: FormState) -> None:
-    v = fs.values()
+def _create(db: Database, admin: User, v: dict[str, Any]) -> User:
     if v["password"] != v["repeat"]:
-        fs.errors = [FieldError("Repeat password", "the two entries differ.")]
-        return
+        raise InvalidInput.one("Repeat password", "the two entries differ.")
     data = {"username": v["username"], "display_name": v["name"], "email": v["email"], "role": v["role"]}
-    save(
-        fs,
-        lambda: accounts.create_user(
-            db, admin, data, v["password"] or None, must_change_password=bool(v["must_change"])
-        ),
-        lambda made: f"Account {made.username} created ({made.role.label}).",
-    )
+    return accounts.create_user(db, admin, data, v["password"] or None, must_change_password=bool(v["must_change"]))
 
 
 def _create_form(db: Database, admin: User) -> None:
     fs = FormState("adm_new", NEW_FIELDS, NEW_LABELS)
-    fs.ensure(None, {**NEW_DEFAULTS, "must_change": True})
-    if fs.pressed("save"):
-        _create(db, admin, fs)
+    save_new(
+        fs,
+        {**NEW_DEFAULTS, "must_change": True},
+        lambda values: _create(db, admin, values),
+        lambda made: f"Account {made.username} created ({made.role.label}).",
+    )
     with st.expander("Create an account", icon=":material/person_add:", expanded=bool(fs.errors)):
         fs.error_summary()
         with st.form("adm_create", clear_on_submit=False):
             c1, c2 = st.columns(2)
             with c1:
-                _text(fs, "username", max_chars=64, help="Letters, digits, . _ @ -")
-                _text(fs, "email", max_chars=254, help="Needed for single sign-on.")
-                _text(fs, "password", max_chars=1000, type="password")
+                fs.widget(st.text_input, "Username", "username", max_chars=64, help="Letters, digits, . _ @ -")
+                fs.widget(st.text_input, "E-mail", "email", max_chars=254, help="Needed for single sign-on.")
+                fs.widget(st.text_input, "Password", "password", max_chars=1000, type="password")
             with c2:
-                _text(fs, "name", max_chars=100)
+                fs.widget(st.text_input, "Name", "name", max_chars=100)
                 _role(fs)
-                _text(fs, "repeat", max_chars=1000, type="password")
+                fs.widget(st.text_input, "Repeat password", "repeat", max_chars=1000, type="password")
             st.checkbox(NEW_LABELS["must_change"], key=fs.key("must_change"))
             st.caption(
                 f"Passwords: at least {accounts.MIN_PASSWORD_LENGTH} characters, not containing the user name. "
@@ -133,14 +127,8 @@ def _create_form(db: Database, admin: User) -> None:
             st.form_submit_button("Create account", type="primary", key=fs.key("save"))
 
 
-def _text(fs: FormState, field: str, **options: Any) -> None:
-    st.text_input(fs.label(field), key=fs.key(field), **options)
-    fs.field_error(field)
-
-
 def _role(fs: FormState) -> None:
-    st.selectbox("Role", list(ROLES), format_func=lambda r: ROLES[r].label, key=fs.key("role"), help=ROLE_HELP)
-    fs.field_error("role")
+    fs.widget(st.selectbox, "Role", "role", options=list(ROLES), format_func=lambda r: ROLES[r].label, help=ROLE_HELP)
 
 
 # ---------------------------------------------------------------- change
@@ -164,39 +152,46 @@ def _change_account(db: Database, admin: User, rows: list[dict[str, Any]]) -> No
         return
     account = by_name[chosen]
     uid = account["id"]
+    # The buttons keep their refusals apart from the form's (their own state, same key pattern).
+    actions = RecordForm("adm", uid, (), state=f"adm_actions_{uid}")
+    _account_actions_pressed(db, admin, actions, account)
     fs = RecordForm("adm", uid, EDIT_FIELDS, EDIT_LABELS)
 
     def update(version: int, sent: dict[str, Any]) -> User:
         data = {{"name": "display_name"}.get(f, f): value for f, value in sent.items()}
         return accounts.update_account(db, admin, uid, version, data)
 
-    save_edits(fs, account["version"], _as_widgets(account), update, f"Account {chosen} saved.", as_widgets=_as_widgets)
-    _account_actions_pressed(db, admin, fs, account)
     st.caption(f"Status: {_status(account)}")
-    conflict_panel(fs)
-    fs.error_summary()
+    save_edits(
+        fs,
+        account["version"],
+        _as_widgets(account),
+        update,
+        lambda changed, saved: f"Account {saved.username} saved.",
+        as_widgets=_as_widgets,
+    )
     with st.form(f"adm_edit_{uid}"):
         c1, c2, c3 = st.columns(3)
         with c1:
-            _text(fs, "name", max_chars=100)
+            fs.widget(st.text_input, "Name", "name", max_chars=100)
         with c2:
-            _text(fs, "email", max_chars=254)
+            fs.widget(st.text_input, "E-mail", "email", max_chars=254)
         with c3:
             _role(fs)
         st.form_submit_button("Save changes", type="primary", key=fs.key("save"))
-    _account_buttons(fs, account, own=chosen.lower() == admin.username.lower())
+    _account_buttons(actions, account, own=chosen.lower() == admin.username.lower())
+    show_refusal(actions)
 
 
 def _account_actions_pressed(db: Database, admin: User, fs: RecordForm, account: dict[str, Any]) -> None:
-    """The account's buttons, read before the form is drawn so a refusal shows above it."""
-    uid, name, version = account["id"], account["username"], fs.base_version or account["version"]
+    """The account's buttons (enable or disable, reset the password, unlock), against the version shown."""
+    uid, name, version = account["id"], account["username"], account["version"]
     if fs.pressed("enable") or fs.pressed("disable"):
         off = fs.pressed("disable")
         save(
             fs,
             lambda: accounts.set_disabled(db, admin, uid, version, off),
             f"Account {name} {'disabled' if off else 'enabled'}.",
-            as_widgets=_as_widgets,
         )
     elif fs.pressed("reset"):
         save(
@@ -204,7 +199,6 @@ def _account_actions_pressed(db: Database, admin: User, fs: RecordForm, account:
             lambda: accounts.reset_password(db, admin, uid, version),
             f"Password of {name} reset; its sessions are ended.",
             then=lambda result: st.session_state.__setitem__(TEMPORARY_KEY, (name, result[1])),
-            as_widgets=_as_widgets,
         )
     elif fs.pressed("unlock"):
         save(fs, lambda: accounts.unlock(db, admin, uid), f"Account {name} unlocked.")
@@ -244,6 +238,6 @@ def _sessions_box(db: Database, admin: User) -> None:
     fs.ensure(None, {"sure": False})
     if st.session_state.get("adm_signout_all"):
         save(fs, lambda: sessions.sign_out_everyone(db, admin), lambda ended: f"{ended:,} sign-ins ended.")
-    fs.error_summary()
     sure = st.checkbox("Yes, sign everyone out", key=fs.key("sure"))
     st.button("Sign everyone out", key="adm_signout_all", disabled=not sure, icon=":material/logout:")
+    show_refusal(fs)

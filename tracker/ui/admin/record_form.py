@@ -12,7 +12,11 @@ from tracker.ui.kit.form_state import FormState
 
 
 class RecordForm(FormState):
-    """A :class:`FormState` for one record whose keys read ``<head>_<field>_<record>``."""
+    """A :class:`FormState` for one record whose keys read ``<head>_<field>_<record>``.
+
+    ``state`` names where the form keeps its base and messages (default ``<head>_<record>``):
+    two forms on one record — its fields and its action buttons — keep theirs apart.
+    """
 
     def __init__(
         self,
@@ -21,8 +25,9 @@ class RecordForm(FormState):
         fields: Sequence[str],
         labels: Mapping[str, str] | None = None,
         aliases: Mapping[str, str] | None = None,
+        state: str | None = None,
     ) -> None:
-        super().__init__(f"{head}_{record}", fields, labels, aliases)
+        super().__init__(state or f"{head}_{record}", fields, labels, aliases)
         self.head = head
         self.record = record
 

@@ -11,8 +11,7 @@ from tracker.domain.enums import ReferenceKind
 from tracker.domain.models import User
 from tracker.services import reference
 from tracker.store import Database
-from tracker.ui.kit.conflict import conflict_panel
-from tracker.ui.kit.feedback import save, save_edits
+from tracker.ui.kit.feedback import save, save_edits, save_new, show_refusal
 from tracker.ui.shell.cache import TTL_SECONDS
 from tracker.ui.shell.db import get_db
 
@@ -52,14 +51,15 @@ def reference_panel(db: Database, admin: User) -> None:
 
 def _add_form(db: Database, admin: User, kind: ReferenceKind) -> None:
     fs = RecordForm("adm_ref", kind.value, ("new",), {"new": "New value"}, aliases={"Value": "new"})
-    fs.ensure(None, {"new": ""})
-    if fs.pressed("save"):
-        value = str(fs.values()["new"] or "")
-        save(fs, lambda: reference.add(db, admin, kind, value), f"{value.strip()} added.")
+    save_new(
+        fs,
+        {"new": ""},
+        lambda values: reference.add(db, admin, kind, str(values["new"] or "")),
+        lambda entry: f"{entry['value']} added.",
+    )
     with st.form(f"adm_ref_add_{kind.value}"):
         fs.error_summary()
-        st.text_input("New value", max_chars=100, key=fs.key("new"))
-        fs.field_error("new")
+        fs.widget(st.text_input, "New value", "new", max_chars=100)
         st.form_submit_button("Add to the list", key=fs.key("save"))
 
 
@@ -72,27 +72,24 @@ def _change_value(db: Database, admin: User, kind: ReferenceKind, entries: list[
     if chosen is None:
         return
     entry = by_id[chosen]
+    buttons = RecordForm("adm_ref", chosen, (), state=f"adm_ref_actions_{chosen}")
+    if buttons.pressed("up") or buttons.pressed("down"):
+        step = -1 if buttons.pressed("up") else 1
+        save(buttons, lambda: reference.move(db, admin, chosen, step), "Moved.")
+    elif buttons.pressed("delete"):
+        save(buttons, lambda: reference.delete(db, admin, chosen, entry["version"]), "Deleted.")
     fs = RecordForm("adm_ref", chosen, ("name",), {"name": "New name"}, aliases={"Value": "name"})
     save_edits(
         fs,
         entry["version"],
         {"name": entry["value"]},
         lambda version, sent: reference.rename(db, admin, chosen, version, sent["name"]),
-        "Renamed.",
+        lambda changed, saved: "Renamed.",
         as_widgets=lambda current: {"name": current.get("value")},
     )
-    version = fs.base_version or entry["version"]
-    if fs.pressed("up") or fs.pressed("down"):
-        step = -1 if fs.pressed("up") else 1
-        save(fs, lambda: reference.move(db, admin, chosen, step), "Moved.")
-    elif fs.pressed("delete"):
-        save(fs, lambda: reference.delete(db, admin, chosen, version), "Deleted.")
-    conflict_panel(fs)
-    fs.error_summary()
     uses = entry["uses"]
     with st.form(f"adm_ref_rename_{chosen}"):
-        st.text_input("New name", max_chars=100, key=fs.key("name"))
-        fs.field_error("name")
+        fs.widget(st.text_input, "New name", "name", max_chars=100)
         st.caption(
             f"Renaming changes it in the {uses:,} record{'s' if uses != 1 else ''} that use it, in one step."
             if uses
@@ -100,11 +97,12 @@ def _change_value(db: Database, admin: User, kind: ReferenceKind, entries: list[
         )
         st.form_submit_button("Rename", type="primary", key=fs.key("save"))
     c1, c2, c3 = st.columns(3)
-    c1.button("Move up", key=fs.key("up"), icon=":material/arrow_upward:")
-    c2.button("Move down", key=fs.key("down"), icon=":material/arrow_downward:")
+    c1.button("Move up", key=buttons.key("up"), icon=":material/arrow_upward:")
+    c2.button("Move down", key=buttons.key("down"), icon=":material/arrow_downward:")
     c3.button(
         "Delete",
-        key=fs.key("delete"),
+        key=buttons.key("delete"),
         icon=":material/delete:",
         help="Only for values no record uses; rename a value in use instead.",
     )
+    show_refusal(buttons)
