@@ -86,7 +86,7 @@ def test_editor_edits_and_deletes_an_activity(app_for, demo_db, officer):
         demo_db, officer, {"activity_date": "2026-11-25", "type": "Letter", "summary": "Letter to edit"}
     )
     at = app_for("officer", PAGE, query={"activity": str(a.id)})
-    prefix = f"act_edit_{a.id}_{a.version}"
+    prefix = f"act_edit_{a.id}"
     at.number_input(key=f"{prefix}_effort").set_value(2.0)
     at.button(key=f"{prefix}_save").click().run()
     assert not at.error, errors(at)

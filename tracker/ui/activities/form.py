@@ -3,7 +3,7 @@ flag follows the chosen type as soon as it changes, and stays editable."""
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -13,10 +13,26 @@ from tracker.domain import clock
 from tracker.domain.enums import INFLUENCING_ACTIVITY_TYPES
 from tracker.services.activities import is_influencing_type
 from tracker.ui.activities import data as activity_data
+from tracker.ui.kit.form_state import FormState
 from tracker.ui.kit.records import DATE_FORMAT
 from tracker.ui.organisations import data as organisation_data
 from tracker.ui.positions import data as position_data
 
+INFLUENCING_HELP = (
+    "Set from the type (influencing: "
+    + ", ".join(sorted(INFLUENCING_ACTIVITY_TYPES))
+    + "; everything else raises awareness). Change it if this one was different."
+)
+_KEYS = {
+    "activity_date": "date",
+    "is_influencing": "infl",
+    "issue_ids": "issues",
+    "organisation_ids": "orgs",
+    "contact_ids": "contacts",
+    "effort_days": "effort",
+    "funding_source": "funding",
+    "follow_up": "follow",
+}
 ACTIVITY_LABELS = {
     "activity_date": "Date",
     "type": "Type",
@@ -43,86 +59,64 @@ def _named(options: dict[int, str], current: list[int], missing: str) -> dict[in
     return out
 
 
-def reset(prefix: str) -> None:
-    """Forget the form's widget values (after a save, the next entry starts empty)."""
-    for key in [k for k in st.session_state if str(k).startswith(f"{prefix}_")]:
-        del st.session_state[key]
+def activity_state(prefix: str) -> FormState:
+    return FormState(prefix, tuple(ACTIVITY_LABELS), ACTIVITY_LABELS, keys=_KEYS)
 
 
-def activity_form(prefix: str, initial: dict[str, Any] | None, submit_label: str) -> dict[str, Any] | None:
-    """Every field of an activity; the entered data when ``submit_label`` is clicked, else None."""
-    init = initial or {}
-    state = st.session_state
-    types = _with(activity_data.activity_types(), init.get("type"))
-    funding = _with(activity_data.funding_sources(), init.get("funding_source"))
-    defaults = {
-        "date": init.get("activity_date", clock.today()),
-        "type": init.get("type"),
-        "infl": init.get("is_influencing", False),
-        "summary": init.get("summary", ""),
-        "outcome": init.get("outcome") or "",
-        "issues": list(init.get("issue_ids", [])),
-        "orgs": list(init.get("organisation_ids", [])),
-        "contacts": list(init.get("contact_ids", [])),
-        "effort": float(init.get("effort_days", 0.5) if initial else 0.5),
-        "funding": init.get("funding_source"),
-        "follow": init.get("follow_up"),
-    }
-    for name, value in defaults.items():
-        state.setdefault(f"{prefix}_{name}", value)
+def as_widgets(record: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A stored activity (or nothing, for a new one) as its form's widget values."""
+    init = dict(record or {})
+    out = {f: init.get(f) for f in ACTIVITY_LABELS}
+    out["activity_date"] = out["activity_date"] or clock.today()
+    out["is_influencing"] = bool(out["is_influencing"])
+    out["summary"] = out["summary"] or ""
+    out["outcome"] = out["outcome"] or ""
+    for f in ("issue_ids", "organisation_ids", "contact_ids"):
+        out[f] = list(out[f] or [])
+    out["effort_days"] = float(out["effort_days"] if record and out["effort_days"] is not None else 0.5)
+    return out
+
+
+def as_data(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The form's widget values as the service takes them (effort in exact decimals)."""
+    return dict(values) | {"effort_days": Decimal(str(values.get("effort_days") or 0))}
+
+
+def activity_form(fs: FormState, submit_label: str) -> None:
+    """Every field of an activity; its save button is ``fs.key("save")``."""
+    value = st.session_state.get
+    types = _with(activity_data.activity_types(), value(fs.key("type")))
+    funding = _with(activity_data.funding_sources(), value(fs.key("funding_source")))
 
     def type_changed() -> None:
-        state[f"{prefix}_infl"] = is_influencing_type(state.get(f"{prefix}_type"))
+        st.session_state[fs.key("is_influencing")] = is_influencing_type(value(fs.key("type")))
 
-    issues = _named(position_data.issue_choices(), defaults["issues"], "Issue")
-    orgs = _named(organisation_data.organisation_choices(), defaults["orgs"], "Organisation")
-    people = _named(organisation_data.contact_choices(), defaults["contacts"], "Contact")
+    issues = _named(position_data.issue_choices(), value(fs.key("issue_ids")) or [], "Issue")
+    orgs = _named(organisation_data.organisation_choices(), value(fs.key("organisation_ids")) or [], "Organisation")
+    people = _named(organisation_data.contact_choices(), value(fs.key("contact_ids")) or [], "Contact")
     with st.container(border=True):
         c1, c2, c3 = st.columns([2, 2, 2])
-        day = c1.date_input("Date", max_value=clock.today(), format=DATE_FORMAT, key=f"{prefix}_date")
-        kind = c2.selectbox(
-            "Type", types, index=None, placeholder="Choose a type", key=f"{prefix}_type", on_change=type_changed
-        )
-        c3.write("")
-        influencing = c3.checkbox(
-            "Counts as influencing",
-            key=f"{prefix}_infl",
-            help="Set from the type (influencing: "
-            + ", ".join(sorted(INFLUENCING_ACTIVITY_TYPES))
-            + "; everything else raises awareness). Change it if this one was different.",
-        )
-        summary = st.text_area("Summary", max_chars=10_000, height=80, key=f"{prefix}_summary")
-        outcome = st.text_area("Outcome", max_chars=10_000, height=68, key=f"{prefix}_outcome")
-        issue_ids = st.multiselect(
-            "Issues", list(issues), format_func=lambda i: issues[i], placeholder="None", key=f"{prefix}_issues"
-        )
+        with c1:
+            fs.widget(st.date_input, "Date", "activity_date", max_value=clock.today(), format=DATE_FORMAT)
+        with c2:
+            fs.widget(st.selectbox, "Type", "type", options=types, placeholder="Choose a type", on_change=type_changed)
+        with c3:
+            st.write("")
+            fs.widget(st.checkbox, "Counts as influencing", "is_influencing", help=INFLUENCING_HELP)
+        fs.widget(st.text_area, "Summary", "summary", max_chars=10_000, height=80)
+        fs.widget(st.text_area, "Outcome", "outcome", max_chars=10_000, height=68)
+        fs.records("Issues", "issue_ids", issues, "None", many=True)
         c4, c5 = st.columns(2)
-        org_ids = c4.multiselect(
-            "Organisations met", list(orgs), format_func=lambda i: orgs[i], placeholder="None", key=f"{prefix}_orgs"
-        )
-        contact_ids = c5.multiselect(
-            "Contacts met", list(people), format_func=lambda i: people[i], placeholder="None", key=f"{prefix}_contacts"
-        )
+        with c4:
+            fs.records("Organisations met", "organisation_ids", orgs, "None", many=True)
+        with c5:
+            fs.records("Contacts met", "contact_ids", people, "None", many=True)
         c6, c7, c8 = st.columns(3)
-        effort = c6.number_input(
-            "Effort (person-days)", min_value=0.0, max_value=365.0, step=0.25, format="%.2f", key=f"{prefix}_effort"
-        )
-        source = c7.selectbox(
-            "Funding source", funding, index=None, placeholder="Choose who pays", key=f"{prefix}_funding"
-        )
-        follow: dt.date | None = c8.date_input("Follow-up date", format=DATE_FORMAT, key=f"{prefix}_follow")
-        if not st.button(submit_label, type="primary", key=f"{prefix}_save"):
-            return None
-    return {
-        "activity_date": day,
-        "type": kind,
-        "is_influencing": influencing,
-        "summary": summary,
-        "outcome": outcome,
-        "issue_ids": issue_ids,
-        "organisation_ids": org_ids,
-        "contact_ids": contact_ids,
-        "effort_days": Decimal(str(effort)),
-        "funding_source": source,
-        "follow_up": follow,
-    }
+        with c6:
+            effort = {"min_value": 0.0, "max_value": 365.0, "step": 0.25, "format": "%.2f"}
+            fs.widget(st.number_input, "Effort (person-days)", "effort_days", **effort)
+        with c7:
+            fs.widget(st.selectbox, "Funding source", "funding_source", options=funding, placeholder="Choose who pays")
+        with c8:
+            fs.widget(st.date_input, "Follow-up date", "follow_up", format=DATE_FORMAT)
+        st.button(submit_label, type="primary", key=fs.key("save"))

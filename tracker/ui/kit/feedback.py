@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, cast
 
 import streamlit as st
+from pydantic import BaseModel
 
 from tracker.domain.errors import EditConflict, FieldError, InvalidInput, NotFound, PermissionDenied, StorageError
 from tracker.ui.kit import conflict
@@ -132,6 +133,31 @@ def save_edits(
     fs.error_summary()
 
 
+def save_record_edits(
+    fs: FormState,
+    record: BaseModel,
+    update: Callable[[int, dict[str, Any]], T],
+    get: Callable[[], BaseModel],
+    as_widgets: Callable[[Mapping[str, Any] | None], dict[str, Any]],
+    done: str | Callable[[T], str],
+    *,
+    then: Callable[[T], None] | None = None,
+) -> None:
+    """:func:`save_edits` for a stored record (its ``version``), sending every field: ``get``
+    reads it again for a conflict, ``as_widgets`` turns stored values into widget values."""
+    save_edits(
+        fs,
+        getattr(record, "version", None),
+        as_widgets(record.model_dump()),
+        update,
+        lambda _, saved: done if isinstance(done, str) else done(saved),
+        whole=True,
+        then=then,
+        reread=lambda: as_widgets(get().model_dump()),
+        as_widgets=as_widgets,
+    )
+
+
 def _save_edits(
     fs: FormState,
     version: int | None,
@@ -179,6 +205,19 @@ def record_or_back(param: str, label: str, get: Callable[[], T]) -> T | None:
     except NotFound as exc:
         st.warning(str(exc))
         return None
+
+
+def record_or_list(title: str, param: str, noun: str, show_record: Callable[[int], None]) -> bool:
+    """A page's start: its title, the flash, and the record its link names (True when it showed one)."""
+    st.title(title)
+    show_flash()
+    wanted = query_id(param)
+    if isinstance(wanted, int):
+        show_record(wanted)
+        return True
+    if isinstance(wanted, str):
+        not_a_number(wanted, noun)
+    return False
 
 
 def query_id(name: str) -> int | str | None:

@@ -10,13 +10,21 @@ import streamlit as st
 
 
 def choose_record(
-    label: str, names: Mapping[int, str], *, key: str, placeholder: str, ids: list[int] | None = None
+    label: str,
+    names: Mapping[int, str],
+    *,
+    key: str,
+    placeholder: str,
+    ids: list[int] | None = None,
+    current: int | None = None,
 ) -> int | None:
-    """A select box of records by name (``names``: id → text, ``ids`` to offer fewer); None until chosen."""
+    """A select box of records by name (``names``: id → text, ``ids`` to offer fewer, ``current``
+    chosen at first); None until chosen."""
+    offered = list(names) if ids is None else ids
     chosen: int | None = st.selectbox(
         label,
-        list(names) if ids is None else ids,
-        index=None,
+        offered,
+        index=offered.index(current) if current in offered else None,
         format_func=lambda i: names[i],
         placeholder=placeholder,
         key=key,

@@ -12,14 +12,14 @@ from tracker.domain.errors import NotFound
 from tracker.domain.models import Contact, User
 from tracker.services import contacts
 from tracker.store import Database
-from tracker.ui.kit.feedback import save, save_new, show_refusal
+from tracker.ui.kit.feedback import save, save_new, save_record_edits, show_refusal
 from tracker.ui.kit.form_state import FormState
 from tracker.ui.kit.pager import page_of
 from tracker.ui.kit.record_picker import choose_record
 from tracker.ui.kit.records import date_cell, history_table
 from tracker.ui.kit.text import md
 from tracker.ui.organisations import data
-from tracker.ui.organisations.forms import CONTACT_LABELS, as_widgets, contact_form, contact_state, save_record_edits
+from tracker.ui.organisations.forms import CONTACT_LABELS, as_widgets, contact_form, contact_state
 
 
 def contact_dataframe(people: pd.DataFrame) -> None:
@@ -108,7 +108,8 @@ def _new_contact(db: Database, user: User) -> None:
 def _edit_contact(db: Database, user: User, person: Contact) -> None:
     fs = contact_state(f"contact_edit_{person.id}")
     update = partial(contacts.update, db, user, person.id)
-    save_record_edits(fs, person, update, lambda: contacts.get(db, person.id))
+    get = partial(contacts.get, db, person.id)
+    save_record_edits(fs, person, update, get, as_widgets, lambda saved: f"Saved {saved.name}.")
     contact_form(fs, "Save contact")
 
 

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Mapping
+from typing import Any
 
 import streamlit as st
 
-from tracker.domain.models import Contact, Organisation
-from tracker.ui.kit.feedback import save_edits
 from tracker.ui.kit.form_state import FormState
 from tracker.ui.organisations import data
 
-T = TypeVar("T")
 ORG_LABELS = {
     "name": "Name",
     "type": "Type",
@@ -49,27 +46,6 @@ def as_widgets(record: Mapping[str, Any] | None) -> dict[str, Any]:
         out[k] = out[k] or ""
     out["is_partner"] = bool(out["is_partner"])
     return out
-
-
-def save_record_edits(
-    fs: FormState,
-    record: Organisation | Contact,
-    update: Callable[[int, dict[str, Any]], T],
-    get: Callable[[], Organisation | Contact],
-    then: Callable[[T], None] | None = None,
-) -> None:
-    """An organisation's or contact's edit run (see ``save_edits``): every field is sent, "Saved <name>."."""
-    save_edits(
-        fs,
-        record.version,
-        as_widgets(record.model_dump()),
-        update,
-        lambda _, saved: f"Saved {getattr(saved, 'name', '')}.",
-        whole=True,
-        then=then,
-        reread=lambda: as_widgets(get().model_dump()),
-        as_widgets=as_widgets,
-    )
 
 
 def organisation_form(fs: FormState, submit_label: str) -> None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import streamlit as st
+from functools import partial
 
 from tracker.domain.enums import Role
 from tracker.domain.models import User
 from tracker.store import Database
-from tracker.ui.kit.feedback import not_a_number, query_id, show_flash
+from tracker.ui.kit.feedback import record_or_list
 from tracker.ui.kit.lazy_tabs import lazy_tabs
 from tracker.ui.organisations.contacts import contacts_tab
 from tracker.ui.organisations.detail import organisation_detail
@@ -16,14 +16,8 @@ from tracker.ui.organisations.saving import merge_form, new_organisation
 
 
 def organisations_page(db: Database, user: User) -> None:
-    st.title("Organisations")
-    show_flash()
-    selected = query_id("organisation")
-    if isinstance(selected, int):
-        organisation_detail(db, user, selected)
+    if record_or_list("Organisations", "organisation", "an organisation", partial(organisation_detail, db, user)):
         return
-    if isinstance(selected, str):
-        not_a_number(selected, "an organisation")
     can_edit = user.role.allows(Role.EDITOR)
     names = ["Directory", "Contacts"] + (["New organisation", "Merge duplicates"] if can_edit else [])
     tabs = lazy_tabs(names, "org_tab")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import streamlit as st
@@ -9,12 +10,12 @@ import streamlit as st
 from tracker.domain.models import Organisation, User
 from tracker.services import organisations
 from tracker.store import Database
-from tracker.ui.kit.feedback import save, save_new, show_refusal
+from tracker.ui.kit.feedback import save, save_new, save_record_edits, show_refusal
 from tracker.ui.kit.form_state import FormState
 from tracker.ui.kit.record_picker import choose_record
 from tracker.ui.kit.text import md
 from tracker.ui.organisations import data
-from tracker.ui.organisations.forms import as_widgets, organisation_form, organisation_state, save_record_edits
+from tracker.ui.organisations.forms import as_widgets, organisation_form, organisation_state
 
 PAGE = "pages/organisations.py"
 PENDING = "org_pending_similar"
@@ -48,7 +49,9 @@ def edit_organisation(db: Database, user: User, org: Organisation) -> None:
         fs,
         org,
         lambda version, values: _ask(db, user, "update", values, org.id, version)(),
-        lambda: organisations.get(db, org.id),
+        partial(organisations.get, db, org.id),
+        as_widgets,
+        lambda saved: f"Saved {saved.name}.",
         then=show_organisation,
     )
     organisation_form(fs, "Save changes")

@@ -12,7 +12,7 @@ from tracker.domain.enums import JointPositionStatus, Role, SignatoryStatus, Sta
 from tracker.domain.models import JointPosition, User
 from tracker.services import joint_positions as jp
 from tracker.store import Database
-from tracker.ui.kit.feedback import record_or_back, save, save_edits, show_refusal
+from tracker.ui.kit.feedback import record_or_back, save, save_record_edits, show_refusal
 from tracker.ui.kit.form_state import FormState
 from tracker.ui.kit.records import DATE_FORMAT, history_table
 from tracker.ui.kit.text import md
@@ -131,14 +131,7 @@ def position_detail(db: Database, user: User, position_id: int) -> None:
 
 def _edit(db: Database, user: User, position: JointPosition) -> None:
     fs = position_state(f"jp_edit_{position.id}")
-    save_edits(
-        fs,
-        position.version,
-        as_widgets(position.model_dump()),
-        partial(jp.update, db, user, position.id),
-        lambda _, saved: f"Saved {saved.title}.",
-        whole=True,
-        reread=lambda: as_widgets(jp.get(db, position.id).model_dump()),
-        as_widgets=as_widgets,
-    )
+    get = partial(jp.get, db, position.id)
+    update = partial(jp.update, db, user, position.id)
+    save_record_edits(fs, position, update, get, as_widgets, lambda saved: f"Saved {saved.title}.")
     position_form(fs, "Save changes", creating=False)

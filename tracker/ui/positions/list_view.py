@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from tracker.domain.enums import Role
@@ -9,7 +11,7 @@ from tracker.domain.models import User
 from tracker.services import joint_positions as jp
 from tracker.store import Database
 from tracker.ui.kit.exports import export_buttons
-from tracker.ui.kit.feedback import not_a_number, query_id, save_new, show_flash
+from tracker.ui.kit.feedback import record_or_list, save_new
 from tracker.ui.kit.lazy_tabs import lazy_tabs
 from tracker.ui.kit.pager import page_of
 from tracker.ui.kit.record_picker import choose_record, open_record_picker, record_table
@@ -23,14 +25,8 @@ SORTS = {"recent": "Most recent", "title": "Title", "status": "Status"}
 
 
 def positions_page(db: Database, user: User) -> None:
-    st.title("Joint positions")
-    show_flash()
-    selected = query_id("position")
-    if isinstance(selected, int):
-        position_detail(db, user, selected)
+    if record_or_list("Joint positions", "position", "a joint position", partial(position_detail, db, user)):
         return
-    if isinstance(selected, str):
-        not_a_number(selected, "a joint position")
     names = ["Positions"] + (["New position"] if user.role.allows(Role.EDITOR) else [])
     tabs = lazy_tabs(names, "jp_tab")  # the new-position form lists every issue and organisation
     if "Positions" in tabs:
