@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 import streamlit as st
 
@@ -42,14 +43,9 @@ def render_have_your_say_import(user: User, key: str = "import_export") -> None:
             st.info(md(note))
         return
 
-    try:
-        with st.spinner("Checking the file…"):
-            preview = have_your_say.import_export(get_db(), user, content, filename=upload.name, dry_run=True)
-    except ImportRefused as exc:
-        _refusal(exc, key)
-        return
-    except (PermissionDenied, StorageError) as exc:
-        st.error(md(str(exc)), icon=":material/error:")
+    with st.spinner("Checking the file…"):
+        preview = _import(user, content, upload.name, key, dry_run=True)
+    if preview is None:
         return
 
     st.markdown(f"**{md(upload.name)}** · {preview.file_format} · {preview.total:,} consultations, all usable")
@@ -68,17 +64,19 @@ def render_have_your_say_import(user: User, key: str = "import_export") -> None:
         def progress(n: int, total: int) -> None:
             bar.progress(min(1.0, n / total) if total else 1.0, text=f"Checked {n:,} of {total:,} rows")
 
-        try:
-            report = have_your_say.import_export(get_db(), user, content, filename=upload.name, on_progress=progress)
-        except ImportRefused as exc:
-            _refusal(exc, key)
-            return
-        except (PermissionDenied, StorageError) as exc:
-            st.error(md(str(exc)), icon=":material/error:")
+        report = _import(user, content, upload.name, key, on_progress=progress)
+        if report is None:
             return
         st.session_state[f"{key}_hys_done"] = (digest, f"Imported {upload.name} — {report.summary()}.", report.notes)
         st.rerun()
 
 
-def _refusal(exc: ImportRefused, key: str) -> None:
-    show_refusal(str(exc), exc.errors, "have-your-say-import-errors.csv", f"{key}_hys_errors")
+def _import(user: User, content: bytes, name: str, key: str, **options: Any) -> have_your_say.HaveYourSayReport | None:
+    """The import (or with ``dry_run`` its check); a refusal is shown and gives None."""
+    try:
+        return have_your_say.import_export(get_db(), user, content, filename=name, **options)
+    except ImportRefused as exc:
+        show_refusal(str(exc), exc.errors, "have-your-say-import-errors.csv", f"{key}_hys_errors")
+    except (PermissionDenied, StorageError) as exc:
+        st.error(md(str(exc)), icon=":material/error:")
+    return None
