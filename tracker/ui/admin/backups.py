@@ -12,6 +12,7 @@ from tracker.domain import clock
 from tracker.domain.errors import InvalidInput, PermissionDenied, StorageError
 from tracker.domain.models import User
 from tracker.services import backup
+from tracker.store import Database
 from tracker.ui.kit.text import md
 from tracker.ui.shell.cache import TTL_SECONDS
 from tracker.ui.shell.db import get_db
@@ -34,7 +35,7 @@ def _settings() -> str:
     return f"Folder {backup.folder()} · nightly backup {when} · the newest {keep} are kept"
 
 
-def render_backup_panel(user: User) -> None:
+def render_backup_panel(db: Database, user: User) -> None:
     """Back up now, the backups taken so far, and how to restore one."""
     job = ensure_nightly_backups()
     st.subheader("Backups", anchor=False)
@@ -44,11 +45,11 @@ def render_backup_panel(user: User) -> None:
     if st.button("Back up now", icon=":material/backup:", key="backup_now"):
         try:
             with st.spinner("Backing up and reading the backup back…"):
-                result = backup.backup_now(get_db(), user)
+                result = backup.backup_now(db, user)
         except (PermissionDenied, StorageError, InvalidInput) as exc:
             st.error(md(str(exc)), icon=":material/error:")
         else:
-            _history.clear()  # type: ignore[attr-defined]
+            _history.clear()
             if result.verified:
                 st.success(md(f"Backup saved in {result.path} — {result.detail}."), icon=":material/check_circle:")
             else:

@@ -28,4 +28,4 @@ def admin_page(admin: User) -> None:
     with history_tab:
         history_panel(admin)
     with backups_tab:
-        render_backup_panel(admin)
+        render_backup_panel(db, admin)

@@ -104,7 +104,8 @@ def _check(user: User, table: str, data: bytes, name: str, digest: str, key: str
     """The dry run (what an import would do), kept for this file so reruns do not repeat it."""
     saved = st.session_state.get(f"{key}_checked")
     if saved and saved[0] == digest:
-        return saved[1]  # type: ignore[no-any-return]
+        report: ImportReport = saved[1]
+        return report
     try:
         with st.spinner("Checking every line…"):
             report = imports.import_file(get_db(), user, table, data, name, dry_run=True)
