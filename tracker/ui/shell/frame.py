@@ -14,9 +14,6 @@ from tracker.ui.shell.cache import TTL_SECONDS
 from tracker.ui.shell.db import get_db
 from tracker.ui.shell.registry import BY_LABEL, pages_for
 
-# Kept for callers and tests that seed a signed-in session directly.
-USER_KEY = state.USER_KEY
-SEEN_KEY = state.SEEN_KEY
 # The user page_frame let through on this run: later parts of the page read it instead of
 # looking the account up again.
 RUN_USER_KEY = "frame_run_user"
@@ -64,11 +61,6 @@ def page_frame(label: str) -> User:
         st.stop()
     st.session_state[RUN_USER_KEY] = user
     return user
-
-
-def sign_out(message: str | None = None) -> None:
-    """Sign the current session out (kept for callers of the earlier frame)."""
-    state.sign_out(get_db(), message)
 
 
 def _sign_out_button(db: Database) -> None:
