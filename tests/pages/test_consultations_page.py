@@ -143,13 +143,14 @@ def test_someone_saving_first_is_a_conflict_not_an_overwrite(app_for, demo_db):
     next(t for t in at.text_input if t.label == "Feedback reference").input("MINE")
     _button(at, "Save response").click().run()
     assert not at.exception
-    assert any("was changed by" in e.value for e in at.error)
+    assert any("was changed by" in w.value for w in at.warning)
     assert demo_db.read("SELECT feedback_reference FROM consultations WHERE id = ?", [cid]) == [("THEIRS",)]
-    _button(at, "Load the latest version").click().run()
-    assert next(t for t in at.text_input if t.label == "Feedback reference").value == "THEIRS"
-    next(t for t in at.text_input if t.label == "Feedback reference").input("MINE, ON THEIRS")
-    _button(at, "Save response").click().run()
-    assert demo_db.read("SELECT feedback_reference FROM consultations WHERE id = ?", [cid]) == [("MINE, ON THEIRS",)]
+    table = next(d.value for d in at.dataframe if "Theirs" in d.value.columns)
+    assert ["Feedback reference", "THEIRS", "MINE"] in table[["Field", "Theirs", "Yours"]].values.tolist()
+    assert next(t for t in at.text_input if t.label == "Feedback reference").value == "MINE"
+    _button(at, "Keep mine on top of theirs").click().run()
+    assert not at.exception
+    assert demo_db.read("SELECT feedback_reference FROM consultations WHERE id = ?", [cid]) == [("MINE",)]
 
 
 def test_editor_creates_a_consultation_linked_to_an_issue(app_for, demo_db):

@@ -91,3 +91,10 @@ def test_a_storage_failure_is_a_message_not_a_traceback(app_for, demo_db, monkey
     assert "disk full" in " ".join(e.value for e in at.error).replace("\\", "")
     assert not at.success
     assert at.text_input(key="org_new_name").value == "Disk Full Org"
+
+
+def test_a_link_whose_id_is_not_a_number_says_so_and_shows_the_list(app_for):
+    at = app_for("officer", PAGE, query={"organisation": "abc"})
+    no_exception(at)
+    assert "“abc” is not an organisation number; showing the list instead." in [w.value for w in at.warning]
+    assert "Directory" in [t.label for t in at.tabs]

@@ -11,7 +11,7 @@ from tracker.domain.enums import Role
 from tracker.domain.models import Activity, User
 from tracker.services import activities
 from tracker.store import Database
-from tracker.ui.activities import data as activity_data
+from tracker.ui.activities import data
 from tracker.ui.activities.form import ACTIVITY_LABELS, activity_form, activity_state, as_data, as_widgets
 from tracker.ui.kit.feedback import record_or_back, save, save_record_edits, show_refusal
 from tracker.ui.kit.form_state import FormState
@@ -28,7 +28,7 @@ def activity_detail(db: Database, user: User, activity_id: int) -> None:
         return
     st.header(md(f"{act.type} on {clock.format_date(act.activity_date)}"))
     facts = [
-        activity_data.kind_of(act.is_influencing),
+        data.kind_of(act.is_influencing),
         f"{days(act.effort_days)} person-days",
         act.funding_source or "funding not set",
         f"follow up {clock.format_date(act.follow_up)}" if act.follow_up else "",

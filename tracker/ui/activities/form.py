@@ -12,7 +12,7 @@ import streamlit as st
 from tracker.domain import clock
 from tracker.domain.enums import INFLUENCING_ACTIVITY_TYPES
 from tracker.services.activities import is_influencing_type
-from tracker.ui.activities import data as activity_data
+from tracker.ui.activities import data
 from tracker.ui.kit.form_state import FormState
 from tracker.ui.kit.records import DATE_FORMAT
 from tracker.ui.organisations import data as organisation_data
@@ -85,8 +85,8 @@ def as_data(values: Mapping[str, Any]) -> dict[str, Any]:
 def activity_form(fs: FormState, submit_label: str) -> None:
     """Every field of an activity; its save button is ``fs.key("save")``."""
     value = st.session_state.get
-    types = _with(activity_data.activity_types(), value(fs.key("type")))
-    funding = _with(activity_data.funding_sources(), value(fs.key("funding_source")))
+    types = _with(data.activity_types(), value(fs.key("type")))
+    funding = _with(data.funding_sources(), value(fs.key("funding_source")))
 
     def type_changed() -> None:
         st.session_state[fs.key("is_influencing")] = is_influencing_type(value(fs.key("type")))

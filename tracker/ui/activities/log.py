@@ -7,20 +7,20 @@ import datetime as dt
 import streamlit as st
 
 from tracker.domain import clock
-from tracker.ui.activities import data as activity_data
+from tracker.ui.activities import data
 from tracker.ui.kit.exports import export_buttons
 from tracker.ui.kit.feedback import attempt, query_id, show_refusal
 from tracker.ui.kit.form_state import FormState
 from tracker.ui.kit.pager import page_of
 from tracker.ui.kit.record_picker import choose_record, open_record_picker, record_table
 from tracker.ui.kit.records import DATE_FORMAT, days
-from tracker.ui.organisations import data as org_data
+from tracker.ui.organisations import data as organisation_data
 from tracker.ui.positions import data as position_data
 
 
 def log_tab() -> None:
     """The activity log: filters, totals, the table; a click on a row opens one activity."""
-    orgs = org_data.organisation_choices()
+    orgs = organisation_data.organisation_choices()
     issues = position_data.issue_choices()
     org_param = _linked_id("organisation")
     issue_param = _linked_id("issue")
@@ -31,21 +31,19 @@ def log_tab() -> None:
         "From", value=None if linked else today - dt.timedelta(days=90), format=DATE_FORMAT, key="log_from"
     )
     date_to = c2.date_input("To", value=today, format=DATE_FORMAT, key="log_to")
-    types = c3.multiselect("Type", activity_data.activity_types(), placeholder="All types", key="log_types")
-    funding = c4.multiselect(
-        "Funding source", activity_data.funding_sources(), placeholder="All sources", key="log_funding"
-    )
+    types = c3.multiselect("Type", data.activity_types(), placeholder="All types", key="log_types")
+    funding = c4.multiselect("Funding source", data.funding_sources(), placeholder="All sources", key="log_funding")
     c5, c6, c7, c8 = st.columns([3, 3, 2, 2])
     with c5:
         issue_id = choose_record("Issue", issues, key="log_issue", placeholder="All issues", current=issue_param)
     with c6:
         org_id = choose_record("Organisation", orgs, key="log_org", placeholder="All organisations", current=org_param)
-    kinds: dict[str, str] = activity_data.KINDS
+    kinds: dict[str, str] = data.KINDS
     kind = c7.selectbox("Kind", list(kinds), format_func=kinds.__getitem__, key="log_kind") or "all"
     search = c8.text_input("Search", placeholder="Summary or outcome", key="log_search")
-    filters = activity_data.log_filters(date_from, date_to, types, issue_id, org_id, funding, kind, search)
+    filters = data.log_filters(date_from, date_to, types, issue_id, org_id, funding, kind, search)
     fs = FormState("log", ())
-    ok, found = attempt(fs, lambda: activity_data.log(filters, "newest"))
+    ok, found = attempt(fs, lambda: data.log(filters, "newest"))
     show_refusal(fs)
     if not ok or found is None:
         return
@@ -93,7 +91,7 @@ def _linked_id(param: str) -> int | None:
 
 
 def follow_ups_tab() -> None:
-    due = activity_data.follow_ups(clock.today())
+    due = data.follow_ups(clock.today())
     st.caption(f"Follow-ups due from Monday {clock.format_date(due.start)} to Sunday {clock.format_date(due.end)}.")
     if due.rows.empty:
         st.info("No follow-ups are due this week.")

@@ -11,9 +11,10 @@ import pandas as pd
 import streamlit as st
 
 from tracker.domain import clock
-from tracker.domain.enums import ConsultationType, ResponseStatus
+from tracker.domain.enums import ConsultationType, ReferenceKind, ResponseStatus
 from tracker.services import calendar
 from tracker.services import consultations as service
+from tracker.services import reference as reference_service
 from tracker.ui.shell.cache import TTL_SECONDS, shared
 from tracker.ui.shell.db import get_db
 
@@ -101,6 +102,11 @@ def past_view(df: pd.DataFrame) -> pd.DataFrame:
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def filter_options() -> dict[str, list[Any]]:
     return service.filter_options(get_db())
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def policy_areas() -> list[str]:
+    return list(reference_service.values(get_db(), ReferenceKind.POLICY_AREA))
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)

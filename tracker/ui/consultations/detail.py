@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from functools import partial
+from typing import Literal
 
 import streamlit as st
 
 from tracker.domain import clock
-from tracker.domain.enums import ConsultationType, ResponseStatus, Role
-from tracker.domain.errors import EditConflict, InvalidInput, NotFound, PermissionDenied, StorageError
+from tracker.domain.enums import ResponseStatus, Role
 from tracker.domain.models import Consultation, User
 from tracker.services import consultations as service
+from tracker.store import Database
 from tracker.ui.consultations import data
-from tracker.ui.consultations.form import FIELD_LABELS, consultation_form, response_form, show_error
+from tracker.ui.consultations.form import (
+    FIELD_LABELS,
+    as_widgets,
+    consultation_form,
+    consultation_state,
+    response_form,
+    response_state,
+    value_text,
+)
+from tracker.ui.kit.feedback import leave, record_or_back, save, save_record_edits, show_refusal
+from tracker.ui.kit.form_state import FormState
 from tracker.ui.kit.text import md
-from tracker.ui.shell import cache
-from tracker.ui.shell.db import get_db
 
 QUERY_KEY = "consultation"
-FLASH_KEY = "consultation_flash"
 TABLE_KEYS = ("consultations_current", "consultations_past")
 Colour = Literal["red", "orange", "blue", "green", "violet", "gray"]
 URGENCY_COLOUR: dict[str, Colour] = {"strong": "red", "warning": "orange"}
@@ -30,32 +38,12 @@ STATUS_COLOUR: dict[ResponseStatus, Colour] = {
 }
 
 
-def back_to_list() -> None:
-    """Forget the open consultation and any table selection that would reopen it."""
-    st.query_params.pop(QUERY_KEY, None)
-    for key in TABLE_KEYS:
-        st.session_state.pop(key, None)
-
-
-def _snapshot_key(cid: int) -> str:
-    return f"consultation_opened_{cid}"
-
-
-def show_flash() -> None:
-    """The confirmation of the last save, shown once after the rerun it caused."""
-    message = st.session_state.pop(FLASH_KEY, None)
-    if message:
-        st.success(md(message), icon=":material/check_circle:")
-
-
-def render_consultation(user: User, consultation_id: int) -> None:
-    st.button("All consultations", icon=":material/arrow_back:", on_click=back_to_list, key="back_to_list")
-    try:
-        c = service.get(get_db(), consultation_id)
-    except NotFound as exc:
-        st.warning(str(exc))
+def render_consultation(db: Database, user: User, consultation_id: int) -> None:
+    """One consultation: deadline, facts, links; for editors the response, edit and delete tabs."""
+    get = partial(service.get, db, consultation_id)
+    c = record_or_back(QUERY_KEY, "All consultations", get, key="back_to_list", forget=TABLE_KEYS)
+    if c is None:
         return
-    forget_opened(keep=c.id)
     today = clock.today()
     mark = service.deadline(c.closes, today, opens=c.opens, status=c.response_status)
     st.header(md(c.title), anchor=False)
@@ -81,21 +69,21 @@ def render_consultation(user: User, consultation_id: int) -> None:
         )
 
     _facts(c)
-    _links(c)
+    _links(db, c)
 
     if user.role.allows(Role.EDITOR):
         tabs = st.tabs(["Our response", "Edit all fields", "Change history", "Delete"])
         with tabs[0]:
-            _response_tab(user, c)
+            _response_tab(db, user, c)
         with tabs[1]:
-            _edit_tab(user, c)
+            _edit_tab(db, user, c)
         with tabs[2]:
-            _history(c.id)
+            _history(db, c.id)
         with tabs[3]:
-            _delete_tab(user, c)
+            _delete_tab(db, user, c)
     else:
         with st.expander("Change history"):
-            _history(c.id)
+            _history(db, c.id)
 
 
 def _facts(c: Consultation) -> None:
@@ -114,13 +102,13 @@ def _facts(c: Consultation) -> None:
         st.caption("Imported from the Commission's Have Your Say export; a re-import keeps our response and links.")
 
 
-def _links(c: Consultation) -> None:
+def _links(db: Database, c: Consultation) -> None:
     left, right = st.columns(2)
     with left:
         st.markdown("**Linked issues**")
         if not c.issue_ids:
             st.caption("No linked issue yet.")
-        titles = service.issue_titles(get_db(), c.issue_ids)
+        titles = service.issue_titles(db, c.issue_ids)
         for iid in c.issue_ids:
             st.page_link(
                 "pages/issues.py",
@@ -144,79 +132,38 @@ def _links(c: Consultation) -> None:
             st.link_button("Open the consultation page", c.url, icon=":material/open_in_new:")
 
 
-def forget_opened(keep: int | None = None) -> None:
-    """Drop the snapshots of consultations no longer open, so reopening one starts fresh."""
-    for key in [k for k in st.session_state if str(k).startswith("consultation_opened_")]:
-        if key != (_snapshot_key(keep) if keep is not None else None):
-            del st.session_state[key]
+def _response_tab(db: Database, user: User, c: Consultation) -> None:
+    fs = response_state(f"response_{c.id}")
+    get = partial(service.get, db, c.id)
+    update = partial(service.record_response, db, user, c.id)
+    save_record_edits(fs, c, update, get, as_widgets, "Response saved.", show=value_text)
+    response_form(fs)
 
 
-def _opened(c: Consultation) -> dict[str, Any]:
-    """The consultation as this user opened it. Forms start from it and save against its
-    version, so a later save by someone else is a conflict instead of being overwritten."""
-    key = _snapshot_key(c.id)
-    if key not in st.session_state:
-        st.session_state[key] = c.model_dump()
-    return dict(st.session_state[key])
+def _edit_tab(db: Database, user: User, c: Consultation) -> None:
+    fs = consultation_state(f"edit_{c.id}")
+    get = partial(service.get, db, c.id)
+    update = partial(service.update, db, user, c.id)
+    save_record_edits(fs, c, update, get, as_widgets, "Consultation saved.", show=value_text)
+    consultation_form(fs, "Save changes")
 
 
-def _stale_notice(c: Consultation, opened: dict[str, Any]) -> None:
-    if c.version != opened["version"]:
-        st.info(
-            "Someone changed this consultation since you opened it; the forms below still hold the version you opened.",
-            icon=":material/info:",
-        )
-        if st.button("Load the latest version", key=f"reload_{c.id}"):
-            st.session_state[_snapshot_key(c.id)] = c.model_dump()
-            st.rerun()
-
-
-def _response_tab(user: User, c: Consultation) -> None:
-    opened = _opened(c)
-    _stale_notice(c, opened)
-    submitted = response_form(f"response_{c.id}_{opened['version']}", opened)
-    if submitted is not None:
-        _write(
-            lambda: service.record_response(get_db(), user, c.id, opened["version"], submitted), c.id, "Response saved."
-        )
-
-
-def _edit_tab(user: User, c: Consultation) -> None:
-    opened = _opened(c)
-    submitted = consultation_form(f"edit_{c.id}_{opened['version']}", opened, "Save changes")
-    if submitted is not None:
-        _write(lambda: service.update(get_db(), user, c.id, opened["version"], submitted), c.id, "Consultation saved.")
-
-
-def _write(action: Any, cid: int, done: str) -> None:
-    try:
-        saved = action()
-    except (InvalidInput, EditConflict, PermissionDenied, NotFound, StorageError) as exc:
-        show_error(exc)
-        return
-    cache.after_write()
-    st.session_state[_snapshot_key(cid)] = saved.model_dump()
-    st.session_state[FLASH_KEY] = done
-    st.rerun()
-
-
-def _delete_tab(user: User, c: Consultation) -> None:
+def _delete_tab(db: Database, user: User, c: Consultation) -> None:
+    fs = FormState(f"delete_{c.id}", ())
     st.caption("Deleting removes the consultation from every list; the change history keeps it.")
     sure = st.checkbox("Yes, delete this consultation", key=f"delete_sure_{c.id}")
     if st.button("Delete consultation", disabled=not sure, key=f"delete_{c.id}", icon=":material/delete:"):
-        try:
-            service.delete(get_db(), user, c.id, _opened(c)["version"])
-        except (EditConflict, PermissionDenied, NotFound, StorageError) as exc:
-            show_error(exc)
-            return
-        cache.after_write()
-        back_to_list()
-        st.session_state[FLASH_KEY] = f"Deleted {c.title}."
-        st.rerun()
+        save(
+            fs,
+            lambda: service.delete(db, user, c.id, c.version),
+            f"Deleted {c.title}.",
+            then=lambda _: leave(QUERY_KEY, TABLE_KEYS),
+        )
+    show_refusal(fs)
 
 
-def _history(cid: int) -> None:
-    entries = service.history(get_db(), cid)
+def _history(db: Database, cid: int) -> None:
+    entries = service.history(db, cid)
     if not entries:
         st.caption("No recorded changes.")
         return
@@ -229,28 +176,10 @@ def _history(cid: int) -> None:
                 "Who": e["actor"],
                 "What": e["action"],
                 "Changes": "; ".join(
-                    f"{FIELD_LABELS.get(k, k)}: {_value(k, v[0])} → {_value(k, v[1])}"
+                    f"{FIELD_LABELS.get(k, k)}: {value_text(k, v[0])} → {value_text(k, v[1])}"
                     for k, v in changes.items()
                     if isinstance(v, list) and len(v) == 2
                 ),
             }
         )
     st.dataframe(rows, hide_index=True)
-
-
-def _value(key: str, value: Any) -> str:
-    if value is None or value == []:
-        return "—"
-    if key == "type":
-        try:
-            return ConsultationType(value).label  # type: ignore[call-arg]
-        except ValueError:
-            return str(value)
-    if key == "response_status":
-        try:
-            return ResponseStatus(value).label  # type: ignore[call-arg]
-        except ValueError:
-            return str(value)
-    if isinstance(value, list):
-        return ", ".join(map(str, value))
-    return str(value)

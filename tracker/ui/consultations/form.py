@@ -1,22 +1,19 @@
-"""The consultation form (create and edit) and the response form, as data dicts for the services."""
+"""The consultation form (create and edit) and the response form: fields, state, widgets."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
 
 from tracker.domain import clock
-from tracker.domain.enums import CONSULTATION_WINDOW_WEEKS, ConsultationType, ReferenceKind, ResponseStatus
-from tracker.domain.errors import EditConflict, InvalidInput, NotFound, PermissionDenied, StorageError
+from tracker.domain.enums import CONSULTATION_WINDOW_WEEKS, ConsultationType, ResponseStatus
 from tracker.services import have_your_say
-from tracker.services import reference as reference_service
 from tracker.ui.consultations import data
-from tracker.ui.kit.text import md
-from tracker.ui.shell.db import get_db
-
-DATE_FORMAT = "DD/MM/YYYY"
+from tracker.ui.kit.form_state import FormState
+from tracker.ui.kit.records import DATE_FORMAT
 
 FIELD_LABELS = {
     "title": "Title",
@@ -34,6 +31,9 @@ FIELD_LABELS = {
     "issue_ids": "Linked issues",
     "version": "Version",
 }
+CONSULTATION_FIELDS = tuple(f for f in FIELD_LABELS if f != "version")
+RESPONSE_FIELDS = ("response_status", "submitted_on", "feedback_reference")
+_ENUMS: dict[str, Any] = {"type": ConsultationType, "response_status": ResponseStatus}
 
 
 def area_options(current: list[str]) -> list[str]:
@@ -41,7 +41,7 @@ def area_options(current: list[str]) -> list[str]:
     out: list[str] = []
     seen: set[str] = set()
     for v in [
-        *reference_service.values(get_db(), ReferenceKind.POLICY_AREA),
+        *data.policy_areas(),
         *have_your_say.COMMISSION_TOPICS,
         *current,
     ]:
@@ -51,162 +51,115 @@ def area_options(current: list[str]) -> list[str]:
     return out
 
 
-def consultation_form(key: str, initial: dict[str, Any] | None, submit_label: str) -> dict[str, Any] | None:
-    """Every field of a consultation; the entered data when submitted, else None."""
-    init = initial or {}
-    issues = data.issue_choices()
-    linked = [i for i in init.get("issue_ids", []) if i in issues]
-    # An already linked issue may since have been archived: keep it selectable.
-    for iid in init.get("issue_ids", []):
-        if iid not in issues:
-            issues = {**issues, iid: f"Issue {iid} (archived)"}
-            linked.append(iid)
-    positions = data.joint_position_choices()
-    jp = init.get("joint_position_id")
-    if jp is not None and jp not in positions:
-        positions = {**positions, jp: f"Joint position {jp}"}
-    types: list[Any] = list(ConsultationType)
-    statuses: list[Any] = list(ResponseStatus)
-    with st.form(key, border=True, enter_to_submit=False):
-        title = st.text_input("Title", value=init.get("title", ""), max_chars=500)
+def consultation_state(prefix: str) -> FormState:
+    return FormState(prefix, CONSULTATION_FIELDS, FIELD_LABELS)
+
+
+def response_state(prefix: str) -> FormState:
+    return FormState(prefix, RESPONSE_FIELDS, FIELD_LABELS)
+
+
+def _member(enum: Any, value: Any, default: Any) -> Any:
+    return next((m for m in enum if value in (m, m.value)), default)
+
+
+def as_widgets(record: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A stored consultation (or nothing, for a new one) as its forms' widget values."""
+    init = dict(record or {})
+    out = {f: init.get(f) for f in CONSULTATION_FIELDS}
+    for f in ("title", "authority", "reference", "url", "feedback_reference"):
+        out[f] = out[f] or ""
+    out["policy_areas"] = list(out["policy_areas"] or [])
+    out["issue_ids"] = list(out["issue_ids"] or [])
+    out["type"] = _member(ConsultationType, out["type"], ConsultationType.PUBLIC_CONSULTATION)
+    out["response_status"] = _member(ResponseStatus, out["response_status"], ResponseStatus.NOT_STARTED)
+    return out
+
+
+def consultation_form(fs: FormState, submit_label: str) -> None:
+    """Every field of a consultation; its submit button is ``fs.key("save")``."""
+    value = st.session_state.get
+    issues = dict(data.issue_choices())
+    for iid in value(fs.key("issue_ids")) or []:  # an already linked issue may since have been archived
+        issues.setdefault(iid, f"Issue {iid} (archived)")
+    positions: dict[Any, str] = {None: "None", **data.joint_position_choices()}
+    jp = value(fs.key("joint_position_id"))
+    positions.setdefault(jp, f"Joint position {jp}")
+    windows = ", ".join(f"{t.label.lower()} {w} weeks" for t, w in CONSULTATION_WINDOW_WEEKS.items())
+    with st.form(fs.prefix, border=True, enter_to_submit=False):
+        fs.widget(st.text_input, "Title", "title", max_chars=500)
         c1, c2 = st.columns(2)
-        authority = c1.text_input(
-            "Authority",
-            value=init.get("authority", ""),
-            max_chars=200,
-            help="For example European Commission — DG SANTE, or the ministry.",
-        )
-        ctype = c2.selectbox(
-            "Type",
-            types,
-            index=types.index(ConsultationType(init.get("type", ConsultationType.PUBLIC_CONSULTATION))),  # type: ignore[call-arg]
-            format_func=lambda t: t.label,
-            help="Commission windows: "
-            + ", ".join(f"{t.label.lower()} {w} weeks" for t, w in CONSULTATION_WINDOW_WEEKS.items()),
-        )
-        current_areas = list(init.get("policy_areas") or [])
-        areas = st.multiselect(
+        with c1:
+            authority_help = "For example European Commission — DG SANTE, or the ministry."
+            fs.widget(st.text_input, "Authority", "authority", max_chars=200, help=authority_help)
+        with c2:
+            types = {"options": list(ConsultationType), "format_func": _label, "help": "Commission windows: " + windows}
+            fs.widget(st.selectbox, "Type", "type", **types)
+        areas = area_options(list(value(fs.key("policy_areas")) or []))
+        placeholder = "Choose or type policy areas"
+        fs.widget(
+            st.multiselect,
             "Policy areas",
-            area_options(current_areas),
-            default=current_areas,
+            "policy_areas",
+            options=areas,
             accept_new_options=True,
-            placeholder="Choose or type policy areas",
+            placeholder=placeholder,
         )
         c1, c2 = st.columns(2)
-        reference = c1.text_input(
-            "Reference", value=init.get("reference") or "", max_chars=200, help="Initiative id or file reference"
-        )
-        url = c2.text_input("Link", value=init.get("url") or "", max_chars=2000, placeholder="https://…")
+        with c1:
+            fs.widget(st.text_input, "Reference", "reference", max_chars=200, help="Initiative id or file reference")
+        with c2:
+            fs.widget(st.text_input, "Link", "url", max_chars=2000, placeholder="https://…")
         c1, c2 = st.columns(2)
-        opens = c1.date_input("Opens", value=init.get("opens"), format=DATE_FORMAT)
-        closes = c2.date_input("Closes", value=init.get("closes"), format=DATE_FORMAT)
-        issue_ids = st.multiselect(
-            "Linked issues",
-            list(issues),
-            default=linked,
-            format_func=lambda i: issues.get(i, f"Issue {i}"),
-            placeholder="Choose the issues this consultation concerns",
-        )
-        jp_options: list[int | None] = [None, *positions]
-        joint_position_id = st.selectbox(
+        with c1:
+            fs.widget(st.date_input, "Opens", "opens", format=DATE_FORMAT)
+        with c2:
+            fs.widget(st.date_input, "Closes", "closes", format=DATE_FORMAT)
+        fs.records("Linked issues", "issue_ids", issues, "Choose the issues this consultation concerns", many=True)
+        fs.widget(
+            st.selectbox,
             "Joint position",
-            jp_options,
-            index=jp_options.index(jp) if jp in jp_options else 0,
-            format_func=lambda j: "None" if j is None else positions.get(j, f"Joint position {j}"),
+            "joint_position_id",
+            options=list(positions),
+            format_func=positions.__getitem__,
         )
         st.markdown("**Our response**")
-        c1, c2, c3 = st.columns(3)
-        status = c1.selectbox(
-            "Our response",
-            statuses,
-            index=statuses.index(ResponseStatus(init.get("response_status", ResponseStatus.NOT_STARTED))),  # type: ignore[call-arg]
-            format_func=lambda s: s.label,
-        )
-        submitted_on = c2.date_input("Submitted on", value=init.get("submitted_on"), format=DATE_FORMAT)
-        feedback_reference = c3.text_input(
-            "Feedback reference", value=init.get("feedback_reference") or "", max_chars=200
-        )
-        if not st.form_submit_button(submit_label, type="primary"):
-            return None
-    return {
-        "title": title,
-        "authority": authority,
-        "type": ctype,
-        "policy_areas": areas,
-        "reference": reference,
-        "url": url,
-        "opens": opens,
-        "closes": closes,
-        "issue_ids": issue_ids,
-        "joint_position_id": joint_position_id,
-        "response_status": status,
-        "submitted_on": submitted_on,
-        "feedback_reference": feedback_reference,
-    }
+        _response_fields(fs, limit_dates=False)
+        st.form_submit_button(submit_label, type="primary", key=fs.key("save"))
 
 
-def response_form(key: str, initial: dict[str, Any]) -> dict[str, Any] | None:
-    """Status, date submitted and the feedback reference; the entered data when submitted."""
-    statuses: list[Any] = list(ResponseStatus)
-    with st.form(key, border=True, enter_to_submit=False):
-        c1, c2, c3 = st.columns(3)
-        status = c1.selectbox(
-            "Our response",
-            statuses,
-            index=statuses.index(ResponseStatus(initial["response_status"])),  # type: ignore[call-arg]
-            format_func=lambda s: s.label,
-        )
-        submitted_on = c2.date_input(
-            "Submitted on",
-            value=initial.get("submitted_on"),
-            format=DATE_FORMAT,
-            max_value=clock.today(),
-            help="Needed when the response is submitted.",
-        )
-        feedback_reference = c3.text_input(
-            "Feedback reference",
-            value=initial.get("feedback_reference") or "",
-            max_chars=200,
-            help="The reference the authority gave our feedback, e.g. F1234567.",
-        )
-        if not st.form_submit_button("Save response", type="primary"):
-            return None
-    return {"response_status": status, "submitted_on": submitted_on, "feedback_reference": feedback_reference}
+def response_form(fs: FormState) -> None:
+    """Status, date submitted and the feedback reference; its submit button is ``fs.key("save")``."""
+    with st.form(fs.prefix, border=True, enter_to_submit=False):
+        _response_fields(fs, limit_dates=True)
+        st.form_submit_button("Save response", type="primary", key=fs.key("save"))
 
 
-def show_error(exc: Exception) -> None:
-    """The words for a refused write; never a traceback."""
-    if isinstance(exc, InvalidInput):
-        st.error(
-            "Please correct the following:\n\n" + "\n".join(f"- **{md(e.field)}**: {md(e.message)}" for e in exc.errors)
-        )
-    elif isinstance(exc, EditConflict):
-        st.error(str(exc), icon=":material/sync_problem:")
-        if exc.current:
-            st.caption("Their version:")
-            st.dataframe(
-                [
-                    {"Field": FIELD_LABELS.get(k, k), "Value": _shown(k, v)}
-                    for k, v in exc.current.items()
-                    if k != "version"
-                ],
-                hide_index=True,
-            )
-    elif isinstance(exc, (PermissionDenied, NotFound, StorageError)):
-        st.error(str(exc))
-    else:  # pragma: no cover - only the errors above are expected
-        raise exc
+def _response_fields(fs: FormState, *, limit_dates: bool) -> None:
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        fs.widget(st.selectbox, "Our response", "response_status", options=list(ResponseStatus), format_func=_label)
+    with c2:
+        dates = {"max_value": clock.today(), "help": "Needed when the response is submitted."} if limit_dates else {}
+        fs.widget(st.date_input, "Submitted on", "submitted_on", format=DATE_FORMAT, **dates)
+    with c3:
+        reference_help = "The reference the authority gave our feedback, e.g. F1234567." if limit_dates else None
+        fs.widget(st.text_input, "Feedback reference", "feedback_reference", max_chars=200, help=reference_help)
 
 
-def _shown(key: str, value: Any) -> str:
-    if value is None:
-        return ""
+def _label(member: Any) -> str:
+    return str(member.label)
+
+
+def value_text(key: str, value: Any) -> str:
+    """A stored or entered value as people read it (history and conflicts)."""
+    if value is None or value == []:
+        return "—"
     if isinstance(value, dt.date):
         return clock.format_date(value)
-    if key == "type":
-        return ConsultationType(value).label  # type: ignore[call-arg]
-    if key == "response_status":
-        return ResponseStatus(value).label  # type: ignore[call-arg]
+    if key in _ENUMS:
+        member = _member(_ENUMS[key], value, None)
+        return str(member.label) if member is not None else str(value)
     if key == "issue_ids":
         titles = data.issue_choices()
         return "; ".join(titles.get(i, f"Issue {i}") for i in value)

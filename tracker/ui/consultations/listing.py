@@ -10,18 +10,18 @@ import streamlit as st
 
 from tracker.domain import clock
 from tracker.domain.enums import ConsultationType, ResponseStatus, Role
-from tracker.domain.errors import InvalidInput, NotFound, PermissionDenied, StorageError
 from tracker.domain.models import User
 from tracker.services import consultations as service
+from tracker.store import Database
 from tracker.ui.consultations import data
-from tracker.ui.consultations.detail import FLASH_KEY, QUERY_KEY, TABLE_KEYS, forget_opened
-from tracker.ui.consultations.form import consultation_form, show_error
+from tracker.ui.consultations.detail import QUERY_KEY, TABLE_KEYS
+from tracker.ui.consultations.form import as_widgets, consultation_form, consultation_state
 from tracker.ui.kit.exports import export_buttons
+from tracker.ui.kit.feedback import attempt, save_new, show_refusal
+from tracker.ui.kit.form_state import FormState
 from tracker.ui.kit.lazy_tabs import lazy_tabs
 from tracker.ui.kit.pager import page_of
 from tracker.ui.kit.text import md
-from tracker.ui.shell import cache
-from tracker.ui.shell.db import get_db
 
 PERIODS = (
     "Any time",
@@ -185,24 +185,23 @@ def _warnings(lists: data.Lists) -> None:
         )
 
 
-def _new_consultation(user: User) -> None:
+def _new_consultation(db: Database, user: User) -> None:
     st.caption("Opens must be on or before closes; a submitted response needs the date it was submitted.")
-    entered = consultation_form("consultation_new", None, "Create consultation")
-    if entered is None:
-        return
-    try:
-        created = service.create(get_db(), user, entered)
-    except (InvalidInput, PermissionDenied, NotFound, StorageError) as exc:
-        show_error(exc)
-        return
-    cache.after_write()
-    st.session_state[FLASH_KEY] = f"Created {created.title}."
-    st.query_params[QUERY_KEY] = str(created.id)
-    st.rerun()
+    fs = consultation_state("consultation_new")
+    save_new(
+        fs,
+        as_widgets(None),
+        lambda entered: service.create(db, user, entered),
+        lambda created: f"Created {created.title}.",
+        then=lambda created: st.query_params.__setitem__(QUERY_KEY, str(created.id)),
+    )
+    fs.error_summary()
+    consultation_form(fs, "Create consultation")
 
 
-def render_consultation_list(user: User) -> None:
-    forget_opened()
+def render_consultation_list(db: Database, user: User) -> None:
+    """Deadlines: the calendar download, filters, due-soon warnings, the current and past tables,
+    and for editors the new-consultation form and the Have Your Say import."""
     today = clock.today()
     head, button = st.columns([4, 1], vertical_alignment="bottom")
     head.caption(f"Deadlines are counted in the organisation's time zone; today is {clock.format_date(today)}.")
@@ -216,10 +215,10 @@ def render_consultation_list(user: User) -> None:
         help="All open and upcoming deadlines, for Outlook or Google Calendar.",
     )
     filters = _filters(today)
-    try:
-        lists = data.lists(filters, today)
-    except InvalidInput as exc:
-        show_error(exc)
+    fs = FormState("cf", ())
+    ok, lists = attempt(fs, lambda: data.lists(filters, today))
+    show_refusal(fs)
+    if not ok or lists is None:
         return
     _warnings(lists)
     export_buttons("consultations", lists.all, key="consultations_list")
@@ -236,7 +235,7 @@ def render_consultation_list(user: User) -> None:
             _past_table(lists)
     if NEW_TAB in tabs:
         with tabs[NEW_TAB]:
-            _new_consultation(user)
+            _new_consultation(db, user)
     if IMPORT_TAB in tabs:
         from tracker.ui.exchange.have_your_say import render_have_your_say_import
 

@@ -9,7 +9,7 @@ import streamlit as st
 from tracker.domain.models import User
 from tracker.services import issues as svc
 from tracker.store import Database
-from tracker.ui.issues import data as cached
+from tracker.ui.issues import data
 from tracker.ui.kit.feedback import save, show_refusal
 from tracker.ui.kit.form_state import FormState
 
@@ -17,7 +17,7 @@ BULK_PICK_LIMIT = 1_000
 BULK_ACTIONS = {"owner": "Reassign owner", "review": "Set next review date", "tag": "Add tag"}
 
 
-def bulk_panel(db: Database, user: User, listing: cached.Listing, opts: dict[str, list[str]]) -> None:
+def bulk_panel(db: Database, user: User, listing: data.Listing, opts: dict[str, list[str]]) -> None:
     fs = FormState("iss_bulk", ())
     shown, titles = listing.versions, listing.titles
     seen: dict[int, int] = st.session_state.get("iss_bulk_seen", {})

@@ -12,7 +12,7 @@ from tracker.domain.enums import Role
 from tracker.domain.models import Issue, User
 from tracker.services import issues as svc
 from tracker.store import Database
-from tracker.ui.issues import data as cached
+from tracker.ui.issues import data, ladder
 from tracker.ui.issues.edit import edit_form, forget_forms, move_form
 from tracker.ui.issues.format import (
     history_frame,
@@ -23,8 +23,6 @@ from tracker.ui.issues.format import (
     timeline_frame,
     value_text,
 )
-from tracker.ui.issues.ladder import CONFIG as LADDER_CONFIG
-from tracker.ui.issues.ladder import issue_ladder
 from tracker.ui.kit.feedback import back_to_list, save, show_refusal
 from tracker.ui.kit.form_state import FormState
 from tracker.ui.kit.text import md, md_multiline
@@ -86,7 +84,7 @@ def _header(db: Database, issue: Issue) -> None:
             f"Archived on {clock.format_timestamp(issue.archived_at)}: hidden from lists and charts, history kept.",
             icon=":material/archive:",
         )
-    st.plotly_chart(issue_ladder(issue.stage, issue.target_stage), config=LADDER_CONFIG, key="iss_ladder")
+    st.plotly_chart(ladder.issue_ladder(issue.stage, issue.target_stage), config=ladder.CONFIG, key="iss_ladder")
     reached = issue.stage >= issue.target_stage
     st.caption(
         f"{issue.stage.phase} phase (stage {int(issue.stage)} of 5) · "
@@ -129,7 +127,7 @@ def _details(issue: Issue) -> None:
 
 
 def _timeline(issue_id: int) -> None:
-    tl = timeline_frame(cached.timeline(issue_id))
+    tl = timeline_frame(data.timeline(issue_id))
     if tl.empty:
         st.info("Nothing on the timeline yet.")
         return
@@ -150,7 +148,7 @@ def _timeline(issue_id: int) -> None:
 
 
 def _linked(issue_id: int) -> None:
-    consultations, positions = cached.links(issue_id)
+    consultations, positions = data.links(issue_id)
     st.markdown("**Consultations**")
     if not consultations:
         st.caption("No consultation is linked to this issue.")
@@ -175,7 +173,7 @@ def _linked(issue_id: int) -> None:
 
 
 def _history(issue_id: int) -> None:
-    frame = history_frame(cached.history(issue_id))
+    frame = history_frame(data.history(issue_id))
     if frame.empty:
         st.info("No changes have been recorded for this issue in this app yet.")
         return

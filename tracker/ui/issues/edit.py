@@ -9,10 +9,17 @@ import streamlit as st
 from tracker.domain.models import Issue, User
 from tracker.services import issues as svc
 from tracker.store import Database
-from tracker.ui.issues import data as cached
+from tracker.ui.issues import data
 from tracker.ui.issues.format import field_label, value_text
-from tracker.ui.issues.forms import ISSUE_FIELDS, MOVE_FIELDS, issue_defaults, issue_fields, issue_form, move_defaults
-from tracker.ui.issues.forms import move_fields as draw_move_fields
+from tracker.ui.issues.forms import (
+    ISSUE_FIELDS,
+    MOVE_FIELDS,
+    issue_defaults,
+    issue_fields,
+    issue_form,
+    move_defaults,
+    move_fields,
+)
 from tracker.ui.kit.feedback import save_edits
 
 
@@ -37,7 +44,7 @@ def edit_form(db: Database, user: User, issue: Issue) -> None:
         show=value_text,
     )
     with st.form(f"iss_edit_form_{issue.id}", border=False, enter_to_submit=False):
-        issue_fields(fs, cached.options(), creating=False)
+        issue_fields(fs, data.options(), creating=False)
         st.form_submit_button("Save changes", type="primary", key=fs.key("save"), icon=":material/save:")
 
 
@@ -48,7 +55,7 @@ def move_form(db: Database, user: User, issue: Issue) -> None:
         fs,
         issue.version,
         move_defaults(issue.stage),
-        lambda version, data: svc.move_stage(db, user, issue.id, version, data),
+        lambda version, values: svc.move_stage(db, user, issue.id, version, values),
         lambda _, moved: f"Moved from {issue.stage.label} to {moved.stage.label}. The event is on the timeline.",
         whole=True,
         then=lambda _: forget_forms(issue.id),
@@ -62,5 +69,5 @@ def move_form(db: Database, user: User, issue: Issue) -> None:
     events = svc.events(db, issue.id)
     last_date = events[0]["event_date"] if events else None
     with st.form(f"iss_move_form_{issue.id}", border=False, enter_to_submit=False):
-        draw_move_fields(fs, issue.stage, last_date)
+        move_fields(fs, issue.stage, last_date)
         st.form_submit_button("Record stage change", type="primary", key=fs.key("save"), icon=":material/stairs:")

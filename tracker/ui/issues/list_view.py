@@ -12,10 +12,9 @@ from tracker.domain.errors import StorageError
 from tracker.domain.models import User
 from tracker.services import issues as svc
 from tracker.store import Database
-from tracker.ui.issues import data as cached
+from tracker.ui.issues import data, ladder
 from tracker.ui.issues.bulk import bulk_panel
 from tracker.ui.issues.forms import CREATE_EXTRA, ISSUE_FIELDS, issue_defaults, issue_fields, issue_form
-from tracker.ui.issues.ladder import CONFIG as LADDER_CONFIG
 from tracker.ui.kit.exports import export_buttons
 from tracker.ui.kit.feedback import save_new
 from tracker.ui.kit.pager import page_of
@@ -80,7 +79,7 @@ def _filters(opts: dict[str, list[str]]) -> svc.IssueQuery:
             "Sort by", list(svc.SORT_LABELS), key="iss_q_sort", format_func=svc.SORT_LABELS.__getitem__
         )
         descending = e[2].toggle("Descending", value=True, key="iss_q_desc")
-    data: dict[str, Any] = {
+    wanted: dict[str, Any] = {
         "text": text,
         "stages": stages,
         "lifecycles": lifecycles,
@@ -95,13 +94,13 @@ def _filters(opts: dict[str, list[str]]) -> svc.IssueQuery:
         "descending": descending,
     }
     try:
-        return svc.IssueQuery.model_validate(data)
+        return svc.IssueQuery.model_validate(wanted)
     except ValueError:
         st.warning("That search could not be read; showing every issue instead.")
         return svc.IssueQuery()
 
 
-def _counts(counts: dict[str, Any], ladder: Any) -> None:
+def _counts(counts: dict[str, Any], chart: Any) -> None:
     by_life = counts.get("by_lifecycle", {})
     c = st.columns(5)
     c[0].metric("Issues", f"{counts['total']:,}")
@@ -111,8 +110,8 @@ def _counts(counts: dict[str, Any], ladder: Any) -> None:
     action = sum(n for s, n in counts["by_stage"].items() if s >= 4)
     c[3].metric("Awareness (0–1)", f"{awareness:,}")
     c[4].metric("Action (4–5)", f"{action:,}")
-    if ladder is not None:
-        st.plotly_chart(ladder, config=LADDER_CONFIG, key="iss_count_ladder")
+    if chart is not None:
+        st.plotly_chart(chart, config=ladder.CONFIG, key="iss_count_ladder")
 
 
 def _table(frame: pd.DataFrame) -> int | None:
@@ -141,14 +140,14 @@ def _table(frame: pd.DataFrame) -> int | None:
 
 def list_view(db: Database, user: User) -> None:
     """The searchable list, the counts and ladder, and for editors the new-issue form and bulk actions."""
-    opts = cached.options()
+    opts = data.options()
     editing = can_edit(user)
     if editing:
         _create_form(db, user, opts)
     query = _filters(opts)
-    key = cached.query_key(query)
+    key = data.query_key(query)
     try:
-        listing = cached.listing(key)
+        listing = data.listing(key)
     except StorageError as exc:
         st.error(str(exc))
         return
@@ -169,7 +168,7 @@ def list_view(db: Database, user: User) -> None:
             open_issue(clicked)
         if editing:
             bulk_panel(db, user, listing, opts)
-    choices = cached.choices()
+    choices = data.choices()
     if choices:
         titles = dict(choices)
         pick = st.selectbox(
@@ -194,7 +193,7 @@ def _create_form(db: Database, user: User, opts: dict[str, list[str]]) -> None:
     save_new(
         fs,
         issue_defaults(None),
-        lambda data: svc.create(db, user, data),
+        lambda values: svc.create(db, user, values),
         lambda created: f"Issue #{created.id} created at {created.stage.label}.",
         then=lambda created: set_issue(created.id),
     )

@@ -51,11 +51,12 @@ def remember(
 ) -> None:
     """Keep the conflict on the form: its message and the values saved now, as widget values.
 
-    The values come from the conflict when the service gives them, else from ``reread`` (the
-    record read again); ``as_widgets`` turns stored values into what the form's widgets hold.
+    The values come from the conflict when the service gives them for every field of the form,
+    else from ``reread`` (the record read again); ``as_widgets`` turns stored values into what
+    the form's widgets hold.
     """
     current: Mapping[str, Any] = exc.current or {}
-    if not any(f in current for f in fs.fields) and reread is not None:
+    if not all(f in current for f in fs.fields) and reread is not None:
         try:
             current = reread()
         except TrackerError:  # the conflict message still stands without their values

@@ -142,6 +142,7 @@ def save_record_edits(
     done: str | Callable[[T], str],
     *,
     then: Callable[[T], None] | None = None,
+    show: conflict.Show | None = None,
 ) -> None:
     """:func:`save_edits` for a stored record (its ``version``), sending every field: ``get``
     reads it again for a conflict, ``as_widgets`` turns stored values into widget values."""
@@ -155,6 +156,7 @@ def save_record_edits(
         then=then,
         reread=lambda: as_widgets(get().model_dump()),
         as_widgets=as_widgets,
+        show=show,
     )
 
 
@@ -190,16 +192,26 @@ def _save_edits(
     )
 
 
-def back_to_list(param: str, label: str, key: str | None = None) -> None:
-    """Leave a record's view for the list: drop its query parameter (the URL follows)."""
+def back_to_list(param: str, label: str, key: str | None = None, forget: tuple[str, ...] = ()) -> None:
+    """Leave a record's view for the list: drop its query parameter (the URL follows) and the
+    session keys in ``forget`` (e.g. a table selection that would open the record again)."""
     if st.button(label, icon=":material/arrow_back:", type="tertiary", key=key or f"back_{param}"):
-        st.query_params.pop(param, None)
+        leave(param, forget)
         st.rerun()
 
 
-def record_or_back(param: str, label: str, get: Callable[[], T]) -> T | None:
+def leave(param: str, forget: tuple[str, ...] = ()) -> None:
+    """Point the URL back at the list (the next run shows it)."""
+    st.query_params.pop(param, None)
+    for name in forget:
+        st.session_state.pop(name, None)
+
+
+def record_or_back(
+    param: str, label: str, get: Callable[[], T], *, key: str | None = None, forget: tuple[str, ...] = ()
+) -> T | None:
     """A record's view starts with the way back to its list, then the record (None when it is gone)."""
-    back_to_list(param, label)
+    back_to_list(param, label, key, forget)
     try:
         return get()
     except NotFound as exc:

@@ -16,8 +16,8 @@ from tracker.ui.kit.feedback import record_or_back, save, save_record_edits, sho
 from tracker.ui.kit.form_state import FormState
 from tracker.ui.kit.records import DATE_FORMAT, history_table
 from tracker.ui.kit.text import md
-from tracker.ui.organisations import data as org_data
-from tracker.ui.positions import data as position_data
+from tracker.ui.organisations import data as organisation_data
+from tracker.ui.positions import data
 from tracker.ui.positions.form import POSITION_LABELS, as_widgets, position_form, position_state
 from tracker.ui.positions.signatories import formal_input_suggestions, signatories_tab
 
@@ -35,7 +35,7 @@ def status_tab(db: Database, user: User, position: JointPosition) -> None:
         return
     if not user.role.allows(Role.EDITOR):
         return
-    sigs = position_data.signatories(position.id)
+    sigs = data.signatories(position.id)
     agreed = sum(1 for s in sigs if s["status"] == SignatoryStatus.AGREED.value)
     st.caption(
         "Forward moves may skip steps; going back is one step at a time. Publishing needs at least one agreed "
@@ -44,19 +44,21 @@ def status_tab(db: Database, user: User, position: JointPosition) -> None:
     target = st.selectbox(
         "Move to", moves, format_func=lambda s: s.label, key=f"status_to_{position.id}", index=len(moves) - 1
     )
-    data: dict[str, Any] = {"status": target}
+    change: dict[str, Any] = {"status": target}
     if target == JointPositionStatus.PUBLISHED:
         c1, c2 = st.columns(2)
-        data["published_on"] = c1.date_input(
+        change["published_on"] = c1.date_input(
             "Published on", value=clock.today(), max_value=clock.today(), format=DATE_FORMAT, key=f"pub_{position.id}"
         )
-        data["document_url"] = c2.text_input(
+        change["document_url"] = c2.text_input(
             "Document link", value=position.document_url or "", placeholder="https://", key=f"doc_{position.id}"
         )
     label = "Publish" if target == JointPositionStatus.PUBLISHED else f"Move to {target.label}"
     fs = FormState(f"status_{position.id}", ())
     if st.button(label, type="primary", key=f"status_go_{position.id}"):
-        save(fs, lambda: jp.set_status(db, user, position.id, position.version, data), lambda moved: _moved(db, moved))
+        save(
+            fs, lambda: jp.set_status(db, user, position.id, position.version, change), lambda moved: _moved(db, moved)
+        )
     show_refusal(fs)
 
 
@@ -74,7 +76,7 @@ def position_detail(db: Database, user: User, position_id: int) -> None:
         return
     st.header(md(position.title))
     st.markdown(status_flow(position.status))
-    orgs = org_data.organisation_choices()
+    orgs = organisation_data.organisation_choices()
     facts = []
     if position.target_institution:
         facts.append(f"Target: {position.target_institution}")
@@ -96,7 +98,7 @@ def position_detail(db: Database, user: User, position_id: int) -> None:
     if position.document_url:
         c2.link_button("Open the document", position.document_url, icon=":material/open_in_new:")
     if position.consultation_id:
-        cons = position_data.consultation_choices().get(position.consultation_id)
+        cons = data.consultation_choices().get(position.consultation_id)
         st.page_link(
             "pages/consultations.py",
             label=md(f"Consultation: {cons or position.consultation_id}"),
@@ -106,7 +108,7 @@ def position_detail(db: Database, user: User, position_id: int) -> None:
     if position.summary:
         st.text(position.summary)
     formal_input_suggestions(db, user, position)
-    issues = position_data.linked_issues(position.id)
+    issues = data.linked_issues(position.id)
     if issues:
         st.markdown("**Linked issues**")
         for i in issues:

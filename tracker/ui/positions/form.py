@@ -12,7 +12,7 @@ from tracker.domain.enums import JointPositionStatus
 from tracker.ui.kit.form_state import FormState
 from tracker.ui.kit.records import DATE_FORMAT
 from tracker.ui.organisations import data as organisation_data
-from tracker.ui.positions import data as position_data
+from tracker.ui.positions import data
 
 POSITION_LABELS = {
     "title": "Title",
@@ -64,8 +64,8 @@ def position_form(fs: FormState, submit_label: str, *, creating: bool) -> None:
     value = st.session_state.get
     lead, cons = value(fs.key("lead_organisation_id")), value(fs.key("consultation_id"))
     orgs = _with_current(organisation_data.organisation_choices(), [lead] if lead else [], "Organisation")
-    consultations = _with_current(position_data.consultation_choices(), [cons] if cons else [], "Consultation")
-    issues = _with_current(position_data.issue_choices(), list(value(fs.key("issue_ids")) or []), "Issue")
+    consultations = _with_current(data.consultation_choices(), [cons] if cons else [], "Consultation")
+    issues = _with_current(data.issue_choices(), list(value(fs.key("issue_ids")) or []), "Issue")
     with st.form(fs.prefix, border=True, enter_to_submit=False):
         fs.widget(st.text_input, "Title", "title", max_chars=300)
         fs.widget(st.text_area, "Summary", "summary", max_chars=10_000, height=100)

@@ -15,12 +15,12 @@ from tracker.ui.kit.feedback import record_or_list, save_new
 from tracker.ui.kit.lazy_tabs import lazy_tabs
 from tracker.ui.kit.pager import page_of
 from tracker.ui.kit.record_picker import choose_record, open_record_picker, record_table
-from tracker.ui.organisations import data as org_data
-from tracker.ui.positions import data as position_data
+from tracker.ui.organisations import data as organisation_data
+from tracker.ui.positions import data
 from tracker.ui.positions.detail import position_detail
 from tracker.ui.positions.form import as_widgets, position_form, position_state
 
-STATUS_LABELS = position_data.STATUS_LABELS
+STATUS_LABELS = data.STATUS_LABELS
 SORTS = {"recent": "Most recent", "title": "Title", "status": "Status"}
 
 
@@ -52,7 +52,7 @@ def _new_position(db: Database, user: User) -> None:
 
 def position_list() -> None:
     """Search, filter and sort the joint positions; a click on a row opens one."""
-    orgs = org_data.organisation_choices()
+    orgs = organisation_data.organisation_choices()
     c1, c2, c3, c4 = st.columns([3, 2, 2, 2])
     search = c1.text_input("Search", placeholder="Title or target institution", key="jp_search")
     status = c2.selectbox(
@@ -66,7 +66,7 @@ def position_list() -> None:
     with c3:
         org = choose_record("Organisation", orgs, key="jp_org", placeholder="Any lead or signatory")
     sort = c4.selectbox("Sort by", list(SORTS), format_func=SORTS.__getitem__, key="jp_sort")
-    found = position_data.position_list(search.strip(), status, org, sort or "recent")
+    found = data.position_list(search.strip(), status, org, sort or "recent")
     table = found.rows
     if table.empty:
         st.info("No joint position matches these filters." if (search or status or org) else "No joint positions yet.")

@@ -17,8 +17,8 @@ from tracker.ui.kit.feedback import save, show_refusal
 from tracker.ui.kit.form_state import FormState
 from tracker.ui.kit.records import DATE_FORMAT, shown
 from tracker.ui.kit.text import md
-from tracker.ui.organisations import data as org_data
-from tracker.ui.positions import data as position_data
+from tracker.ui.organisations import data as organisation_data
+from tracker.ui.positions import data
 
 SIGNATORY_LABELS = {s.value: s.label for s in SignatoryStatus}
 
@@ -67,7 +67,7 @@ def formal_input_suggestions(db: Database, user: User, position: JointPosition) 
 
 def signatories_tab(db: Database, user: User, position: JointPosition) -> None:
     """Who was asked to sign and where they stand; for editors, inviting and changing a status."""
-    sigs = position_data.signatories(position.id)
+    sigs = data.signatories(position.id)
     agreed = sum(1 for s in sigs if s["status"] == SignatoryStatus.AGREED.value)
     if not sigs:
         st.caption("No signatories yet: invite partner organisations below.")
@@ -96,7 +96,7 @@ def signatories_tab(db: Database, user: User, position: JointPosition) -> None:
 
 def _invite(db: Database, user: User, position: JointPosition) -> None:
     fs = FormState(f"invite_{position.id}", ())
-    orgs = org_data.organisation_choices()
+    orgs = organisation_data.organisation_choices()
     with st.form(f"invite_{position.id}", border=True, enter_to_submit=False):
         st.markdown("**Add signatories**")
         chosen = st.multiselect(
@@ -112,10 +112,10 @@ def _invite(db: Database, user: User, position: JointPosition) -> None:
         )
         day = c2.date_input("Date", value=clock.today(), max_value=clock.today(), format=DATE_FORMAT)
         if st.form_submit_button("Add signatories", icon=":material/group_add:"):
-            data = {"organisation_ids": chosen, "status": status, "status_date": day}
+            invited = {"organisation_ids": chosen, "status": status, "status_date": day}
             save(
                 fs,
-                lambda: jp.add_signatories(db, user, position.id, data),
+                lambda: jp.add_signatories(db, user, position.id, invited),
                 lambda added: f"Added {len(added):,} signator{'y' if len(added) == 1 else 'ies'}.",
             )
     show_refusal(fs)
@@ -144,10 +144,10 @@ def _change_status(db: Database, user: User, position: JointPosition, sigs: list
         )
     sig = by_id[sid]
     if change and new_status is not None:
-        data = {"status": new_status, "status_date": day}
+        change = {"status": new_status, "status_date": day}
         save(
             fs,
-            lambda: jp.update_signatory(db, user, sig["id"], sig["version"], data),
+            lambda: jp.update_signatory(db, user, sig["id"], sig["version"], change),
             f"{sig['organisation']} is now {new_status.label}.",
         )
     if remove:
