@@ -2,7 +2,7 @@
 
 The aggregates are the same for every signed-in user, so a shared cache is right here; the
 key is the canonical query-parameter form of the filters, so two links to the same view hit
-the same entry. Writes clear everything through ``tracker.ui.shell.cache.after_write``.
+the same entry. Every committed write clears everything (``tracker.ui.shell.cache.watch``).
 """
 
 from __future__ import annotations

@@ -52,10 +52,6 @@ def clear_views() -> None:
         cached.clear()
 
 
-# The old name, for pages not yet moved off calling it after their writes (the hook does it now).
-after_write = clear_views
-
-
 def watch(db: Database) -> None:
     """Clear the caches whenever ``db`` commits a change (registered once per database)."""
 
