@@ -37,7 +37,7 @@ lint: $(VENV)/.installed-dev
 	@$(VENV)/bin/ruff format --check --quiet .
 
 typecheck: $(VENV)/.installed-dev
-	@$(VENV)/bin/mypy --no-error-summary tracker etl
+	@$(VENV)/bin/mypy --no-error-summary tracker etl pages dashboard.py app.py
 
 # Unit, service, page and fuzz tests: independent (a database file per test), so two workers.
 unit: $(VENV)/.installed-dev

@@ -10,7 +10,9 @@ from typing import Any
 
 import streamlit as st
 
-from tracker.web import server
+from tracker.web.lifespan import lifespan as server_lifespan
+from tracker.web.middleware import middleware
+from tracker.web.routes import routes
 
 log = logging.getLogger("tracker.app")
 # What the Overview's first run imports beyond what the server start has (DuckDB's DataFrame
@@ -22,6 +24,7 @@ PRELOAD = (
     "tracker.ui.overview.filters",
     "tracker.ui.overview.data",
     "tracker.ui.overview.widgets",
+    "tracker.ui.overview.page",
 )
 
 
@@ -41,9 +44,9 @@ def _preload() -> None:
 
 @asynccontextmanager
 async def lifespan(app: Any) -> AsyncIterator[dict[str, Any]]:
-    async with server.lifespan(app) as state:
+    async with server_lifespan(app) as state:
         threading.Thread(target=_preload, name="preload", daemon=True).start()
         yield state
 
 
-app = st.App("dashboard.py", routes=server.routes(), middleware=server.middleware(), lifespan=lifespan)
+app = st.App("dashboard.py", routes=routes(), middleware=middleware(), lifespan=lifespan)

@@ -103,7 +103,7 @@ def measure(db_path: Path, scale: str, reps: int) -> list[Result]:
     os.environ["TRACKER_DB"] = str(db_path)
     results: list[Result] = []
     for label, page, username in PAGES:
-        cache.after_write()  # every page's first run starts cold, whatever ran before
+        cache.clear_views()  # every page's first run starts cold, whatever ran before
         at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
         at.session_state["auth_username"] = username
         if page:

@@ -50,13 +50,13 @@ NAME = "streamlit run app.py to Overview drawn (signed-in cookie)"
 MINT = r"""
 from tracker.services import accounts, sessions
 from tracker.store import Database
-from tracker.web import server
+from tracker.web.cookie_secret import cookie_secret
 
 db = Database.open(__import__("os").environ["TRACKER_DB"])
 user = accounts.get_user(db, __import__("sys").argv[1])
 assert user is not None and not user.disabled, "no active benchmark user"
 new = sessions.start(db, user)
-print(new.cookie_value(server.cookie_secret(db)))
+print(new.cookie_value(cookie_secret(db)))
 db.close()
 """
 

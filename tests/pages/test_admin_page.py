@@ -7,7 +7,8 @@ import pytest
 from tests.conftest import user
 from tracker.domain.enums import ReferenceKind
 from tracker.services import accounts, reference
-from tracker.ui.admin.panels import describe_changes
+from tracker.ui.admin.history import describe_changes
+from tracker.ui.kit.text import md
 
 PAGE = "pages/admin.py"
 
@@ -52,7 +53,7 @@ def test_creating_an_account_lists_it_and_audits_it(app_for, demo_db):
         password="a long passphrase",
         repeat="a long passphrase",
     )
-    assert at.success[0].value == "Account anna created (Viewer)."
+    assert at.success[0].value == md("Account anna created (Viewer).")
     assert "anna" in list(at.dataframe[0].value["Username"])
     created = accounts.get_user(demo_db, "anna")
     assert created.must_change_password and created.role.value == "viewer"
@@ -62,7 +63,8 @@ def test_creating_an_account_lists_it_and_audits_it(app_for, demo_db):
 
 def test_a_refused_account_shows_each_problem_and_creates_nothing(app_for, demo_db):
     at = _create(app_for("admin", PAGE), username="bob", password="short", repeat="short")
-    assert "Password: must have at least 12 characters" in [e.value for e in at.error]
+    assert "Password — must have at least 12 characters" in at.error[0].value
+    assert any("must have at least 12 characters" in c.value for c in at.caption)  # at the field too
     at = _create(at, username="bob", password="a long passphrase", repeat="another one")
     assert "the two entries differ" in at.error[0].value
     assert accounts.get_user(demo_db, "bob") is None
@@ -73,7 +75,7 @@ def test_disabling_an_account_from_the_page(app_for, demo_db):
     at.selectbox(key="adm_account").set_value("officer").run()
     officer = user(demo_db, "officer")
     at = _click(at, f"adm_disable_{officer.id}")
-    assert at.success[0].value == "Account officer disabled."
+    assert at.success[0].value == md("Account officer disabled.")
     assert user(demo_db, "officer").disabled
 
 
@@ -127,3 +129,33 @@ def test_list_changes_are_shown_with_their_list(app_for, demo_db, admin):
     row = changes.value.iloc[0]
     assert (row["List"], row["Action"], row["By"]) == ("Funding sources", "create", "admin")
     assert "EU4Health grant" in row["Changes"]
+
+
+def test_an_account_saved_meanwhile_shows_theirs_and_keeps_mine_on_top(app_for, demo_db, admin):
+    at = app_for("admin", PAGE)
+    at.selectbox(key="adm_account").set_value("director").run()
+    director = user(demo_db, "director")
+    at.text_input(key=f"adm_name_{director.id}").input("Dana Director")
+    accounts.update_account(demo_db, admin, director.id, director.version, {"email": "dana@cluster.example"})
+    at = _ok(next(b for b in at.button if b.label == "Save changes").click().run())
+    assert "was changed by admin" in at.warning[0].value
+    table = at.dataframe[1].value.set_index("Field")  # theirs beside mine, where they differ
+    assert table.loc["E-mail", "Theirs"] == "dana@cluster.example" and table.loc["Name", "Yours"] == "Dana Director"
+    assert user(demo_db, "director").display_name != "Dana Director"  # nothing of theirs overwritten
+    assert at.text_input(key=f"adm_name_{director.id}").value == "Dana Director"  # my input kept
+    at = _click(at, f"adm_keep_{director.id}")
+    saved = user(demo_db, "director")
+    assert (saved.display_name, saved.email) == ("Dana Director", "dana@cluster.example")
+
+
+def test_a_value_renamed_meanwhile_is_a_conflict_not_an_overwrite(app_for, demo_db, admin):
+    entry = next(e for e in reference.entries(demo_db, ReferenceKind.POLICY_AREA) if e["value"] == "Trade")
+    at = app_for("admin", PAGE)
+    at.selectbox(key="adm_ref_pick_policy_area").set_value(entry["id"]).run()
+    at.text_input(key=f"adm_ref_name_{entry['id']}").input("Trade policy")
+    reference.rename(demo_db, admin, entry["id"], entry["version"], "International trade")
+    at = _ok(next(b for b in at.button if b.label == "Rename").click().run())
+    assert "Keep mine on top of theirs" in [b.label for b in at.button]
+    assert "International trade" in reference.values(demo_db, ReferenceKind.POLICY_AREA)
+    at = _click(at, f"adm_ref_keep_{entry['id']}")
+    assert "Trade policy" in reference.values(demo_db, ReferenceKind.POLICY_AREA)

@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import user
 from tracker.services import accounts, sessions
-from tracker.ui.auth import state as auth_state
+from tracker.ui.auth import state
 
 SIGN_IN = ["Username", "Password"]
 
@@ -54,7 +54,7 @@ def test_a_reset_password_must_be_changed_before_any_page(app_for, demo_db, admi
 
 def test_an_idle_session_is_signed_out(app_for):
     at = app_for("officer")
-    at.session_state[auth_state.SEEN_KEY] = time.time() - 61 * 60
+    at.session_state[state.SEEN_KEY] = time.time() - 61 * 60
     at.run()
     assert _labels(at) == SIGN_IN
     assert "inactivity" in at.info[0].value
@@ -70,7 +70,7 @@ def test_signing_everyone_out_ends_open_sessions(app_for, demo_db, admin):
 
 def test_sign_out_revokes_the_session(app_for, demo_db):
     at = _sign_in(app_for(None), "officer", "demo")
-    hashed = at.session_state[auth_state.SESSION_KEY]
+    hashed = at.session_state[state.SESSION_KEY]
     at.sidebar.button(key="sign_out").click().run()
     assert _labels(at) == SIGN_IN
     assert not sessions.is_live(demo_db, hashed)
@@ -79,15 +79,15 @@ def test_sign_out_revokes_the_session(app_for, demo_db):
 def test_a_valid_cookie_resumes_in_a_new_session(app_for, demo_db, monkeypatch):
     officer = user(demo_db, "officer")
     value = sessions.start(demo_db, officer).cookie_value(sessions.database_secret(demo_db))
-    monkeypatch.setattr(auth_state, "_browser_cookie", lambda: value)
+    monkeypatch.setattr(state, "_browser_cookie", lambda: value)
     at = app_for(None, "pages/issues.py")
-    assert at.session_state[auth_state.USER_KEY] == "officer"
+    assert at.session_state[state.USER_KEY] == "officer"
     assert "Issues" in _nav(at)
 
 
 @pytest.mark.parametrize("value", ["v1.forged.9999999999.abc", "", "x" * 4000])
 def test_a_forged_cookie_shows_the_sign_in(app_for, monkeypatch, value):
-    monkeypatch.setattr(auth_state, "_browser_cookie", lambda: value)
+    monkeypatch.setattr(state, "_browser_cookie", lambda: value)
     at = app_for(None, "pages/issues.py")
     assert _labels(at) == SIGN_IN and not at.dataframe
 
@@ -96,14 +96,14 @@ def test_a_cookie_of_a_disabled_account_does_not_sign_in(app_for, demo_db, admin
     officer = user(demo_db, "officer")
     value = sessions.start(demo_db, officer).cookie_value(sessions.database_secret(demo_db))
     accounts.set_disabled(demo_db, admin, officer.id, officer.version, True)
-    monkeypatch.setattr(auth_state, "_browser_cookie", lambda: value)
+    monkeypatch.setattr(state, "_browser_cookie", lambda: value)
     at = app_for(None)
     assert _labels(at) == SIGN_IN
 
 
 def test_without_the_server_routes_no_cookie_is_offered(app_for):
     at = _sign_in(app_for(None), "officer", "demo")
-    assert auth_state.COOKIE_URL_KEY not in at.session_state
+    assert state.COOKIE_URL_KEY not in at.session_state
     assert not [m for m in at.sidebar.markdown if "/session/cookie" in m.value]
 
 
@@ -125,3 +125,18 @@ def test_account_settings_change_your_own_password(app_for, demo_db):
     next(b for b in at.sidebar.button if b.label == "Change password").click().run()
     assert not at.exception
     assert accounts.authenticate(demo_db, "officer", "my own passphrase").username == "officer"
+
+
+def test_a_wrong_current_password_is_refused_at_its_field_and_the_input_kept(app_for, demo_db):
+    at = app_for("officer")
+    at.sidebar.toggle(key="auth_account_open").set_value(True).run()
+    fields = at.sidebar.text_input
+    fields[0].input("not it")
+    fields[1].input("my own passphrase")
+    fields[2].input("my own passphrase")
+    at = next(b for b in at.sidebar.button if b.label == "Change password").click().run()
+    assert not at.exception
+    assert "Current password — is not right" in at.sidebar.error[0].value
+    assert any("is not right" in c.value for c in at.sidebar.caption)
+    assert at.sidebar.text_input[1].value == "my own passphrase"
+    assert accounts.authenticate(demo_db, "officer", "demo").username == "officer"

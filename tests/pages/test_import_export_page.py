@@ -56,3 +56,15 @@ def test_a_file_that_is_not_excel_is_refused_clearly(app_for):
     )
     assert not at.exception
     assert any("not an Excel workbook" in str(v) for v in at.dataframe[-1].value["Reason"].tolist())
+
+
+def test_a_file_that_is_not_the_have_your_say_export_is_refused_with_nothing_written(app_for, demo_db):
+    before = demo_db.read("SELECT count(*) FROM consultations")
+    at = app_for("officer", PAGE)
+    [uploader] = [u for u in at.file_uploader if "Have Your Say" in u.label]
+    uploader.set_value(("hys.csv", b"name,date\nA,24 July 2025\n", "text/csv"))
+    at = at.run()
+    assert not at.exception
+    assert any("not the Have Your Say export" in e.value for e in at.error)
+    assert not [b for b in at.button if b.label.startswith("Import ")]
+    assert demo_db.read("SELECT count(*) FROM consultations") == before

@@ -11,13 +11,16 @@ import pytest
 
 from tests.conftest import ROOT, user
 from tracker.services import sessions
-from tracker.web import server
+from tracker.web import handoff
+from tracker.web.cookie_secret import configured_cookie_secret
+from tracker.web.middleware import middleware
+from tracker.web.routes import routes
 
 
 def _app():
     from starlette.applications import Starlette
 
-    return Starlette(routes=server.routes(), middleware=server.middleware())
+    return Starlette(routes=routes(), middleware=middleware())
 
 
 def get(path: str, query: str = "", scheme: str = "http") -> tuple[int, list[tuple[str, str]], bytes]:
@@ -63,7 +66,7 @@ def test_a_hand_off_sets_an_httponly_strict_signed_cookie_once(served_db):
     officer = user(served_db, "officer")
     new = sessions.start(served_db, officer)
     secret = sessions.database_secret(served_db)
-    url = server.offer_cookie(new, secret)
+    url = handoff.offer_cookie(new, secret)
     path, query = url.split("?")
     status, headers, body = get(path, query)
     (cookie,) = _cookies(headers)
@@ -78,7 +81,7 @@ def test_a_hand_off_sets_an_httponly_strict_signed_cookie_once(served_db):
 
 def test_cookies_are_secure_over_https(served_db):
     new = sessions.start(served_db, user(served_db, "officer"))
-    path, query = server.offer_cookie(new, "k" * 40).split("?")
+    path, query = handoff.offer_cookie(new, "k" * 40).split("?")
     (cookie,) = _cookies(get(path, query, scheme="https")[1])
     assert "Secure" in cookie
 
@@ -138,4 +141,4 @@ def test_no_real_secret_is_shipped():
     example = tomllib.loads((ROOT / ".streamlit" / "secrets.example.toml").read_text())
     assert example["cookie_secret"] == "change-me"
     assert "secrets.toml" in (ROOT / ".gitignore").read_text()
-    assert server.configured_cookie_secret() is None or len(server.configured_cookie_secret() or "") >= 32
+    assert configured_cookie_secret() is None or len(configured_cookie_secret() or "") >= 32

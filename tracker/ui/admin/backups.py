@@ -1,5 +1,5 @@
-"""Backups on the Admin page (on demand, with the list of past backups and their verification),
-and the nightly backup job the app starts once per process."""
+"""Backups on the Admin page: on demand, the list of past backups with their verification, and
+how to restore one. The nightly job itself belongs to the server (:mod:`tracker.web.nightly`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from tracker import config, runtime
+from tracker import config
 from tracker.domain import clock
 from tracker.domain.errors import InvalidInput, PermissionDenied, StorageError
 from tracker.domain.models import User
@@ -16,24 +16,7 @@ from tracker.store import Database
 from tracker.ui.kit.text import md
 from tracker.ui.shell.cache import TTL_SECONDS
 from tracker.ui.shell.db import get_db
-
-
-def _stop(job: backup.NightlyBackups) -> None:
-    job.stop()
-
-
-@st.cache_resource(show_spinner=False, on_release=_stop)
-def _nightly(path: str) -> backup.NightlyBackups:
-    def current() -> Database:
-        # The connection the app serves from (reopened by get_db if it ever broke).
-        return runtime.database(path)
-
-    return backup.NightlyBackups(current).start()
-
-
-def ensure_nightly_backups() -> backup.NightlyBackups:
-    """Start the nightly backup job for this process (once; later calls return it)."""
-    return _nightly(str(config.db_path()))
+from tracker.web.nightly import ensure_nightly_backups
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
@@ -52,7 +35,7 @@ def _settings() -> str:
     return f"Folder {backup.folder()} · nightly backup {when} · the newest {keep} are kept"
 
 
-def render_backup_panel(user: User) -> None:
+def render_backup_panel(db: Database, user: User) -> None:
     """Back up now, the backups taken so far, and how to restore one."""
     job = ensure_nightly_backups()
     st.subheader("Backups", anchor=False)
@@ -62,11 +45,11 @@ def render_backup_panel(user: User) -> None:
     if st.button("Back up now", icon=":material/backup:", key="backup_now"):
         try:
             with st.spinner("Backing up and reading the backup back…"):
-                result = backup.backup_now(get_db(), user)
+                result = backup.backup_now(db, user)
         except (PermissionDenied, StorageError, InvalidInput) as exc:
             st.error(md(str(exc)), icon=":material/error:")
         else:
-            _history.clear()  # type: ignore[attr-defined]
+            _history.clear()
             if result.verified:
                 st.success(md(f"Backup saved in {result.path} — {result.detail}."), icon=":material/check_circle:")
             else:

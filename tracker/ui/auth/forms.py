@@ -6,28 +6,15 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from tracker.domain.errors import EditConflict, InvalidInput, NotFound, PermissionDenied, StorageError, TrackerError
+from tracker.domain.errors import FieldError, StorageError
 from tracker.domain.models import User
 from tracker.services import accounts, sessions
 from tracker.store import Database
-from tracker.ui.auth import sso as auth_sso
-from tracker.ui.auth import state as auth_state
+from tracker.ui.auth import sso, state
+from tracker.ui.kit.feedback import attempt
+from tracker.ui.kit.form_state import FormState
 from tracker.ui.kit.text import md
-from tracker.web import server
-
-
-def show_error(exc: TrackerError) -> None:
-    """One error box per problem; field errors name their field."""
-    if isinstance(exc, InvalidInput):
-        for err in exc.errors:
-            st.error(f"{md(err.field)}: {md(err.message)}", icon=":material/error:")
-    elif isinstance(exc, EditConflict):
-        st.warning(md(str(exc)), icon=":material/sync_problem:")
-    elif isinstance(exc, (PermissionDenied, NotFound, StorageError)):
-        st.error(md(str(exc)), icon=":material/block:")
-    else:
-        st.error(md(str(exc)))
-
+from tracker.web.serving import base_path, routes_active
 
 # ---------------------------------------------------------------- signed out
 
@@ -35,8 +22,8 @@ def show_error(exc: TrackerError) -> None:
 def sign_in_page(db: Database) -> None:
     """Sign-in in place: the page's URL and query parameters survive it."""
     st.title("Policy Influence Tracker")
-    auth_state.clear_pixel()
-    notice = st.session_state.pop(auth_state.NOTICE_KEY, None)
+    state.clear_pixel()
+    notice = st.session_state.pop(state.NOTICE_KEY, None)
     if notice:
         st.info(notice)
     _single_sign_on()
@@ -49,61 +36,67 @@ def sign_in_page(db: Database) -> None:
     if submitted:
         try:
             user = accounts.authenticate(db, username, password)
-            auth_state.sign_in(db, user, "password")
+            state.sign_in(db, user, "password")
         except accounts.SignInRefused as exc:
             st.error(str(exc))
             return
         except StorageError as exc:
-            show_error(exc)
+            st.error(md(str(exc)), icon=":material/block:")
             return
         st.rerun()
 
 
 def _single_sign_on() -> None:
-    providers = auth_sso.providers()
+    providers = sso.providers()
     if not providers:
         return
-    refused = st.session_state.get(auth_state.SSO_REFUSED_KEY)
-    if refused and auth_sso.logged_in():
+    refused = st.session_state.get(state.SSO_REFUSED_KEY)
+    if refused and sso.logged_in():
         st.error(
             f"You signed in as {md(refused)}, but no active account of this app uses that e-mail. "
             "Ask an administrator to create one (or to enable yours).",
             icon=":material/no_accounts:",
         )
         if st.button("Sign out of single sign-on", key="sso_logout"):
-            st.session_state.pop(auth_state.SSO_REFUSED_KEY, None)
-            auth_sso.logout()
+            st.session_state.pop(state.SSO_REFUSED_KEY, None)
+            sso.logout()
         return
     for provider in providers:
         if st.button(f"Sign in with {provider.label}", key=f"sso_{provider.key or 'default'}", type="primary"):
-            auth_sso.login(provider)
+            sso.login(provider)
     st.caption("Or with a user name and password:")
 
 
 # ---------------------------------------------------------------- passwords
 
 
+PASSWORD_FIELDS = ("current", "new", "repeat")
+AUTOCOMPLETE = {"current": "current-password", "new": "new-password", "repeat": "new-password"}
+PASSWORD_LABELS = {"current": "Current password", "new": "New password", "repeat": "Repeat the new password"}
+
+
 def _password_form(db: Database, user: User, *, key: str, title: str) -> bool:
-    """Current + new password (twice); True once changed."""
-    with st.form(key, clear_on_submit=False):
+    """Current + new password (twice); True once changed. A refusal stands at its field."""
+    fs = FormState(key, PASSWORD_FIELDS, PASSWORD_LABELS)
+    fs.ensure(None, dict.fromkeys(PASSWORD_FIELDS, ""))
+    if fs.pressed("save"):
+        v = fs.values()
+        if v["new"] != v["repeat"]:
+            fs.errors = [FieldError(PASSWORD_LABELS["repeat"], "the two entries differ.")]
+        elif attempt(fs, lambda: accounts.change_own_password(db, user, v["current"], v["new"]))[0]:
+            fs.clear()
+            return True
+    with st.form(f"{key}_form", clear_on_submit=False):
         if title:
             st.markdown(f"**{title}**")
-        current = st.text_input("Current password", type="password", max_chars=1000, autocomplete="current-password")
-        new = st.text_input("New password", type="password", max_chars=1000, autocomplete="new-password")
-        repeat = st.text_input("Repeat the new password", type="password", max_chars=1000, autocomplete="new-password")
+        fs.error_summary()
+        for field in PASSWORD_FIELDS:
+            label = fs.label(field)
+            st.text_input(label, type="password", max_chars=1000, autocomplete=AUTOCOMPLETE[field], key=fs.key(field))
+            fs.field_error(field)
         st.caption(f"At least {accounts.MIN_PASSWORD_LENGTH} characters, not containing your user name.")
-        submitted = st.form_submit_button("Change password", type="primary")
-    if not submitted:
-        return False
-    if new != repeat:
-        st.error("Repeat the new password: the two entries differ.")
-        return False
-    try:
-        accounts.change_own_password(db, user, current, new)
-    except TrackerError as exc:
-        show_error(exc)
-        return False
-    return True
+        st.form_submit_button("Change password", type="primary", key=fs.key("save"))
+    return False
 
 
 def forced_password_change(db: Database, user: User) -> None:
@@ -115,7 +108,7 @@ def forced_password_change(db: Database, user: User) -> None:
         icon=":material/key:",
     )
     if _password_form(db, user, key="forced_password_change", title=""):
-        st.session_state[auth_state.NOTICE_KEY] = "Your password is changed."
+        st.session_state[state.NOTICE_KEY] = "Your password is changed."
         st.rerun()
 
 
@@ -124,11 +117,11 @@ def account_panel(db: Database, user: User) -> None:
     notice = st.session_state.pop("auth_account_notice", None)
     if notice:
         st.success(notice)
-    if st.session_state.get(auth_state.VIA_KEY) != "sso":
+    if st.session_state.get(state.VIA_KEY) != "sso":
         if _password_form(db, user, key="own_password_change", title="Change your password"):
             st.session_state["auth_account_notice"] = "Your password is changed."
             st.rerun()
-    if server.routes_active():
+    if routes_active():
         _calendar_feed(db, user)
 
 
@@ -142,7 +135,7 @@ def _calendar_feed(db: Database, user: User) -> None:
     label = "New calendar link" if has else "Create a calendar link"
     if st.button(label, key="feed_new", help="A personal address; a new one stops the old one."):
         token = sessions.new_calendar_token(db, user)
-        st.session_state["auth_new_feed"] = _origin() + f"{server.base_path()}/calendar/{token}.ics"
+        st.session_state["auth_new_feed"] = _origin() + f"{base_path()}/calendar/{token}.ics"
         st.rerun()
     if has and st.button("Stop my calendar link", key="feed_stop"):
         sessions.revoke_calendar_token(db, user)

@@ -13,8 +13,9 @@ from tracker.domain.errors import PermissionDenied, StorageError
 from tracker.domain.models import User
 from tracker.services import accounts, sessions
 from tracker.store import Database
-from tracker.ui.auth import sso as auth_sso
-from tracker.web import server
+from tracker.ui.auth import sso
+from tracker.web import handoff, serving
+from tracker.web.cookie_secret import cookie_secret
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +41,9 @@ def sign_in(db: Database, user: User, via: str) -> None:
     state[VIA_KEY] = via
     state.pop(CLEAR_KEY, None)
     state.pop(SSO_REFUSED_KEY, None)
-    if via == "password" and server.routes_active():
-        url = server.offer_cookie(new, server.cookie_secret(db))
-        state[COOKIE_URL_KEY] = (url, time.time() + server.HANDOFF_SECONDS)
+    if via == "password" and serving.routes_active():
+        url = handoff.offer_cookie(new, cookie_secret(db))
+        state[COOKIE_URL_KEY] = (url, time.time() + handoff.HANDOFF_SECONDS)
 
 
 def sign_out(db: Database, message: str | None = None) -> None:
@@ -56,10 +57,10 @@ def sign_out(db: Database, message: str | None = None) -> None:
             state.pop(key, None)
         if message:
             state[NOTICE_KEY] = message
-        if server.routes_active():
+        if serving.routes_active():
             state[CLEAR_KEY] = True
     if via == "sso":
-        auth_sso.logout()
+        sso.logout()
 
 
 def current_user(db: Database) -> User | None:
@@ -104,7 +105,7 @@ def _resume(db: Database) -> User | None:
     state = st.session_state
     value = _browser_cookie()
     if value and not state.get(CLEAR_KEY):
-        found = sessions.resume(db, server.cookie_secret(db), value)
+        found = sessions.resume(db, cookie_secret(db), value)
         if found:
             resumed, hashed = found
             state[USER_KEY] = resumed.username
@@ -112,8 +113,8 @@ def _resume(db: Database) -> User | None:
             state[SESSION_KEY] = hashed
             state[VIA_KEY] = "cookie"
             return resumed
-    if auth_sso.configured() and auth_sso.logged_in():
-        email = auth_sso.identity_email()
+    if sso.configured() and sso.logged_in():
+        email = sso.identity_email()
         user = accounts.sign_in_by_email(db, email)
         if user is not None:
             sign_in(db, user, "sso")
@@ -136,5 +137,5 @@ def cookie_pixel() -> None:
 
 def clear_pixel() -> None:
     """After a sign-out, the image that removes the (already revoked) cookie from the browser."""
-    if st.session_state.get(CLEAR_KEY) and server.routes_active():
-        st.markdown(f"![]({server.clear_cookie_url()})")
+    if st.session_state.get(CLEAR_KEY) and serving.routes_active():
+        st.markdown(f"![]({handoff.clear_cookie_url()})")

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
+from typing import Any
 
 import streamlit as st
 
@@ -13,8 +12,9 @@ from tracker.domain.errors import ImportRefused, PermissionDenied, StorageError
 from tracker.domain.models import User
 from tracker.services.exchange import have_your_say
 from tracker.ui.kit.text import md
-from tracker.ui.shell import cache
 from tracker.ui.shell.db import get_db
+
+from .refusal import show_refusal
 
 
 def render_have_your_say_import(user: User, key: str = "import_export") -> None:
@@ -43,14 +43,9 @@ def render_have_your_say_import(user: User, key: str = "import_export") -> None:
             st.info(md(note))
         return
 
-    try:
-        with st.spinner("Checking the file…"):
-            preview = have_your_say.import_export(get_db(), user, content, filename=upload.name, dry_run=True)
-    except ImportRefused as exc:
-        _refusal(exc, key)
-        return
-    except (PermissionDenied, StorageError) as exc:
-        st.error(str(exc))
+    with st.spinner("Checking the file…"):
+        preview = _import(user, content, upload.name, key, dry_run=True)
+    if preview is None:
         return
 
     st.markdown(f"**{md(upload.name)}** · {preview.file_format} · {preview.total:,} consultations, all usable")
@@ -69,45 +64,19 @@ def render_have_your_say_import(user: User, key: str = "import_export") -> None:
         def progress(n: int, total: int) -> None:
             bar.progress(min(1.0, n / total) if total else 1.0, text=f"Checked {n:,} of {total:,} rows")
 
-        try:
-            report = have_your_say.import_export(get_db(), user, content, filename=upload.name, on_progress=progress)
-        except ImportRefused as exc:
-            _refusal(exc, key)
+        report = _import(user, content, upload.name, key, on_progress=progress)
+        if report is None:
             return
-        except (PermissionDenied, StorageError) as exc:
-            st.error(str(exc))
-            return
-        cache.after_write()
         st.session_state[f"{key}_hys_done"] = (digest, f"Imported {upload.name} — {report.summary()}.", report.notes)
         st.rerun()
 
 
-def _refusal(exc: ImportRefused, key: str) -> None:
-    st.error(str(exc), icon=":material/block:")
-    if not exc.errors:
-        return
-    rows = [{"Line": e.line, "Column": e.field, "Problem": e.message} for e in exc.errors]
-    st.dataframe(rows, hide_index=True, column_config={"Line": st.column_config.NumberColumn(format="%d")})
-    st.download_button(
-        "Download the error report (CSV)",
-        data=error_report_csv(exc),
-        file_name="have-your-say-import-errors.csv",
-        mime="text/csv",
-        key=f"{key}_hys_errors",
-        on_click="ignore",
-    )
-
-
-def _safe(cell: object) -> str:
-    """A spreadsheet must show the text, never run it as a formula."""
-    text = "" if cell is None else str(cell)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def error_report_csv(exc: ImportRefused) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["Line", "Column", "Problem"])
-    for e in exc.errors:
-        writer.writerow([e.line if e.line is not None else "", _safe(e.field), _safe(e.message)])
-    return out.getvalue().encode("utf-8-sig")
+def _import(user: User, content: bytes, name: str, key: str, **options: Any) -> have_your_say.HaveYourSayReport | None:
+    """The import (or with ``dry_run`` its check); a refusal is shown and gives None."""
+    try:
+        return have_your_say.import_export(get_db(), user, content, filename=name, **options)
+    except ImportRefused as exc:
+        show_refusal(str(exc), exc.errors, "have-your-say-import-errors.csv", f"{key}_hys_errors")
+    except (PermissionDenied, StorageError) as exc:
+        st.error(md(str(exc)), icon=":material/error:")
+    return None

@@ -22,11 +22,11 @@ from tracker.domain.models import User
 from tracker.services.exchange import exports, imports, spreadsheet
 from tracker.services.exchange.spreadsheet import Sheet
 from tracker.ui.kit.text import md
-from tracker.ui.shell import cache
 from tracker.ui.shell.db import get_db
 
+from .refusal import show_refusal
+
 PREVIEW_LINES = 20
-SHOWN_ERRORS = 500
 
 
 def _label(table: str) -> str:
@@ -94,7 +94,6 @@ def render_spreadsheet_import(user: User, key: str = "sheet") -> None:
         except (PermissionDenied, StorageError, EditConflict, InvalidInput) as exc:
             st.error(md(str(exc)), icon=":material/error:")
             return
-        cache.after_write()
         message = f"Imported {upload.name} into {_label(table).lower()}: {report.summary()}."
         st.session_state[f"{key}_done"] = (digest, message)
         st.session_state.pop(f"{key}_checked", None)
@@ -105,7 +104,8 @@ def _check(user: User, table: str, data: bytes, name: str, digest: str, key: str
     """The dry run (what an import would do), kept for this file so reruns do not repeat it."""
     saved = st.session_state.get(f"{key}_checked")
     if saved and saved[0] == digest:
-        return saved[1]  # type: ignore[no-any-return]
+        report: ImportReport = saved[1]
+        return report
     try:
         with st.spinner("Checking every line…"):
             report = imports.import_file(get_db(), user, table, data, name, dry_run=True)
@@ -140,24 +140,5 @@ def _shown(value: Any) -> str:
 
 
 def _refusal(exc: ImportRefused, table: str, key: str) -> None:
-    errors = exc.errors
-    st.error(md(imports.refusal_summary(errors)), icon=":material/block:")
-    frame = pd.DataFrame(
-        {
-            "Line": [e.line for e in errors[:SHOWN_ERRORS]],
-            "Column": [e.field for e in errors[:SHOWN_ERRORS]],
-            "Reason": [e.message for e in errors[:SHOWN_ERRORS]],
-        }
-    )
-    st.dataframe(frame, hide_index=True, width="stretch")
-    if len(errors) > SHOWN_ERRORS:
-        st.caption(f"The first {SHOWN_ERRORS:,} of {len(errors):,} are shown; the report has them all.")
-    st.download_button(
-        "Download the report (CSV)",
-        data=imports.errors_csv(errors),
-        file_name=f"import-report-{table.replace('_', '-')}.csv",
-        mime=spreadsheet.CSV_MIME,
-        key=f"{key}_report",
-        icon=":material/download:",
-        on_click="ignore",
-    )
+    file_name = f"import-report-{table.replace('_', '-')}.csv"
+    show_refusal(imports.refusal_summary(exc.errors), exc.errors, file_name, f"{key}_report")

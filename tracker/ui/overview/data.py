@@ -2,7 +2,7 @@
 
 The aggregates are the same for every signed-in user, so a shared cache is right here; the
 key is the canonical query-parameter form of the filters, so two links to the same view hit
-the same entry. Writes clear everything through ``tracker.ui.shell.cache.after_write``.
+the same entry. Every committed write clears everything (``tracker.ui.shell.cache.watch``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import streamlit as st
 
 from tracker import charts
 from tracker.services import metrics
-from tracker.ui.overview import tables as overview_tables
+from tracker.ui.overview import tables
 from tracker.ui.shell import cache
 from tracker.ui.shell.db import get_db
 
@@ -54,9 +54,9 @@ def view(key: ParamsKey, today_iso: str) -> View:
     return View(
         ov=ov,
         figures=charts.overview_figures(ov),
-        upcoming=overview_tables.upcoming(ov.upcoming),
-        response_areas=overview_tables.response_areas(ov.response_areas),
-        pairs=overview_tables.pairs(ov.top_pairs),
+        upcoming=tables.upcoming(ov.upcoming),
+        response_areas=tables.response_areas(ov.response_areas),
+        pairs=tables.pairs(ov.top_pairs),
     )
 
 

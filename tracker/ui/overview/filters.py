@@ -13,7 +13,7 @@ import streamlit as st
 
 from tracker.domain.enums import Level, Lifecycle
 from tracker.services import metrics
-from tracker.ui.overview import data as overview_data
+from tracker.ui.overview import data
 
 URL_KEYS = ("period", "from", "to", "area", "level", "owner", "tag", "status")
 _PREFIX = "ov_f_"
@@ -55,7 +55,7 @@ def _reset() -> None:
 
 def sidebar_filters(today: dt.date) -> metrics.Filters:
     """Draw the filters in the sidebar and return them; the URL is updated to match."""
-    choices = overview_data.choices()
+    choices = data.choices()
     _seed(metrics.filters_from_params(_url_params(), today), choices)
     owner_names = dict(choices["owners"])
     with st.sidebar:

@@ -13,7 +13,7 @@ from tracker import charts
 from tracker.domain import clock
 from tracker.services import metrics, report
 from tracker.ui.kit.text import md
-from tracker.ui.overview import data as overview_data
+from tracker.ui.overview import data
 from tracker.ui.overview.data import ParamsKey
 
 LINKS_SHOWN = 50  # issues listed as links under a chart; the rest in a table
@@ -63,7 +63,7 @@ def chart(key: str, fig: go.Figure | None, ov: metrics.Overview, pkey: ParamsKey
 
 
 def drill_list(target: metrics.DrillTarget, ov: metrics.Overview, pkey: ParamsKey) -> None:
-    result = overview_data.drill(pkey, ov.today.isoformat(), target.encode(), target.label)
+    result = data.drill(pkey, ov.today.isoformat(), target.encode(), target.label)
     title = target.label or "Issues behind the selection"
     if result is None or result.rows.empty:
         st.markdown(f"**{md(title)}**")

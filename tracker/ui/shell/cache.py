@@ -39,13 +39,13 @@ _seen_lock = threading.Lock()
 
 
 def shared(func: F) -> F:
-    """Cache ``func``'s read-only result for every session (cleared by :func:`after_write`)."""
+    """Cache ``func``'s read-only result for every session (cleared by :func:`clear_views`)."""
     cached = st.cache_resource(ttl=TTL_SECONDS, show_spinner=False, max_entries=SHARED_ENTRIES)(func)
     _SHARED.append(cached)
     return cached  # type: ignore[return-value]
 
 
-def after_write() -> None:
+def clear_views() -> None:
     """Drop every cached view (the database's on-commit hook; see :func:`watch`)."""
     st.cache_data.clear()
     for cached in _SHARED:
@@ -56,7 +56,7 @@ def watch(db: Database) -> None:
     """Clear the caches whenever ``db`` commits a change (registered once per database)."""
 
     def committed() -> None:
-        after_write()
+        clear_views()
         _remember(db, db.data_epoch())
 
     db.on_commit(committed)
@@ -70,7 +70,7 @@ def sync(db: Database) -> None:
         stale = _seen_epoch.get(id(db)) != epoch
         _seen_epoch[id(db)] = epoch
     if stale:
-        after_write()
+        clear_views()
 
 
 def _remember(db: Database, epoch: int) -> None:

@@ -7,17 +7,13 @@ import streamlit as st
 from tracker.domain.models import User
 from tracker.services import accounts
 from tracker.store import Database
-from tracker.ui.auth import forms as auth_forms
-from tracker.ui.auth import state as auth_state
+from tracker.ui.auth import forms, state
 from tracker.ui.kit.text import md
 from tracker.ui.shell import cache
 from tracker.ui.shell.cache import TTL_SECONDS
 from tracker.ui.shell.db import get_db
 from tracker.ui.shell.registry import BY_LABEL, pages_for
 
-# Kept for callers and tests that seed a signed-in session directly.
-USER_KEY = auth_state.USER_KEY
-SEEN_KEY = auth_state.SEEN_KEY
 # The user page_frame let through on this run: later parts of the page read it instead of
 # looking the account up again.
 RUN_USER_KEY = "frame_run_user"
@@ -45,16 +41,16 @@ def page_frame(label: str) -> User:
     db = get_db()
     cache.sync(db)
     st.session_state.pop(RUN_USER_KEY, None)
-    user = auth_state.current_user(db)
+    user = state.current_user(db)
     if user is None:
-        auth_forms.sign_in_page(db)
+        forms.sign_in_page(db)
         st.stop()
     assert user is not None
-    if user.must_change_password and st.session_state.get(auth_state.VIA_KEY) != "sso":
+    if user.must_change_password and st.session_state.get(state.VIA_KEY) != "sso":
         with st.sidebar:
             _sign_out_button(db)
-            auth_state.cookie_pixel()
-        auth_forms.forced_password_change(db, user)
+            state.cookie_pixel()
+        forms.forced_password_change(db, user)
         st.stop()
     _sidebar(db, user)
     if not user.role.allows(spec.min_role):
@@ -67,14 +63,9 @@ def page_frame(label: str) -> User:
     return user
 
 
-def sign_out(message: str | None = None) -> None:
-    """Sign the current session out (kept for callers of the earlier frame)."""
-    auth_state.sign_out(get_db(), message)
-
-
 def _sign_out_button(db: Database) -> None:
     if st.button("Sign out", icon=":material/logout:", key="sign_out"):
-        auth_state.sign_out(db, "You are signed out.")
+        state.sign_out(db, "You are signed out.")
         st.rerun()
 
 
@@ -88,12 +79,12 @@ def _sidebar(db: Database, user: User) -> None:
         st.caption(f"Signed in as **{md(user.name)}** · {user.role.label}")
         _sign_out_button(db)
         if st.toggle("Account settings", key="auth_account_open"):
-            auth_forms.account_panel(db, user)
+            forms.account_panel(db, user)
         if _demo_accounts_exist():
             st.warning(
                 "Demo accounts are active (password demo). Remove them before real use.", icon=":material/science:"
             )
-        auth_state.cookie_pixel()
+        state.cookie_pixel()
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
