@@ -102,21 +102,7 @@ def offenders(rule: Rule, root: Path = ROOT) -> list[str]:
     return sorted(set(out))
 
 
-# Known breaks outside this test's reach, to be fixed where they are (strict: the mark must go then).
-KNOWN = {
-    "the web routes import no UI": "tracker/web/server.py starts the nightly backups through "
-    "tracker.ui.admin.backups; the job belongs in tracker.services.backup or tracker.runtime",
-}
-
-
-@pytest.mark.parametrize(
-    "rule",
-    [
-        pytest.param(r, marks=pytest.mark.xfail(reason=KNOWN[r.name], strict=True)) if r.name in KNOWN else r
-        for r in RULES
-    ],
-    ids=[r.name for r in RULES],
-)
+@pytest.mark.parametrize("rule", RULES, ids=[r.name for r in RULES])
 def test_imports_run_one_way(rule):
     assert offenders(rule) == []
 
