@@ -30,6 +30,7 @@ def fill(at, *, type_="Meeting", summary="Met DG GROW on fees", effort=1.5, foll
     at.text_area(key=f"{PREFIX}_summary").input(summary)
     at.number_input(key=f"{PREFIX}_effort").set_value(effort)
     at.selectbox(key=f"{PREFIX}_funding").select("Single Market Programme (COSME) grant")
+    at.text_input(key=f"{PREFIX}_orgs__find").input("Rhine").run()  # organisation 1, Rhine MedTech Cluster
     at.multiselect(key=f"{PREFIX}_orgs").select(1)
     if follow:
         at.date_input(key=f"{PREFIX}_follow").set_value(follow)
@@ -120,3 +121,29 @@ def test_a_follow_up_due_this_week_opens_from_its_picker(app_for, demo_db, offic
     picker.set_value(made.id).run()
     assert at.query_params.get("activity") in (str(made.id), [str(made.id)])
     assert any("Ring the rapporteur" in m.value for m in at.markdown)
+
+
+def test_the_contact_picker_offers_only_matches_of_what_was_typed(app_for):
+    at = app_for("officer", PAGE)
+    picker = at.multiselect(key=f"{PREFIX}_contacts")
+    assert picker.options == []  # nothing is offered before the user searches
+    at.text_input(key=f"{PREFIX}_contacts__find").input("jans").run()
+    offered = at.multiselect(key=f"{PREFIX}_contacts").options
+    assert offered and all("jans" in str(o).lower() for o in offered)
+    assert not any("select" in str(o).lower() for o in offered)
+
+
+def test_a_large_picker_sends_at_most_fifty_options(app_for):
+    at = app_for("officer", PAGE)
+    at.text_input(key=f"{PREFIX}_orgs__find").input("er").run()
+    assert 0 < len(at.multiselect(key=f"{PREFIX}_orgs").options) <= 50
+
+
+def test_chosen_records_stay_offered_when_the_search_changes(app_for, demo_db):
+    at = app_for("officer", PAGE)
+    at.text_input(key=f"{PREFIX}_orgs__find").input("Rhine").run()
+    at.multiselect(key=f"{PREFIX}_orgs").select(1).run()
+    at.text_input(key=f"{PREFIX}_orgs__find").input("Nordic").run()
+    picker = at.multiselect(key=f"{PREFIX}_orgs")
+    assert picker.value == [1]
+    assert {str(o) for o in picker.options} >= {"Rhine MedTech Cluster", "Nordic MedTech Cluster"}

@@ -14,6 +14,7 @@ from tracker.services.exchange import have_your_say
 from tracker.ui.consultations import data
 from tracker.ui.kit.form_state import FormState
 from tracker.ui.kit.records import DATE_FORMAT
+from tracker.ui.kit.search_picker import pick_many_field
 
 FIELD_LABELS = {
     "title": "Title",
@@ -115,7 +116,14 @@ def consultation_form(fs: FormState, submit_label: str) -> None:
             fs.widget(st.date_input, "Opens", "opens", format=DATE_FORMAT)
         with c2:
             fs.widget(st.date_input, "Closes", "closes", format=DATE_FORMAT)
-        fs.records("Linked issues", "issue_ids", issues, "Choose the issues this consultation concerns", many=True)
+        pick_many_field(
+            fs,
+            "Linked issues",
+            "issue_ids",
+            issues,
+            "issue",
+            placeholder="Choose the issues this consultation concerns",
+        )
         fs.widget(
             st.selectbox,
             "Joint position",

@@ -16,6 +16,7 @@ from tracker.store import Database
 from tracker.ui.kit.feedback import save, show_refusal
 from tracker.ui.kit.form_state import FormState
 from tracker.ui.kit.records import DATE_FORMAT, shown
+from tracker.ui.kit.search_picker import pick_many
 from tracker.ui.kit.text import md
 from tracker.ui.organisations import data as organisation_data
 from tracker.ui.positions import data
@@ -99,13 +100,7 @@ def _invite(db: Database, user: User, position: JointPosition) -> None:
     orgs = organisation_data.organisation_choices()
     with st.form(f"invite_{position.id}", border=True, enter_to_submit=False):
         st.markdown("**Add signatories**")
-        chosen = st.multiselect(
-            "Organisations",
-            list(orgs),
-            format_func=lambda i: orgs[i],
-            placeholder="Choose organisations",
-            key=f"invite_orgs_{position.id}",
-        )
+        chosen = pick_many("Organisations", orgs, key=f"invite_orgs_{position.id}", noun="organisation")
         c1, c2 = st.columns(2)
         status = c1.selectbox(
             "Signatory status", list(SignatoryStatus), format_func=lambda s: s.label, key=f"invite_status_{position.id}"
