@@ -147,3 +147,22 @@ def test_chosen_records_stay_offered_when_the_search_changes(app_for, demo_db):
     picker = at.multiselect(key=f"{PREFIX}_orgs")
     assert picker.value == [1]
     assert {str(o) for o in picker.options} >= {"Rhine MedTech Cluster", "Nordic MedTech Cluster"}
+
+
+def test_a_future_activity_date_is_refused_naming_the_range_and_nothing_is_written(app_for, demo_db):
+    at = app_for("officer", PAGE)
+    fill(at, summary="Dated next week")
+    at.date_input(key=f"{PREFIX}_date").set_value(dt.date(2026, 12, 9))
+    at.button(key=f"{PREFIX}_save").click().run()
+    assert "Date" in errors(at) and "or earlier" in errors(at)
+    assert any("or earlier" in c.value for c in at.caption)  # at the field too
+    assert at.date_input(key=f"{PREFIX}_date").value == dt.date(2026, 12, 9)  # what was typed stays
+    assert not demo_db.read("SELECT 1 FROM activities WHERE summary = 'Dated next week'")
+
+
+def test_a_follow_up_years_ahead_is_saved_as_typed(app_for, demo_db):
+    at = app_for("officer", PAGE)
+    fill(at, summary="Review in 2040", follow=dt.date(2040, 3, 1))
+    at.button(key=f"{PREFIX}_save").click().run()
+    assert not at.error, errors(at)
+    assert demo_db.read("SELECT follow_up FROM activities WHERE summary = 'Review in 2040'") == [(dt.date(2040, 3, 1),)]

@@ -114,7 +114,8 @@ def _prepare(data: dict[str, Any]) -> ActivityInput:
 def _check(tx: Tx, item: ActivityInput, before: dict[str, Any] | None) -> dict[str, Any]:
     """The stored values for ``item``; raises InvalidInput naming the field."""
     if item.activity_date > clock.today():
-        raise InvalidInput.one("Date", "cannot be in the future — record planned work as a follow-up date")
+        today = clock.format_date(clock.today())
+        raise InvalidInput.one("Date", f"must be today ({today}) or earlier — record planned work as a follow-up date")
     values = item.model_dump(exclude=set(store.LINKS))
     values["type"] = _canonical(tx, ReferenceKind.ACTIVITY_TYPE, "Type", item.type, (before or {}).get("type"))
     values["funding_source"] = _canonical(

@@ -3,6 +3,7 @@ flag follows the chosen type as soon as it changes, and stays editable."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -34,6 +35,10 @@ _KEYS = {
     "funding_source": "funding",
     "follow_up": "follow",
 }
+# A date typed outside a date input's bounds is dropped in the browser and the old value kept
+# (Streamlit's default bounds are ten years either side of today): the bounds are set far wider
+# than any real date, so what was typed reaches the service, which saves it or says why not.
+TYPABLE = {"min_value": dt.date(1900, 1, 1), "max_value": dt.date(2199, 12, 31)}
 ACTIVITY_LABELS = {
     "activity_date": "Date",
     "type": "Type",
@@ -88,7 +93,7 @@ def activity_form(fs: FormState, submit_label: str) -> None:
     with st.container(border=True):
         c1, c2, c3 = st.columns([2, 2, 2])
         with c1:
-            fs.widget(st.date_input, "Date", "activity_date", max_value=clock.today(), format=DATE_FORMAT)
+            fs.widget(st.date_input, "Date", "activity_date", format=DATE_FORMAT, **TYPABLE)
         with c2:
             fs.widget(st.selectbox, "Type", "type", options=types, placeholder="Choose a type", on_change=type_changed)
         with c3:
@@ -110,5 +115,5 @@ def activity_form(fs: FormState, submit_label: str) -> None:
         with c7:
             fs.widget(st.selectbox, "Funding source", "funding_source", options=funding, placeholder="Choose who pays")
         with c8:
-            fs.widget(st.date_input, "Follow-up date", "follow_up", format=DATE_FORMAT)
+            fs.widget(st.date_input, "Follow-up date", "follow_up", format=DATE_FORMAT, **TYPABLE)
         st.button(submit_label, type="primary", key=fs.key("save"))
