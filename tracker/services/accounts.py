@@ -453,3 +453,8 @@ def set_password_from_console(db: Database, username: str, password: str) -> Use
 
     db.write(work)
     return _reload(db, target.id)
+
+
+def display_names(db: Database) -> dict[str, str]:
+    """Every account's user name → the name people know it by (its user name when it has none)."""
+    return {r["username"]: r["display_name"] or r["username"] for r in store.list_users(db)}

@@ -17,6 +17,18 @@ from tracker.ui.kit.records import DATE_FORMAT, days
 from tracker.ui.organisations import data as organisation_data
 from tracker.ui.positions import data as position_data
 
+LOG_COLUMNS = (
+    "activity_date",
+    "type",
+    "summary",
+    "organisations",
+    "contacts",
+    "issues",
+    "is_influencing",
+    "effort_days",
+    "follow_up",
+)
+
 
 def log_tab() -> None:
     """The activity log: filters, totals, the table; a click on a row opens one activity."""
@@ -65,20 +77,18 @@ def log_tab() -> None:
         shown,
         "activity",
         key="log_table",
+        # What tells activities apart first; outcome, funding and author are on the activity's page.
+        column_order=LOG_COLUMNS,
         column_config={
-            "id": None,
-            "activity_date": "Date",
-            "type": "Type",
-            "is_influencing": "Kind",
+            "activity_date": st.column_config.TextColumn("Date", width="small"),
+            "type": st.column_config.TextColumn("Type", width="small"),
             "summary": st.column_config.TextColumn("Summary", width="large"),
-            "outcome": "Outcome",
-            "effort_days": st.column_config.NumberColumn("Effort (days)", format="%.2f"),
-            "funding_source": "Funding",
-            "follow_up": "Follow-up",
-            "issues": "Issues",
-            "organisations": "Organisations",
-            "contacts": "Contacts",
-            "created_by": "By",
+            "organisations": st.column_config.TextColumn("Organisations", width="medium"),
+            "contacts": st.column_config.TextColumn("Contacts", width="medium"),
+            "issues": st.column_config.TextColumn("Issues", width="medium"),
+            "is_influencing": st.column_config.TextColumn("Kind", width="small"),
+            "effort_days": st.column_config.NumberColumn("Days", format="%.2f", width="small"),
+            "follow_up": st.column_config.TextColumn("Follow-up", width="small"),
         },
     )
     open_record_picker("Open an activity", found.labels, "activity", key="log_open")
@@ -99,5 +109,10 @@ def follow_ups_tab() -> None:
     export_buttons("activities", due.rows, key="activities_follow_ups")
     # One table to select from, however many are due: a link per row would not scale.
     shown = page_of(due.shown, "follow_ups_page")
-    record_table(shown, "activity", key="follow_ups_table", column_config={"id": None})
+    record_table(
+        shown,
+        "activity",
+        key="follow_ups_table",
+        column_config={"id": None, "Summary": st.column_config.TextColumn("Summary", width="large")},
+    )
     open_record_picker("Open a follow-up", due.labels, "activity", key="follow_ups_open")
