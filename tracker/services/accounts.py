@@ -410,7 +410,8 @@ def reset_password(
             "user",
             user_id,
             "reset password",
-            {"password": ["(hidden)", "(reset)"], "must_change_password": [target.must_change_password, True]},
+            {"password": ["(hidden)", "(reset)"]}
+            | ({} if target.must_change_password else {"must_change_password": [False, True]}),
         )
 
     db.write(work)
@@ -423,10 +424,13 @@ def unlock(db: Database, actor: User | None, user_id: int) -> None:
     assert actor is not None
     target = _target(db, user_id)
     name_hash = _name_hash(_name_key(db), target.username)
+    state = store.throttle_state(db, name_hash)
+    if state is None or (state[0] == 0 and state[1] is None):
+        return  # not locked: nothing to lift, and no history entry for a change that changed nothing
 
     def work(tx):  # type: ignore[no-untyped-def]
         store.clear_failures(tx, name_hash)
-        tx.audit(actor.username, "user", user_id, "unlock", {})
+        tx.audit(actor.username, "user", user_id, "unlock", {"locked": [state[1] is not None, False]})
 
     db.write(work)
 

@@ -14,6 +14,7 @@ from tracker.domain.errors import InvalidInput
 from tracker.domain.models import User
 from tracker.services import accounts, sessions
 from tracker.store import Database
+from tracker.ui.kit.confirm import ask_once, asking, done_asking
 from tracker.ui.kit.feedback import save, save_edits, save_new, show_refusal
 from tracker.ui.kit.form_state import FormState
 from tracker.ui.kit.text import md
@@ -194,6 +195,7 @@ def _account_actions_pressed(db: Database, admin: User, fs: RecordForm, account:
             f"Account {name} {'disabled' if off else 'enabled'}.",
         )
     elif fs.pressed("reset"):
+        done_asking(fs.key("reset_q"))
         save(
             fs,
             lambda: accounts.reset_password(db, admin, uid, version),
@@ -216,12 +218,21 @@ def _account_buttons(fs: RecordForm, account: dict[str, Any], *, own: bool) -> N
             disabled=own,
             help="Signs the account out everywhere at once." if not own else "You cannot disable your own account.",
         )
-    if account["has_password"]:
-        c2.button(
-            "Reset password", key=fs.key("reset"), icon=":material/lock_reset:", help="Gives a temporary password."
-        )
     if account.get("locked_until"):
         c3.button("Unlock", key=fs.key("unlock"), icon=":material/lock_open:")
+    if account["has_password"]:
+        with c2 if not asking(fs.key("reset_q")) else st.container():
+            ask_once(
+                fs.key("reset_q"),
+                "Reset password…",
+                f"Reset the password of **{md(account['display_name'] or account['username'])}** "
+                f"({md(account['username'])})? Their current password stops working at once and every "
+                "browser they are signed in on is signed out. You get a temporary password to hand over.",
+                "Reset the password",
+                confirm_key=fs.key("reset"),
+                icon=":material/lock_reset:",
+                help="Gives a temporary password.",
+            )
 
 
 # ---------------------------------------------------------------- sessions
