@@ -12,11 +12,11 @@ import streamlit as st
 from tracker.domain.enums import ReferenceKind
 from tracker.services import accounts, activities
 from tracker.services import reference as reference_service
+from tracker.ui.kit.cells import EMPTY, dashes
 from tracker.ui.kit.records import date_cell
 from tracker.ui.shell.cache import TTL_SECONDS, shared
 from tracker.ui.shell.db import get_db
 
-EMPTY = "—"  # an empty cell, so it never reads "None"
 KINDS = {"all": "All", "awareness": "Awareness", "influencing": "Influencing"}
 
 
@@ -63,15 +63,6 @@ def kind_of(influencing: bool) -> str:
 def label_of(row: Any) -> str:
     """How one activity is named in the "Open an activity" box."""
     return f"{date_cell(row.activity_date)} · {row.type} · {str(row.summary)[:80]}"
-
-
-def dashes(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
-    """``columns`` of a table as shown: an empty cell reads "—", never "None" or blank (pure)."""
-    out = frame.copy()
-    for c in columns:
-        if c in out:
-            out[c] = out[c].map(lambda v: EMPTY if v is None or (isinstance(v, float) and pd.isna(v)) or v == "" else v)
-    return out
 
 
 @dataclass(frozen=True)
