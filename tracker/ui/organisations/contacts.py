@@ -12,6 +12,7 @@ from tracker.domain.errors import NotFound
 from tracker.domain.models import Contact, User
 from tracker.services import contacts
 from tracker.store import Database
+from tracker.ui.kit.cells import dashes
 from tracker.ui.kit.feedback import save, save_new, save_record_edits, show_refusal
 from tracker.ui.kit.form_state import FormState
 from tracker.ui.kit.pager import page_of
@@ -24,12 +25,12 @@ from tracker.ui.organisations.forms import CONTACT_LABELS, as_widgets, contact_f
 
 def contact_dataframe(people: pd.DataFrame) -> None:
     st.dataframe(
-        people,
+        dashes(people, ("role", "institution", "organisation", "email", "phone")),
         hide_index=True,
         width="stretch",
         column_config={
             "id": None,
-            "name": "Name",
+            "name": st.column_config.TextColumn("Name", width="medium"),
             "role": "Role",
             "institution": "Institution",
             "organisation": "Organisation",

@@ -37,17 +37,17 @@ def directory() -> None:
     else:
         st.caption(f"{len(table):,} organisations")
     export_buttons("organisations", table, key="organisations_list")
-    shown = page_of(table, "org_page")
+    shown = page_of(found.shown, "org_page")
     record_table(
         shown,
         "organisation",
         key="org_table",
         column_config={
             "id": None,
-            "name": "Name",
+            "name": st.column_config.TextColumn("Name", width="large"),
             "type": "Type",
             "country": "Country",
-            "transparency_register": "Transparency Register",
+            "transparency_register": st.column_config.TextColumn("Transparency Register", width="small"),
             "is_partner": st.column_config.CheckboxColumn("Partner"),
             "website": st.column_config.LinkColumn("Website"),
             "positions_signed": st.column_config.NumberColumn("Positions signed", format="%d"),
