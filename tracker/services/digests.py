@@ -247,7 +247,8 @@ def _editor_sections(
         )
         for r in store.reviews_due(db, username, due_from, due_to)
     ]
-    due = [r for r in work_store.follow_ups(db, username) if in_window(r["follow_up"])]
+    # Newest due first: what falls due now matters more in a digest than a long-overdue backlog.
+    due = [r for r in reversed(work_store.follow_ups(db, username)) if in_window(r["follow_up"])]
     due_ids = {r["id"] for r in due}
     follow = [
         Item(
