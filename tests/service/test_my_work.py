@@ -249,3 +249,13 @@ def test_for_user_gathers_the_four_lists(demo_db, officer):
     assert work.today == TODAY and not work.empty
     assert [r["id"] for r in work.follow_ups] == expected_follow_ups(demo_db, "officer")
     assert my_work.for_user(demo_db, user(demo_db, "director")).empty
+
+
+def test_the_follow_up_writes_keep_every_invariant_etl_check_verifies(demo_db, officer):
+    from tracker.services import integrity
+
+    first, second = my_work.follow_ups(demo_db, "officer", TODAY)[:2]
+    my_work.mark_done(demo_db, officer, first["id"], first["version"])
+    my_work.reassign(demo_db, officer, second["id"], second["version"], "s.jansen")
+    report = integrity.check(demo_db)
+    assert report.ok, report.problems
