@@ -96,7 +96,7 @@ def set_choice(db: Database, actor: User, value: str | None) -> str:
             raise NotFound("Your account no longer exists.")
         tx.audit(actor.username, "user", actor.id, "digest choice", {"digest": [before, value]})
 
-    db.write(work, quiet=True)
+    db.write(work)  # audited: the account history shows it
     return effective_choice(actor.role, value)
 
 
