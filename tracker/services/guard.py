@@ -1,4 +1,4 @@
-"""Role checks every writing service repeats, whatever the page showed."""
+"""Role checks every writing service repeats, whatever the page showed, and the audit's diff."""
 
 from __future__ import annotations
 
@@ -7,9 +7,8 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from tracker.domain.clock import format_timestamp
 from tracker.domain.enums import Role
-from tracker.domain.errors import EditConflict, PermissionDenied
+from tracker.domain.errors import PermissionDenied
 from tracker.domain.models import User
 
 
@@ -42,14 +41,3 @@ def _norm(v: Any) -> Any:
         return list(v)
     return v
 
-
-def conflict(
-    entity: str, entity_id: int, last: dict[str, Any] | None, current: dict[str, Any] | None = None
-) -> EditConflict:
-    return EditConflict(
-        entity,
-        entity_id,
-        changed_by=(last or {}).get("actor"),
-        changed_at=format_timestamp((last or {}).get("at")) if last else None,
-        current=current,
-    )

@@ -38,6 +38,11 @@ def get_by_id(db: Database, user_id: int) -> dict[str, Any] | None:
     return _user_row(rows[0]) if rows else None
 
 
+def get_tx(tx: Tx, user_id: int) -> dict[str, Any] | None:
+    """The account as this transaction sees it."""
+    return _user_row(tx.one(f"SELECT {_COLS} FROM users WHERE id = ?", [user_id]))
+
+
 def get_by_email(db: Database, email: str) -> dict[str, Any] | None:
     """The one account with this e-mail (case-insensitive); None when none or several."""
     rows = db.read(f"SELECT {_COLS} FROM users WHERE lower(email) = lower(?) LIMIT 2", [email])
@@ -95,29 +100,6 @@ def insert(
     )
     assert row is not None
     return int(row[0])
-
-
-def update_fields(tx: Tx, user_id: int, expected_version: int, fields: dict[str, Any]) -> int | None:
-    """Version-checked update of allowed account columns; returns the new version or None."""
-    allowed = {
-        "display_name",
-        "email",
-        "role",
-        "disabled",
-        "must_change_password",
-        "password_hash",
-        "failed_attempts",
-        "locked_until",
-    }
-    bad = set(fields) - allowed
-    if bad:
-        raise ValueError(f"not an account column: {bad}")
-    sets = ", ".join(f"{k} = ?" for k in fields)
-    row = tx.one(
-        f"UPDATE users SET {sets}, version = version + 1 WHERE id = ? AND version = ? RETURNING version",
-        [*fields.values(), user_id, expected_version],
-    )
-    return int(row[0]) if row else None
 
 
 def mark_signed_in(tx: Tx, username: str, at: dt.datetime) -> None:
