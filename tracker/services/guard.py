@@ -7,8 +7,9 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from tracker.domain.clock import format_timestamp
 from tracker.domain.enums import Role
-from tracker.domain.errors import PermissionDenied
+from tracker.domain.errors import EditConflict, PermissionDenied
 from tracker.domain.models import User
 
 
@@ -41,3 +42,16 @@ def _norm(v: Any) -> Any:
         return list(v)
     return v
 
+
+def conflict(
+    entity: str, entity_id: int, last: dict[str, Any] | None, current: dict[str, Any] | None = None
+) -> EditConflict:
+    """An EditConflict built outside a transaction. Only the set-wise import still uses it (its
+    module is being split elsewhere); every single-row write goes through :mod:`.versioned`."""
+    return EditConflict(
+        entity,
+        entity_id,
+        changed_by=(last or {}).get("actor"),
+        changed_at=format_timestamp((last or {}).get("at")) if last else None,
+        current=current,
+    )

@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from pydantic import BaseModel
+
 from tracker.domain.enums import (
     ConsultationType,
     JointPositionStatus,
@@ -30,6 +32,17 @@ from tracker.domain.enums import (
     Role,
     SignatoryStatus,
     Stage,
+)
+from tracker.domain.models import (
+    ActivityInput,
+    ConsultationInput,
+    ContactInput,
+    IssueInput,
+    JointPositionInput,
+    OrganisationInput,
+    SignatoryInput,
+    StageMove,
+    UserInput,
 )
 
 
@@ -74,6 +87,13 @@ class Table:
     links: tuple[Link, ...] = ()
     references: dict[str, str] = field(default_factory=dict)  # column → referenced table
     closed: tuple[Closed, ...] = ()
+    exported: bool = False  # a spreadsheet export (and, when it has editable columns, an import)
+    model: type[BaseModel] | None = None  # the input model whose fields are the editable columns
+
+    @property
+    def updatable(self) -> frozenset[str]:
+        """What a set-wise import update may assign: the editable columns and the keys."""
+        return frozenset((*self.keys, *self.editable))
 
     @property
     def sequence(self) -> str:
@@ -114,6 +134,8 @@ def _issue_link(owner: str, link_table: str) -> Link:
 ISSUES = Table(
     "issues",
     "issue",
+    exported=True,
+    model=IssueInput,
     editable=(
         "title",
         "summary",
@@ -149,6 +171,8 @@ ISSUES = Table(
 STAGE_EVENTS = Table(
     "stage_events",
     "stage_event",
+    exported=True,
+    model=StageMove,
     editable=("to_stage", "event_date", "note", "evidence_ref", "evidence_url"),
     keys=("issue_id",),
     extra=("from_stage", "author", "recorded_at"),
@@ -160,6 +184,8 @@ STAGE_EVENTS = Table(
 CONSULTATIONS = Table(
     "consultations",
     "consultation",
+    exported=True,
+    model=ConsultationInput,
     editable=(
         "title",
         "authority",
@@ -183,6 +209,8 @@ CONSULTATIONS = Table(
 JOINT_POSITIONS = Table(
     "joint_positions",
     "joint_position",
+    exported=True,
+    model=JointPositionInput,
     editable=(
         "title",
         "summary",
@@ -201,6 +229,8 @@ JOINT_POSITIONS = Table(
 SIGNATORIES = Table(
     "signatories",
     "signatory",
+    exported=True,
+    model=SignatoryInput,
     editable=("organisation_id", "status", "status_date"),
     keys=("joint_position_id",),
     references={"joint_position_id": "joint_positions", "organisation_id": "organisations"},
@@ -209,6 +239,8 @@ SIGNATORIES = Table(
 ORGANISATIONS = Table(
     "organisations",
     "organisation",
+    exported=True,
+    model=OrganisationInput,
     editable=("name", "type", "country", "transparency_register", "is_partner", "website"),
     writable=("merged_into",),
     soft_delete=True,
@@ -217,6 +249,7 @@ ORGANISATIONS = Table(
 CONTACTS = Table(
     "contacts",
     "contact",
+    model=ContactInput,
     editable=("name", "role", "institution", "organisation_id", "email", "phone"),
     writable=("erased_at",),
     soft_delete=True,
@@ -226,6 +259,8 @@ CONTACTS = Table(
 ACTIVITIES = Table(
     "activities",
     "activity",
+    exported=True,
+    model=ActivityInput,
     editable=(
         "activity_date",
         "type",
@@ -247,6 +282,7 @@ ACTIVITIES = Table(
 USERS = Table(
     "users",
     "user",
+    model=UserInput,
     editable=("display_name", "email", "role"),
     writable=("disabled", "must_change_password", "password_hash", "failed_attempts", "locked_until"),
     keys=("username",),
@@ -267,6 +303,7 @@ REFERENCE_VALUES = Table(
 AUDIT = Table(
     "audit",
     "audit",
+    exported=True,
     extra=("at", "actor", "entity", "entity_id", "action", "changes"),
     versioned=False,
     stamped=False,
@@ -300,9 +337,20 @@ def table(name: str) -> Table:
         raise ValueError(f"not a table: {name}") from None
 
 
-def link_columns(name: str) -> tuple[str, ...]:
-    link = LINK_TABLES[name]
-    return (link.owner, link.column)
+def columns(name: str) -> tuple[str, ...]:
+    """Every stored column of a registry table or link table."""
+    if name in LINK_TABLES:
+        link = LINK_TABLES[name]
+        return (link.owner, link.column)
+    return table(name).columns
+
+
+def entity_tables() -> dict[str, str]:
+    """Audit entity → table, for every table whose rows are audited one by one (the log also
+    names a few by their table name)."""
+    out = {t.entity: t.name for t in TABLES.values() if t.name != "audit"}
+    out.update({t: t for t in list(out.values())})
+    return out
 
 
 def references() -> tuple[tuple[str, str, str], ...]:
