@@ -142,6 +142,12 @@ class Tx:
     def all(self, sql: str, params: Any = None) -> list[tuple[Any, ...]]:
         return self.execute(sql, params).fetchall()
 
+    def count(self, sql: str, params: Any = None) -> int:
+        """Run an INSERT, UPDATE or DELETE; how many rows it changed (DuckDB answers with the
+        count, so no RETURNING is needed: see :mod:`tracker.store.versioned`)."""
+        row = self.one(sql, params)
+        return int(row[0]) if row is not None else 0
+
     def audit(
         self, actor: str, entity: str, entity_id: int | None, action: str, changes: dict[str, Any] | None = None
     ) -> None:

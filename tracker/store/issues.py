@@ -86,13 +86,14 @@ def insert_event(
     evidence_url: str | None,
     at: dt.datetime,
 ) -> int:
-    row = tx.one(
-        "INSERT INTO stage_events (issue_id, from_stage, to_stage, event_date, author, note, evidence_ref, "
-        "evidence_url, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        [issue_id, from_stage, to_stage, event_date, author, note, evidence_ref, evidence_url, at],
-    )
-    assert row is not None
-    return int(row[0])
+    values: dict[str, Any] = {
+        "issue_id": issue_id,
+        "from_stage": from_stage,
+        "to_stage": to_stage,
+        "event_date": event_date,
+    }
+    values |= {"author": author, "note": note, "evidence_ref": evidence_ref, "evidence_url": evidence_url}
+    return versioned.insert_id(tx, "stage_events", values | {"recorded_at": at}, by=None, at=None)
 
 
 # ------------------------------------------------------------------ events, timeline, links

@@ -168,12 +168,13 @@ def insert(tx: Tx, data: dict[str, Any], actor: str, now: dt.datetime) -> int:
 
 def mark_merged(tx: Tx, drop_id: int, version: int, keep_id: int, actor: str, now: dt.datetime) -> bool:
     tx.lock()
-    row = tx.one(  # answered with the row count (see tracker.store.versioned on RETURNING)
+    # The duplicate's version stays: the merge is recorded on the keeper.
+    n = tx.count(
         "UPDATE organisations SET merged_into = ?, deleted_at = ?, updated_at = ?, "
         "updated_by = ? WHERE id = ? AND version = ? AND deleted_at IS NULL",
         [keep_id, now, now, actor, drop_id, version],
     )
-    return row is not None and int(row[0]) == 1
+    return n == 1
 
 
 def repoint_links(tx: Tx, keep_id: int, drop_id: int, actor: str, now: dt.datetime) -> dict[str, int]:
@@ -200,33 +201,27 @@ def repoint_links(tx: Tx, keep_id: int, drop_id: int, actor: str, now: dt.dateti
             )
         tx.execute("DELETE FROM signatories WHERE id = ?", [drop_sig])
     counts["duplicate signatories removed"] = len(pairs)
-    moved = tx.all(
-        "UPDATE signatories SET organisation_id = ?, updated_at = ?, updated_by = ? "
-        "WHERE organisation_id = ? RETURNING id",
+    counts["signatories"] = tx.count(
+        "UPDATE signatories SET organisation_id = ?, updated_at = ?, updated_by = ? WHERE organisation_id = ?",
         [keep_id, now, actor, drop_id],
     )
-    counts["signatories"] = len(moved)
-    added = tx.all(
+    added = tx.count(
         "INSERT INTO activity_organisations (activity_id, organisation_id) "
         "SELECT d.activity_id, ? FROM activity_organisations d WHERE d.organisation_id = ? "
         "AND NOT EXISTS (SELECT 1 FROM activity_organisations k WHERE k.activity_id = d.activity_id "
-        "AND k.organisation_id = ?) RETURNING activity_id",
+        "AND k.organisation_id = ?)",
         [keep_id, drop_id, keep_id],
     )
     tx.execute("DELETE FROM activity_organisations WHERE organisation_id = ?", [drop_id])
-    counts["activities"] = len(added)
-    contacts = tx.all(
-        "UPDATE contacts SET organisation_id = ?, updated_at = ?, updated_by = ? "
-        "WHERE organisation_id = ? RETURNING id",
+    counts["activities"] = added
+    counts["contacts"] = tx.count(
+        "UPDATE contacts SET organisation_id = ?, updated_at = ?, updated_by = ? WHERE organisation_id = ?",
         [keep_id, now, actor, drop_id],
     )
-    counts["contacts"] = len(contacts)
-    led = tx.all(
-        "UPDATE joint_positions SET lead_organisation_id = ?, updated_at = ?, "
-        "updated_by = ? WHERE lead_organisation_id = ? RETURNING id",
+    counts["positions led"] = tx.count(
+        "UPDATE joint_positions SET lead_organisation_id = ?, updated_at = ?, updated_by = ? WHERE lead_organisation_id = ?",
         [keep_id, now, actor, drop_id],
     )
-    counts["positions led"] = len(led)
     return counts
 
 

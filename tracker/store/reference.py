@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from . import versioned
 from .database import Database, Tx
 
 # Where each list's values are used: (table, column, is a list column). Matching ignores case,
@@ -102,11 +103,9 @@ def next_position(tx: Tx, kind: str) -> int:
 
 
 def insert(tx: Tx, kind: str, value: str, position: int) -> int:
-    row = tx.one(
-        "INSERT INTO reference_values (kind, value, position) VALUES (?, ?, ?) RETURNING id", [kind, value, position]
+    return versioned.insert_id(
+        tx, "reference_values", {"kind": kind, "value": value, "position": position}, by=None, at=None
     )
-    assert row is not None
-    return int(row[0])
 
 
 def restore(tx: Tx, entry_id: int, value: str, position: int) -> None:
@@ -133,10 +132,10 @@ def rename_uses(tx: Tx, kind: str, old: str, new: str, at: dt.datetime, by: str)
         else:
             new_value = "?"
         params: list[Any] = [old, new] if is_list else [new]
-        rows = tx.all(
+        n = tx.count(
             f"UPDATE {table} SET {column} = {new_value}, version = version + 1, updated_at = ?, updated_by = ? "
-            f"WHERE {_match(column, is_list)} RETURNING id",
+            f"WHERE {_match(column, is_list)}",
             [*params, at, by, old],
         )
-        out[table] = out.get(table, 0) + len(rows)
+        out[table] = out.get(table, 0) + n
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from . import versioned
 from .database import Database, Tx
 
 USER_COLUMNS = (
@@ -93,13 +94,9 @@ def insert(
     is_demo: bool = False,
     must_change_password: bool = False,
 ) -> int:
-    row = tx.one(
-        "INSERT INTO users (username, display_name, email, role, password_hash, is_demo, "
-        "must_change_password) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        [username, display_name, email, role, password_hash, is_demo, must_change_password],
-    )
-    assert row is not None
-    return int(row[0])
+    values: dict[str, Any] = {"username": username, "display_name": display_name, "email": email, "role": role}
+    values |= {"password_hash": password_hash, "is_demo": is_demo, "must_change_password": must_change_password}
+    return versioned.insert_id(tx, "users", values, by=None, at=None)
 
 
 def mark_signed_in(tx: Tx, username: str, at: dt.datetime) -> None:
@@ -194,16 +191,13 @@ def revoke_session(tx: Tx, token_hash: str, at: dt.datetime) -> None:
 
 
 def revoke_user_sessions(tx: Tx, username: str, at: dt.datetime) -> int:
-    rows = tx.all(
-        "UPDATE sessions SET revoked_at = ? WHERE lower(username) = lower(?) AND revoked_at IS NULL "
-        "RETURNING token_hash",
-        [at, username],
+    return tx.count(
+        "UPDATE sessions SET revoked_at = ? WHERE lower(username) = lower(?) AND revoked_at IS NULL", [at, username]
     )
-    return len(rows)
 
 
 def revoke_all_sessions(tx: Tx, at: dt.datetime) -> int:
-    return len(tx.all("UPDATE sessions SET revoked_at = ? WHERE revoked_at IS NULL RETURNING token_hash", [at]))
+    return tx.count("UPDATE sessions SET revoked_at = ? WHERE revoked_at IS NULL", [at])
 
 
 def prune_sessions(tx: Tx, older_than: dt.datetime) -> None:
@@ -235,12 +229,10 @@ def has_calendar_token(db: Database, username: str) -> bool:
 
 
 def revoke_calendar_tokens(tx: Tx, username: str, at: dt.datetime) -> int:
-    rows = tx.all(
-        "UPDATE calendar_tokens SET revoked_at = ? WHERE lower(username) = lower(?) AND revoked_at IS NULL "
-        "RETURNING token_hash",
+    return tx.count(
+        "UPDATE calendar_tokens SET revoked_at = ? WHERE lower(username) = lower(?) AND revoked_at IS NULL",
         [at, username],
     )
-    return len(rows)
 
 
 # ---------------------------------------------------------------- server secrets

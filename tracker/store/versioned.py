@@ -5,8 +5,12 @@ One decision for all tables, on RETURNING: the UPDATEs here do not use it. In Du
 and nothing is lost without it: the row count says whether the row was still at the expected
 version, and the new stamp is known in advance (``version + 1``, ``updated_at``,
 ``updated_by``). So a write answers with that :data:`Stamp`, or None when no row matched
-(someone saved first, or the row was deleted). INSERTs return the new id (or the columns
-asked for), which only the database knows.
+(someone saved first, or the row was deleted). Other UPDATEs and DELETEs of the store that
+need to know how many rows they changed read the same row count (:meth:`Tx.count`). INSERTs
+return the new id (or the columns asked for), which only the database knows. The one
+exception is the import's set-wise version-checked update
+(:func:`tracker.store.exchange.update_rows`): it returns the ids it matched, to name the row
+someone else saved first among thousands.
 
 Table and column names come from the registry (:mod:`tracker.store.tables`), never from
 users; values are always parameters.
@@ -70,8 +74,7 @@ def insert_id(tx: Tx, name: str, values: Mapping[str, Any], *, by: str | None, a
 
 
 def _matched(tx: Tx, sql: str, params: list[Any]) -> bool:
-    row = tx.one(sql, params)  # DuckDB answers an UPDATE or DELETE with its row count
-    return row is not None and int(row[0]) == 1
+    return tx.count(sql, params) == 1
 
 
 def update(
