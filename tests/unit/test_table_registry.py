@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tracker.services.exports import TABLES as EXPORT_LAYOUT
-from tracker.store import Database
-from tracker.store import activities, consultations, contacts, issues, joint_positions, organisations
+from tracker.store import Database, activities, consultations, contacts, issues, joint_positions, organisations
 from tracker.store.tables import LINK_TABLES, TABLES
 
 # Export columns that are not stored on the table but computed from others.

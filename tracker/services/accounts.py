@@ -20,7 +20,6 @@ from tracker.domain.models import User, UserInput, parse
 from tracker.store import Database, Tx
 from tracker.store import audit as audit_store
 from tracker.store import users as store
-from tracker.store import versioned as versioned_store
 
 from . import versioned
 from .guard import diff, require_role
@@ -237,7 +236,7 @@ def change_own_password(db: Database, actor: User | None, current: str, new: str
     new_hash = hash_password(new)
 
     def change(tx: Tx, _row: dict[str, Any]) -> None:
-        _save(tx, actor.id, actor.version, {"password_hash": new_hash, "must_change_password": False})
+        _save(tx, actor.username, actor.id, actor.version, {"password_hash": new_hash, "must_change_password": False})
         tx.audit(actor.username, "user", actor.id, "change password", {"password": ["(hidden)", "(changed)"]})
 
     versioned.edit(db, ACCOUNT, actor.id, actor.version, change)
@@ -313,9 +312,10 @@ ACCOUNT = versioned.Kind(
 )
 
 
-def _save(tx: Tx, user_id: int, expected_version: int, values: dict[str, Any]) -> None:
-    """A version-checked change of account columns (accounts carry no updated_at / updated_by)."""
-    versioned.stamped(versioned_store.update(tx, "users", user_id, expected_version, values))
+def _save(tx: Tx, by: str, user_id: int, expected_version: int, values: dict[str, Any]) -> None:
+    """A version-checked change of account columns (accounts carry no updated_at / updated_by;
+    each caller writes its own audit entry, the password never in it)."""
+    versioned.save(tx, ACCOUNT, user_id, expected_version, values, actor=by, at=None)
 
 
 def _reload(db: Database, user_id: int) -> User:
@@ -355,7 +355,7 @@ def update_account(db: Database, actor: User | None, user_id: int, expected_vers
         return target
 
     def change(tx: Tx, _row: dict[str, Any]) -> None:
-        _save(tx, user_id, expected_version, after)
+        _save(tx, actor.username, user_id, expected_version, after)
         tx.audit(actor.username, "user", user_id, "update", changes)
 
     versioned.edit(db, ACCOUNT, user_id, expected_version, change)
@@ -375,7 +375,7 @@ def set_disabled(db: Database, actor: User | None, user_id: int, expected_versio
     now = clock.now()
 
     def change(tx: Tx, _row: dict[str, Any]) -> None:
-        _save(tx, user_id, expected_version, {"disabled": disabled})
+        _save(tx, actor.username, user_id, expected_version, {"disabled": disabled})
         if disabled:
             store.revoke_user_sessions(tx, target.username, now)
             store.revoke_calendar_tokens(tx, target.username, now)
@@ -406,7 +406,7 @@ def reset_password(
     now = clock.now()
 
     def change(tx: Tx, _row: dict[str, Any]) -> None:
-        _save(tx, user_id, expected_version, {"password_hash": pw_hash, "must_change_password": True})
+        _save(tx, actor.username, user_id, expected_version, {"password_hash": pw_hash, "must_change_password": True})
         store.revoke_user_sessions(tx, target.username, now)
         store.clear_failures(tx, name_hash)
         tx.audit(
@@ -446,7 +446,7 @@ def set_password_from_console(db: Database, username: str, password: str) -> Use
     now = clock.now()
 
     def change(tx: Tx, _row: dict[str, Any]) -> None:
-        _save(tx, target.id, target.version, {"password_hash": pw_hash, "must_change_password": False})
+        _save(tx, "system", target.id, target.version, {"password_hash": pw_hash, "must_change_password": False})
         store.revoke_user_sessions(tx, target.username, now)
         store.clear_failures(tx, name_hash)
         tx.audit("system", "user", target.id, "reset password", {"password": ["(hidden)", "(reset)"]})

@@ -103,20 +103,15 @@ def update(db: Database, actor: User, contact_id: int, expected_version: int, da
         versioned.check(tx, KIND, contact_id, before, expected_version)
         _check_organisation(tx, item.organisation_id)
         values = item.model_dump()
-        versioned.guarded(
+        versioned.save(
             tx,
             KIND,
             contact_id,
-            lambda: versioned.save(
-                tx,
-                KIND,
-                contact_id,
-                expected_version,
-                values,
-                actor=actor.username,
-                at=clock.now(),
-                before={k: before[k] for k in store.EDITABLE},
-            ),
+            expected_version,
+            values,
+            actor=actor.username,
+            at=clock.now(),
+            before={k: before[k] for k in store.EDITABLE},
         )
 
     db.write(work)
@@ -158,13 +153,8 @@ def erase(db: Database, actor: User, contact_id: int, expected_version: int) -> 
         versioned.check(tx, KIND, contact_id, before, expected_version)
         now = clock.now()
         replacement = {"name": erased_name(contact_id), "role": None, "email": None, "phone": None}
-        versioned.guarded(
-            tx,
-            KIND,
-            contact_id,
-            lambda: versioned.save(
-                tx, KIND, contact_id, expected_version, replacement | {"erased_at": now}, actor=actor.username, at=now
-            ),
+        versioned.save(
+            tx, KIND, contact_id, expected_version, replacement | {"erased_at": now}, actor=actor.username, at=now
         )
         rewritten = store.rewrite_audit(tx, contact_id, _scrubber(contact_id))
         tx.audit(

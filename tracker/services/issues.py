@@ -350,13 +350,8 @@ def update(db: Database, actor: User, issue_id: int, expected_version: int, data
         changed = {k: v for k, v in after.items() if guard.diff({k: before[k]}, {k: v})}
         if not changed:
             return before_issue
-        stamp = versioned.guarded(
-            tx,
-            KIND,
-            issue_id,
-            lambda: versioned.save(
-                tx, KIND, issue_id, expected_version, changed, actor=actor.username, at=now, before=before
-            ),
+        stamp = versioned.save(
+            tx, KIND, issue_id, expected_version, changed, actor=actor.username, at=now, before=before
         )
         return _after(row, stamp, changed)
 
@@ -510,12 +505,9 @@ def _bulk(
             if not changed:
                 out.append(issue)
                 continue
-            try:
-                stamp = versioned.save(
-                    tx, KIND, issue_id, version, changed, actor=actor.username, at=now, action=action, before=before
-                )
-            except versioned.Stale:
-                raise versioned.conflict(tx, KIND, issue_id) from None
+            stamp = versioned.save(
+                tx, KIND, issue_id, version, changed, actor=actor.username, at=now, action=action, before=before
+            )
             out.append(_after(row, stamp, changed))
         return out
 

@@ -187,22 +187,17 @@ def update(db: Database, actor: User, position_id: int, expected_version: int, d
         old = {k: before[k] for k in store.EDITABLE} | {"issue_ids": before["issue_ids"]}
         new = values | {"issue_ids": item.issue_ids}
         publishing = item.status == S.PUBLISHED and before["status"] != S.PUBLISHED.value
-        versioned.guarded(
+        versioned.save(
             tx,
             KIND,
             position_id,
-            lambda: versioned.save(
-                tx,
-                KIND,
-                position_id,
-                expected_version,
-                values,
-                actor=actor.username,
-                at=clock.now(),
-                action="publish" if publishing else "update",
-                before=old,
-                after=new,
-            ),
+            expected_version,
+            values,
+            actor=actor.username,
+            at=clock.now(),
+            action="publish" if publishing else "update",
+            before=old,
+            after=new,
         )
         store.set_issues(tx, position_id, item.issue_ids)
 
@@ -336,12 +331,7 @@ def update_signatory(
         versioned.check(tx, SIGNATORY, signatory_id, before, expected_version)
         now = clock.now()
         values = {"status": item.status.value, "status_date": item.status_date}
-        versioned.guarded(
-            tx,
-            SIGNATORY,
-            signatory_id,
-            lambda: versioned.save(tx, SIGNATORY, signatory_id, expected_version, values, actor=actor.username, at=now),
-        )
+        versioned.save(tx, SIGNATORY, signatory_id, expected_version, values, actor=actor.username, at=now)
         pid = before["joint_position_id"]
         org = org_store.get(tx, before["organisation_id"])
         name = org["name"] if org else None

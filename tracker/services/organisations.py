@@ -189,12 +189,7 @@ def merge(db: Database, actor: User, keep_id: int, keep_version: int, drop_id: i
         if drop["is_partner"] and not keep["is_partner"]:
             filled["is_partner"] = True
         values = {k: keep[k] for k in store.EDITABLE} | filled
-        versioned.guarded(
-            tx,
-            KIND,
-            keep_id,
-            lambda: versioned.save(tx, KIND, keep_id, keep_version, values, actor=actor.username, at=now),
-        )
+        versioned.save(tx, KIND, keep_id, keep_version, values, actor=actor.username, at=now)
         moved = store.repoint_links(tx, keep_id, drop_id, actor.username, now)
         if not store.mark_merged(tx, drop_id, drop_version, keep_id, actor.username, now):
             raise versioned.conflict(tx, KIND, drop_id)

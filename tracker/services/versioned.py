@@ -4,8 +4,13 @@ write, audit (who, before → after) — or refuse with :class:`EditConflict`.
 The conflict is built inside the refused transaction, from the row it read: ``current`` holds
 the stored values after the other person's save, keyed by the entity's input-model field
 names (plus ``version``), so a form can show their values beside the user's; ``changed_by``
-and ``changed_at`` come from the row's latest audit entry. Nothing is written: raising inside
-:meth:`Database.write` rolls the transaction back.
+and ``changed_at`` come from the row's latest audit entry (the account's display name when it
+has one). Nothing is written: raising inside :meth:`Database.write` rolls the transaction back.
+
+Each entity declares one :class:`Kind`. :func:`edit` is the common case (load, then the
+change, which calls :func:`save` or :func:`remove`); a unit that checks other things between
+reading the row and its version (an issue's fields, a contact's erasure) or changes several
+rows (a bulk edit, a merge) calls :func:`read`, :func:`check` and :func:`save` itself.
 
 A unit that reads before it writes can run with ``read_first`` (see
 :meth:`tracker.store.Database.transaction`): the row is read before the write lock is taken,
@@ -46,17 +51,6 @@ class Kind:
     @property
     def entity(self) -> str:
         return self.audit_entity or tables.table(self.table).entity
-
-
-class Stale(Exception):
-    """Inside a unit: a version-checked write matched no row (someone saved first)."""
-
-
-def stamped(stamp: Stamp | None) -> Stamp:
-    """The stamp of a version-checked write, or :class:`Stale` when it matched no row."""
-    if stamp is None:
-        raise Stale()
-    return stamp
 
 
 def fields(row: Mapping[str, Any], names: tuple[str, ...] | list[str]) -> dict[str, Any]:
@@ -101,14 +95,6 @@ def load(tx: Tx, kind: Kind, row_id: int, expected_version: int) -> Row:
     return row
 
 
-def guarded(tx: Tx, kind: Kind, row_id: int, work: Callable[[], T]) -> T:
-    """Run ``work``; a :class:`Stale` write inside it becomes the EditConflict for ``row_id``."""
-    try:
-        return work()
-    except Stale:
-        raise conflict(tx, kind, row_id) from None
-
-
 def edit(
     db: Database,
     kind: Kind,
@@ -118,13 +104,12 @@ def edit(
     *,
     read_first: bool = False,
 ) -> T:
-    """Read the row in one transaction, check its version, then ``change(tx, row)`` — which
-    writes with :func:`save` (or a :mod:`tracker.store.versioned` call wrapped in
-    :func:`stamped`) and audits. Any stale step refuses the whole unit with EditConflict."""
+    """Read the row in one transaction, check its version, then ``change(tx, row)``, which
+    writes with :func:`save` / :func:`remove` and audits. Any stale step refuses the whole
+    unit with EditConflict."""
 
     def unit(tx: Tx) -> T:
-        row = load(tx, kind, row_id, expected_version)
-        return guarded(tx, kind, row_id, lambda: change(tx, row))
+        return change(tx, load(tx, kind, row_id, expected_version))
 
     return db.write(unit, read_first=read_first)
 
@@ -143,8 +128,11 @@ def save(
     after: Mapping[str, Any] | None = None,
 ) -> Stamp:
     """Version-checked update of ``values``; audits ``before`` → ``after`` (default: the values)
-    when ``before`` is given and something changed. Raises :class:`Stale` when no row matched."""
-    stamp = stamped(store.update(tx, kind.table, row_id, expected_version, values, by=actor, at=at))
+    when ``before`` is given and something changed. EditConflict when no row matched (the
+    version was checked in this transaction already; this catches a row deleted since)."""
+    stamp = store.update(tx, kind.table, row_id, expected_version, values, by=actor, at=at)
+    if stamp is None:
+        raise conflict(tx, kind, row_id)
     if before is not None:
         changes = diff(dict(before), dict(after if after is not None else values))
         if changes:
@@ -156,6 +144,8 @@ def remove(
     tx: Tx, kind: Kind, row_id: int, expected_version: int, *, actor: str, at: Any, audit: dict[str, Any]
 ) -> Stamp:
     """Version-checked soft delete, audited as "delete" with ``audit`` as its changes."""
-    stamp = stamped(store.soft_delete(tx, kind.table, row_id, expected_version, by=actor, at=at))
+    stamp = store.soft_delete(tx, kind.table, row_id, expected_version, by=actor, at=at)
+    if stamp is None:
+        raise conflict(tx, kind, row_id)
     tx.audit(actor, kind.entity, row_id, "delete", audit)
     return stamp
