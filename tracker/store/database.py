@@ -364,11 +364,17 @@ class Database:
         """Run ``fn`` in a transaction, retrying it from scratch on a write-write conflict.
 
         ``read_first``: ``fn`` reads, then calls :meth:`Tx.lock` before its first write (see
-        :meth:`transaction`); meant for a unit that reads the rows it is about to change.
+        :meth:`transaction`); meant for a unit that reads the rows it is about to change. A
+        retry runs with the lock held from BEGIN.
         ``quiet``: see :meth:`transaction`."""
         for attempt in range(CONFLICT_RETRIES):
             try:
-                with self.transaction(read_first=read_first, quiet=quiet) as tx:
+                # Only the first attempt reads before the lock. Every data commit moves the
+                # epoch row, so a read-first unit that overlapped any commit is refused once;
+                # its retry holds the lock from BEGIN, sees the latest snapshot and cannot be
+                # refused by this process's writers again (under sixteen busy writers, retrying
+                # read-first ran out of attempts).
+                with self.transaction(read_first=read_first and attempt == 0, quiet=quiet) as tx:
                     return fn(tx)
             except ConflictError:
                 if attempt == CONFLICT_RETRIES - 1:
