@@ -17,11 +17,12 @@ from tracker.domain import clock
 from tracker.domain.enums import Role
 from tracker.domain.errors import InvalidInput, NotFound, PermissionDenied
 from tracker.domain.models import User, UserInput, parse
-from tracker.store import Database
+from tracker.store import Database, Tx
 from tracker.store import audit as audit_store
 from tracker.store import users as store
 
-from .guard import conflict, diff, require_role
+from . import versioned
+from .guard import diff, require_role
 
 if TYPE_CHECKING:
     from argon2 import PasswordHasher
@@ -193,14 +194,14 @@ def authenticate(db: Database, username: str, password: str) -> User:
     if user is None or user.disabled:
         lock_until = now + dt.timedelta(seconds=LOCK_SECONDS)
 
-        def fail(tx):  # type: ignore[no-untyped-def]
+        def fail(tx: Tx) -> None:
             store.record_failure(tx, name_hash, now, LOCK_AFTER_FAILURES, lock_until)
             store.prune_failures(tx, now - dt.timedelta(days=1))
 
         db.write(fail, quiet=True)  # counters only: no cached view shows them
         raise SignInRefused(NEUTRAL_FAILURE)
 
-    def succeed(tx):  # type: ignore[no-untyped-def]
+    def succeed(tx: Tx) -> None:
         store.clear_failures(tx, name_hash)
         store.mark_signed_in(tx, user.username, now)
 
@@ -234,15 +235,11 @@ def change_own_password(db: Database, actor: User | None, current: str, new: str
         raise InvalidInput.one("New password", exc.errors[0].message) from None
     new_hash = hash_password(new)
 
-    def work(tx):  # type: ignore[no-untyped-def]
-        version = store.update_fields(
-            tx, actor.id, actor.version, {"password_hash": new_hash, "must_change_password": False}
-        )
-        if version is None:
-            raise conflict("account", actor.id, audit_store.latest_change(db, "user", actor.id))
+    def change(tx: Tx, _row: dict[str, Any]) -> None:
+        _save(tx, actor.username, actor.id, actor.version, {"password_hash": new_hash, "must_change_password": False})
         tx.audit(actor.username, "user", actor.id, "change password", {"password": ["(hidden)", "(changed)"]})
 
-    db.write(work)
+    versioned.edit(db, ACCOUNT, actor.id, actor.version, change)
     return _reload(db, actor.id)
 
 
@@ -277,7 +274,7 @@ def create_user(
     pw_hash = hash_password(password) if password else None
     by = actor.username if actor else "system"
 
-    def work(tx):  # type: ignore[no-untyped-def]
+    def work(tx: Tx) -> int:
         uid = store.insert(
             tx,
             model.username,
@@ -304,6 +301,21 @@ def create_user(
 
     uid = db.write(work)
     return _reload(db, uid)
+
+
+ACCOUNT = versioned.Kind(
+    "users",
+    "account",
+    store.get_tx,
+    lambda row: versioned.fields(row, ("display_name", "email", "role")),
+    "Account #{id} does not exist.",
+)
+
+
+def _save(tx: Tx, by: str, user_id: int, expected_version: int, values: dict[str, Any]) -> None:
+    """A version-checked change of account columns (accounts carry no updated_at / updated_by;
+    each caller writes its own audit entry, the password never in it)."""
+    versioned.save(tx, ACCOUNT, user_id, expected_version, values, actor=by, at=None)
 
 
 def _reload(db: Database, user_id: int) -> User:
@@ -342,13 +354,11 @@ def update_account(db: Database, actor: User | None, user_id: int, expected_vers
     if not changes:
         return target
 
-    def work(tx):  # type: ignore[no-untyped-def]
-        version = store.update_fields(tx, user_id, expected_version, after)
-        if version is None:
-            raise conflict("account", user_id, audit_store.latest_change(db, "user", user_id), before)
+    def change(tx: Tx, _row: dict[str, Any]) -> None:
+        _save(tx, actor.username, user_id, expected_version, after)
         tx.audit(actor.username, "user", user_id, "update", changes)
 
-    db.write(work)
+    versioned.edit(db, ACCOUNT, user_id, expected_version, change)
     return _reload(db, user_id)
 
 
@@ -364,10 +374,8 @@ def set_disabled(db: Database, actor: User | None, user_id: int, expected_versio
     _keep_an_admin(db, target, disabled=disabled)
     now = clock.now()
 
-    def work(tx):  # type: ignore[no-untyped-def]
-        version = store.update_fields(tx, user_id, expected_version, {"disabled": disabled})
-        if version is None:
-            raise conflict("account", user_id, audit_store.latest_change(db, "user", user_id))
+    def change(tx: Tx, _row: dict[str, Any]) -> None:
+        _save(tx, actor.username, user_id, expected_version, {"disabled": disabled})
         if disabled:
             store.revoke_user_sessions(tx, target.username, now)
             store.revoke_calendar_tokens(tx, target.username, now)
@@ -375,7 +383,7 @@ def set_disabled(db: Database, actor: User | None, user_id: int, expected_versio
             actor.username, "user", user_id, "disable" if disabled else "enable", {"disabled": [not disabled, disabled]}
         )
 
-    db.write(work)
+    versioned.edit(db, ACCOUNT, user_id, expected_version, change)
     return _reload(db, user_id)
 
 
@@ -397,12 +405,8 @@ def reset_password(
     name_hash = _name_hash(_name_key(db), target.username)
     now = clock.now()
 
-    def work(tx):  # type: ignore[no-untyped-def]
-        version = store.update_fields(
-            tx, user_id, expected_version, {"password_hash": pw_hash, "must_change_password": True}
-        )
-        if version is None:
-            raise conflict("account", user_id, audit_store.latest_change(db, "user", user_id))
+    def change(tx: Tx, _row: dict[str, Any]) -> None:
+        _save(tx, actor.username, user_id, expected_version, {"password_hash": pw_hash, "must_change_password": True})
         store.revoke_user_sessions(tx, target.username, now)
         store.clear_failures(tx, name_hash)
         tx.audit(
@@ -413,7 +417,7 @@ def reset_password(
             {"password": ["(hidden)", "(reset)"], "must_change_password": [target.must_change_password, True]},
         )
 
-    db.write(work)
+    versioned.edit(db, ACCOUNT, user_id, expected_version, change)
     return _reload(db, user_id), password
 
 
@@ -424,7 +428,7 @@ def unlock(db: Database, actor: User | None, user_id: int) -> None:
     target = _target(db, user_id)
     name_hash = _name_hash(_name_key(db), target.username)
 
-    def work(tx):  # type: ignore[no-untyped-def]
+    def work(tx: Tx) -> None:
         store.clear_failures(tx, name_hash)
         tx.audit(actor.username, "user", user_id, "unlock", {})
 
@@ -441,15 +445,11 @@ def set_password_from_console(db: Database, username: str, password: str) -> Use
     name_hash = _name_hash(_name_key(db), target.username)
     now = clock.now()
 
-    def work(tx):  # type: ignore[no-untyped-def]
-        version = store.update_fields(
-            tx, target.id, target.version, {"password_hash": pw_hash, "must_change_password": False}
-        )
-        if version is None:
-            raise conflict("account", target.id, audit_store.latest_change(db, "user", target.id))
+    def change(tx: Tx, _row: dict[str, Any]) -> None:
+        _save(tx, "system", target.id, target.version, {"password_hash": pw_hash, "must_change_password": False})
         store.revoke_user_sessions(tx, target.username, now)
         store.clear_failures(tx, name_hash)
         tx.audit("system", "user", target.id, "reset password", {"password": ["(hidden)", "(reset)"]})
 
-    db.write(work)
+    versioned.edit(db, ACCOUNT, target.id, target.version, change)
     return _reload(db, target.id)

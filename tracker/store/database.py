@@ -142,6 +142,12 @@ class Tx:
     def all(self, sql: str, params: Any = None) -> list[tuple[Any, ...]]:
         return self.execute(sql, params).fetchall()
 
+    def count(self, sql: str, params: Any = None) -> int:
+        """Run an INSERT, UPDATE or DELETE; how many rows it changed (DuckDB answers with the
+        count, so no RETURNING is needed: see :mod:`tracker.store.versioned`)."""
+        row = self.one(sql, params)
+        return int(row[0]) if row is not None else 0
+
     def audit(
         self, actor: str, entity: str, entity_id: int | None, action: str, changes: dict[str, Any] | None = None
     ) -> None:
@@ -358,11 +364,17 @@ class Database:
         """Run ``fn`` in a transaction, retrying it from scratch on a write-write conflict.
 
         ``read_first``: ``fn`` reads, then calls :meth:`Tx.lock` before its first write (see
-        :meth:`transaction`); meant for a unit that reads the rows it is about to change.
+        :meth:`transaction`); meant for a unit that reads the rows it is about to change. A
+        retry runs with the lock held from BEGIN.
         ``quiet``: see :meth:`transaction`."""
         for attempt in range(CONFLICT_RETRIES):
             try:
-                with self.transaction(read_first=read_first, quiet=quiet) as tx:
+                # Only the first attempt reads before the lock. Every data commit moves the
+                # epoch row, so a read-first unit that overlapped any commit is refused once;
+                # its retry holds the lock from BEGIN, sees the latest snapshot and cannot be
+                # refused by this process's writers again (under sixteen busy writers, retrying
+                # read-first ran out of attempts).
+                with self.transaction(read_first=read_first and attempt == 0, quiet=quiet) as tx:
                     return fn(tx)
             except ConflictError:
                 if attempt == CONFLICT_RETRIES - 1:
