@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.services.exports import TABLES as EXPORT_LAYOUT
+from tracker.services.exchange.layout import TABLES as EXPORT_LAYOUT
 from tracker.store import Database, activities, consultations, contacts, issues, joint_positions, organisations
 from tracker.store.tables import LINK_TABLES, TABLES
 
