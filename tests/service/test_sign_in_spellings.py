@@ -24,12 +24,8 @@ def spellings(name: str) -> list[str]:
 
 
 @pytest.fixture(autouse=True)
-def cheap_hashing(monkeypatch):
-    from argon2 import PasswordHasher
-
-    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(accounts, "_hasher", cheap)
-    monkeypatch.setattr(accounts, "_DUMMY_HASH", cheap.hash("dummy"))
+def _cheap(cheap_hashing):
+    """Minimal argon2id cost for every test here (see tests/service/conftest.py)."""
 
 
 @pytest.fixture

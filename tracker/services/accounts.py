@@ -15,7 +15,7 @@ import hmac
 import re
 import secrets
 import unicodedata
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tracker.domain import clock
 from tracker.domain.enums import Role
@@ -27,19 +27,15 @@ from tracker.store import users as store
 
 from . import versioned
 from .guard import diff, require_role
+from .passwords import (
+    MAX_PASSWORD_LENGTH,
+    check_password_policy,
+    dummy_hash,
+    hash_password,
+    temporary_password,
+    verify,
+)
 
-if TYPE_CHECKING:
-    from argon2 import PasswordHasher
-
-# argon2id with the library's current recommended parameters. Both are made on first use, not
-# at import: hashing the dummy costs a deliberate ~0.3 s, and every page and the server start
-# import this module (tests replace both with cheap ones).
-_hasher: PasswordHasher | None = None
-# Verified when the user name is unknown or locked, so every path costs one verification.
-_DUMMY_HASH: str | None = None
-
-MIN_PASSWORD_LENGTH = 12
-MAX_PASSWORD_LENGTH = 1024
 MAX_USERNAME_LENGTH = 200
 LOCK_AFTER_FAILURES = 5
 LOCK_SECONDS = 60
@@ -50,52 +46,6 @@ _name_keys: dict[str, bytes] = {}
 
 class SignInRefused(Exception):
     """Sign-in failed; the message is safe to show (it never says which part was wrong)."""
-
-
-# ---------------------------------------------------------------- passwords
-
-
-def _argon2() -> PasswordHasher:
-    global _hasher
-    if _hasher is None:
-        from argon2 import PasswordHasher
-
-        _hasher = PasswordHasher()
-    return _hasher
-
-
-def _dummy_hash() -> str:
-    global _DUMMY_HASH
-    if _DUMMY_HASH is None:
-        _DUMMY_HASH = _argon2().hash(secrets.token_hex(16))
-    return _DUMMY_HASH
-
-
-def hash_password(password: str) -> str:
-    return _argon2().hash(password)
-
-
-def check_password_policy(username: str, password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput.one("Password", f"must have at least {MIN_PASSWORD_LENGTH} characters")
-    if len(password) > MAX_PASSWORD_LENGTH:
-        raise InvalidInput.one("Password", f"must have at most {MAX_PASSWORD_LENGTH} characters")
-    if username.lower() in password.lower():
-        raise InvalidInput.one("Password", "must not contain the user name")
-
-
-def _verify(pw_hash: str, password: str) -> bool:
-    from argon2.exceptions import InvalidHashError, VerificationError
-
-    try:
-        return _argon2().verify(pw_hash, password or "")
-    except (VerificationError, InvalidHashError):
-        return False
-
-
-def temporary_password() -> str:
-    """A random password an admin hands over; the user must replace it at first sign-in."""
-    return secrets.token_urlsafe(12)
 
 
 # ---------------------------------------------------------------- reading accounts
@@ -211,7 +161,7 @@ def authenticate(db: Database, username: str, password: str) -> User:
     typed = sign_in_key(username)
     password = (password or "")[:MAX_PASSWORD_LENGTH]
     # Made before any branch: the first sign-in after a start pays for it whoever signs in.
-    dummy = _dummy_hash()
+    dummy = dummy_hash()
     now = clock.now()
     lookup = _lookup_name(typed)
     account = get_user(db, lookup) if lookup else None
@@ -220,11 +170,11 @@ def authenticate(db: Database, username: str, password: str) -> User:
     states = store.throttle_states(db, list(counters))
     locked = [s[1] for s in states.values() if s[1] and s[1] > now]
     if locked:
-        _verify(dummy, password)
+        verify(dummy, password)
         wait = int((max(locked) - now).total_seconds()) + 1
         raise SignInRefused(f"Too many failed attempts. Try again in {wait} seconds.")
     pw_hash = store.password_hash(db, lookup) if lookup else None  # asked for unknown names too
-    ok = _verify(pw_hash or dummy, password) and pw_hash is not None
+    ok = verify(pw_hash or dummy, password) and pw_hash is not None
     user = account if ok and account is not None else None
     if user is None or user.disabled:
         lock_until = now + dt.timedelta(seconds=LOCK_SECONDS)
@@ -262,7 +212,7 @@ def change_own_password(db: Database, actor: User | None, current: str, new: str
     if actor is None or actor.disabled:
         raise PermissionDenied("Please sign in again.")
     pw_hash = store.password_hash(db, actor.username)
-    if pw_hash is None or not _verify(pw_hash, (current or "")[:MAX_PASSWORD_LENGTH]):
+    if pw_hash is None or not verify(pw_hash, (current or "")[:MAX_PASSWORD_LENGTH]):
         raise InvalidInput.one("Current password", "is not right")
     if new == current:
         raise InvalidInput.one("New password", "must differ from the current one")

@@ -9,7 +9,7 @@ import streamlit as st
 from tracker.domain.enums import Role
 from tracker.domain.errors import FieldError, StorageError
 from tracker.domain.models import User
-from tracker.services import accounts, digests, sessions
+from tracker.services import accounts, digests, passwords, sessions
 from tracker.store import Database
 from tracker.ui.auth import sso, state
 from tracker.ui.kit.feedback import attempt
@@ -102,7 +102,7 @@ def _password_form(db: Database, user: User, *, key: str, title: str) -> bool:
             label = fs.label(field)
             st.text_input(label, type="password", max_chars=1000, autocomplete=AUTOCOMPLETE[field], key=fs.key(field))
             fs.field_error(field)
-        st.caption(f"At least {accounts.MIN_PASSWORD_LENGTH} characters, not containing your user name.")
+        st.caption(f"At least {passwords.MIN_PASSWORD_LENGTH} characters, not containing your user name.")
         st.form_submit_button("Change password", type="primary", key=fs.key("save"))
     return False
 
