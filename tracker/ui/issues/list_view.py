@@ -67,7 +67,8 @@ def _filters(opts: dict[str, list[str]]) -> svc.IssueQuery:
         areas = c[2].multiselect("Policy area", opts["areas"], key="iss_q_areas")
         levels = c[3].multiselect("Level", list(Level), key="iss_q_levels", format_func=lambda s: s.label)
         d = st.columns(4)
-        owners = d[0].multiselect("Owner", opts["owners"], key="iss_q_owners")
+        names = data.people()
+        owners = d[0].multiselect("Owner", opts["owners"], key="iss_q_owners", format_func=lambda o: names.get(o, o))
         priorities = d[1].multiselect("Priority", list(Priority), key="iss_q_prio", format_func=lambda s: s.label)
         tags = d[2].multiselect("Tag", opts["tags"], key="iss_q_tags")
         archived = d[3].selectbox(
