@@ -236,11 +236,16 @@ def list_frame(df: pd.DataFrame, names: Mapping[str, str] = NOBODY) -> pd.DataFr
     out["Owner"] = [name_of(o, names) for o in df["owner"].astype(object).where(df["owner"].notna(), None)]
     out["Priority"] = _labels(df["priority"], lambda v: code_label(Priority, v))
     out["Relevance"] = df["member_relevance"].to_numpy()
-    out["Next review"] = pd.to_datetime(df["next_review"]).dt.date.to_numpy()
-    out["On stage since"] = pd.to_datetime(df["stage_since"]).dt.date.to_numpy()
+    # As text, so an empty date reads "—" (the grid draws a missing date as "None").
+    out["Next review"] = _day_texts(df["next_review"])
+    out["On stage since"] = _day_texts(df["stage_since"])
     out["Tags"] = [list(t) if t is not None else [] for t in df["tags"]]
     out["Archived"] = df["archived_at"].notna().to_numpy()
     return out
+
+
+def _day_texts(days: pd.Series) -> list[str]:
+    return [clock.format_date(d.date()) if pd.notna(d) else "—" for d in pd.to_datetime(days)]
 
 
 def review_text(issue: Issue, today: dt.date) -> str:

@@ -115,6 +115,12 @@ def _counts(counts: dict[str, Any], chart: Any) -> None:
         st.plotly_chart(chart, config=ladder.CONFIG, key="iss_count_ladder")
 
 
+# What a row needs to be recognised and triaged, sized to fit 1,400 px beside the sidebar;
+# the other columns (target, lifecycle, area, level, relevance, tags) are on the issue's page
+# and in the export. On a phone the table scrolls sideways with the title first.
+LIST_COLUMNS = ("Title", "Stage", "Owner", "Priority", "Next review", "On stage since", "Archived")
+
+
 def _table(frame: pd.DataFrame) -> int | None:
     """The list; returns the id of the row the user clicked."""
     event = st.dataframe(
@@ -125,15 +131,16 @@ def _table(frame: pd.DataFrame) -> int | None:
         hide_index=False,
         height=min(38 + 35 * max(len(frame), 1), 600),
         column_config={
-            "#": st.column_config.NumberColumn("#", format="%d", width="small"),
-            "Title": st.column_config.TextColumn("Title", width="large"),
-            "Relevance": st.column_config.NumberColumn("Relevance", format="%d / 5", width="small"),
-            "Next review": st.column_config.DateColumn("Next review", format="D MMM YYYY"),
-            "On stage since": st.column_config.DateColumn("On stage since", format="D MMM YYYY"),
-            "Tags": st.column_config.ListColumn("Tags"),
-            "Archived": st.column_config.CheckboxColumn("Archived", width="small"),
+            "#": st.column_config.NumberColumn("#", format="%d", width=50),
+            "Title": st.column_config.TextColumn("Title", width=420),
+            "Stage": st.column_config.TextColumn("Stage", width=150),
+            "Owner": st.column_config.TextColumn("Owner", width=130),
+            "Priority": st.column_config.TextColumn("Priority", width=80),
+            "Next review": st.column_config.TextColumn("Next review", width=105),
+            "On stage since": st.column_config.TextColumn("On stage since", width=110),
+            "Archived": st.column_config.CheckboxColumn("Archived", width=75),
         },
-        column_order=[c for c in frame.columns if c != "Archived" or frame["Archived"].any()],
+        column_order=[c for c in LIST_COLUMNS if c != "Archived" or frame["Archived"].any()],
     )
     rows = getattr(getattr(event, "selection", None), "rows", None) or []
     return int(frame.index[rows[0]]) if rows and rows[0] < len(frame) else None
