@@ -154,12 +154,12 @@ def _timeline(issue_id: int) -> None:
         hide_index=True,
         key="iss_timeline",
         column_config={
-            "Date": st.column_config.DateColumn("Date", format="D MMM YYYY", width="small"),
-            "What": st.column_config.TextColumn("What", width="medium"),
-            "Link": st.column_config.LinkColumn("Link", display_text="open", width="small"),
-            "Note or summary": st.column_config.TextColumn(width="medium"),
-            "Evidence": st.column_config.TextColumn(width="medium"),
-            "By": st.column_config.TextColumn(width="small"),
+            "Date": st.column_config.DateColumn("Date", format="D MMM YYYY", width=95),
+            "What": st.column_config.TextColumn("What", width=280),
+            "Link": st.column_config.LinkColumn("Link", display_text="open", width=50),
+            "Note or summary": st.column_config.TextColumn(width=170),
+            "Evidence": st.column_config.TextColumn(width=170),
+            "By": st.column_config.TextColumn(width=105),
         },
     )
 

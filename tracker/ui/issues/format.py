@@ -189,7 +189,8 @@ def timeline_frame(df: pd.DataFrame, names: Mapping[str, str] = NOBODY) -> pd.Da
                 "What": what,
                 "Note or summary": text if isinstance(text, str) and text else "—",
                 "Evidence": evidence if isinstance(evidence, str) and evidence else "—",
-                "Link": safe_url(r.link),
+                # Empty, not None: the grid writes a missing link as "None".
+                "Link": safe_url(r.link) or "",
                 "By": name_of(r.author, names),
             }
         )

@@ -115,10 +115,10 @@ def _counts(counts: dict[str, Any], chart: Any) -> None:
         st.plotly_chart(chart, config=ladder.CONFIG, key="iss_count_ladder")
 
 
-# What a row needs to be recognised and triaged, sized to fit 1,400 px beside the sidebar;
-# the other columns (target, lifecycle, area, level, relevance, tags) are on the page
-# and in the export. On a phone the table scrolls sideways with the title first.
-LIST_COLUMNS = ("Title", "Stage", "Owner", "Priority", "Next review", "On stage since", "Archived")
+# What a row needs to be recognised and triaged, sized to fit the page's width at 1,400 px;
+# the other columns (target, lifecycle, area, level, relevance, tags, on stage since) are on
+# the page and in the export. On a phone the table scrolls sideways, title first.
+LIST_COLUMNS = ("Title", "Stage", "Owner", "Priority", "Next review", "Archived")
 
 
 def _table(frame: pd.DataFrame) -> int | None:
@@ -131,13 +131,12 @@ def _table(frame: pd.DataFrame) -> int | None:
         hide_index=False,
         height=min(38 + 35 * max(len(frame), 1), 600),
         column_config={
-            "#": st.column_config.NumberColumn("#", format="%d", width=50),
-            "Title": st.column_config.TextColumn("Title", width=420),
+            "#": st.column_config.NumberColumn("#", format="%d", width=45),
+            "Title": st.column_config.TextColumn("Title", width=345),
             "Stage": st.column_config.TextColumn("Stage", width=150),
-            "Owner": st.column_config.TextColumn("Owner", width=130),
-            "Priority": st.column_config.TextColumn("Priority", width=80),
-            "Next review": st.column_config.TextColumn("Next review", width=105),
-            "On stage since": st.column_config.TextColumn("On stage since", width=110),
+            "Owner": st.column_config.TextColumn("Owner", width=115),
+            "Priority": st.column_config.TextColumn("Priority", width=70),
+            "Next review": st.column_config.TextColumn("Next review", width=100),
             "Archived": st.column_config.CheckboxColumn("Archived", width=75),
         },
         column_order=[c for c in LIST_COLUMNS if c != "Archived" or frame["Archived"].any()],
