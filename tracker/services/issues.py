@@ -23,7 +23,7 @@ from tracker.store import audit as audit_store
 from tracker.store import issues as store
 from tracker.store import users as users_store
 
-from . import guard
+from . import guard, versioned
 
 ENTITY = "issue"
 INPUT_FIELDS = tuple(IssueInput.model_fields)
@@ -58,10 +58,6 @@ def _issue_id(value: Any) -> int:
 
 def _version(value: Any) -> int:
     return _number(value, "Version", MAX_VERSION)
-
-
-class _Stale(Exception):
-    """Raised inside a transaction when the expected version is no longer current."""
 
 
 # ------------------------------------------------------------------ conversions
@@ -252,60 +248,23 @@ def counts(db: Database, query: IssueQuery | dict[str, Any] | None = None) -> di
 # ------------------------------------------------------------------ writes
 
 
-def _write(db: Database, issue_id: int, fn: Callable[[Tx], Issue]) -> Issue:
-    """Run ``fn`` in one transaction; a stale version becomes an EditConflict with the newer values.
-
-    ``fn`` reads the issue before taking the write lock (``tx.lock()`` before its first write),
-    so its read runs while the writer ahead of it finishes. Should that writer change the
-    issue, DuckDB refuses this write as a conflict and ``fn`` runs again: its read then shows
-    the newer version, and the edit is refused as stale.
-    """
-    try:
-        return db.write(fn, read_first=True)
-    except _Stale:
-        raise _conflict(db, issue_id) from None
-
-
-def _conflict(db: Database, issue_id: int) -> Exception:
-    current = find(db, issue_id)
-    return guard.conflict(
-        ENTITY,
-        issue_id,
-        audit_store.latest_change(db, ENTITY, issue_id),
-        current_values(current) if current else None,
-    )
-
-
-def _row(tx: Tx, issue_id: int) -> dict[str, Any]:
+def _row(tx: Tx, issue_id: int) -> dict[str, Any] | None:
     """The issue's stored row (with ``stage`` and ``stage_since``) as this transaction sees it.
 
-    A write reads its issue once, here, inside its transaction; the Issue it returns is this
-    row plus what the write stored (see :func:`_after`), never a second read.
+    A write reads its issue once, here, inside its transaction (before the write lock: the
+    writes run with ``read_first``); the Issue it returns is this row plus what the write
+    stored (see :func:`_after`), never a second read.
     """
-    row = store.get_tx(tx, issue_id)
-    if row is None:
-        raise NotFound(f"Issue {issue_id} does not exist.")
-    return row
+    return store.get_tx(tx, issue_id)
 
 
-def _check_version(row: dict[str, Any], expected_version: int) -> None:
-    if int(row["version"]) != int(expected_version):
-        raise _Stale()
+KIND = versioned.Kind("issues", "issue", _row, lambda row: current_values(_to_issue(row)), "Issue {id} does not exist.")
 
 
-def _load(tx: Tx, issue_id: int, expected_version: int) -> dict[str, Any]:
-    row = _row(tx, issue_id)
-    _check_version(row, expected_version)
-    return row
-
-
-def _after(row: dict[str, Any], stored: dict[str, Any] | None, changes: dict[str, Any] | None = None) -> Issue:
+def _after(row: dict[str, Any], stamp: dict[str, Any], changes: dict[str, Any] | None = None) -> Issue:
     """The issue as it is once this transaction commits: the row read at its start, the
-    values it changed and what its version-checked statement returned (version, updated_at,
-    updated_by …). ``stored`` None means someone saved first."""
-    if stored is None:
-        raise _Stale()
-    return _to_issue({**row, **(changes or {}), **stored})
+    values it changed and the stamp of its version-checked statement."""
+    return _to_issue({**row, **(changes or {}), **stamp})
 
 
 # What a new issue's first stage event takes besides its stage; ``event_date`` is the day it was
@@ -407,25 +366,25 @@ def update(db: Database, actor: User, issue_id: int, expected_version: int, data
     def work(tx: Tx) -> Issue:
         # One read, inside the transaction. The checks keep their order: a missing issue, then
         # the fields (merged over the stored values), then a stale version, then archived.
-        row = _row(tx, issue_id)
+        row = versioned.read(tx, KIND, issue_id)
         before_issue = _to_issue(row)
         merged = parse(IssueInput, {**_input_of(before_issue), **data})
         if "next_review" in data and (wrong := review_date_errors(merged.next_review, clock.today())):
             raise InvalidInput(wrong)
         after = _db_values(merged)
-        _check_version(row, expected_version)
+        versioned.check(tx, KIND, issue_id, row, expected_version)
         if before_issue.archived_at is not None:
             raise InvalidInput.one("Issue", "is archived; restore it before editing")
         before = _db_values(before_issue)
         changed = {k: v for k, v in after.items() if guard.diff({k: before[k]}, {k: v})}
         if not changed:
             return before_issue
-        tx.lock()
-        issue = _after(row, store.update(tx, issue_id, expected_version, changed, actor.username, now), changed)
-        tx.audit(actor.username, ENTITY, issue_id, "update", guard.diff(before, changed))
-        return issue
+        stamp = versioned.save(
+            tx, KIND, issue_id, expected_version, changed, actor=actor.username, at=now, before=before
+        )
+        return _after(row, stamp, changed)
 
-    return _write(db, issue_id, work)
+    return db.write(work, read_first=True)
 
 
 def move_date_range(last_date: dt.date | None, today: dt.date) -> str:
@@ -494,8 +453,7 @@ def move_stage(db: Database, actor: User, issue_id: int, expected_version: int, 
     now = clock.now()
     today = clock.today()
 
-    def work(tx: Tx) -> Issue:
-        row = _load(tx, issue_id, expected_version)
+    def change(tx: Tx, row: dict[str, Any]) -> Issue:
         if row["archived_at"] is not None:
             raise InvalidInput.one("Issue", "is archived; restore it before moving it")
         # The view's stage is the latest event's (by date, then id) and stage_since is that
@@ -504,10 +462,7 @@ def move_stage(db: Database, actor: User, issue_id: int, expected_version: int, 
         errors = check_move(current, last_date, move, today)
         if errors:
             raise InvalidInput(errors)
-        tx.lock()
-        stored = store.touch(tx, issue_id, expected_version, actor.username, now)
-        if stored is None:
-            raise _Stale()
+        stamp = versioned.save(tx, KIND, issue_id, expected_version, {}, actor=actor.username, at=now)
         event_id = store.insert_event(
             tx,
             issue_id,
@@ -534,9 +489,9 @@ def move_stage(db: Database, actor: User, issue_id: int, expected_version: int, 
         tx.audit(actor.username, ENTITY, issue_id, "stage", changes)
         # check_move refused any date before the latest event's, and the new event's id comes
         # from the sequence (above every existing id), so the new event is the latest one.
-        return _after(row, stored, {"stage": int(move.to_stage), "stage_since": move.event_date})
+        return _after(row, stamp, {"stage": int(move.to_stage), "stage_since": move.event_date})
 
-    return _write(db, issue_id, work)
+    return versioned.edit(db, KIND, issue_id, expected_version, change, read_first=True)
 
 
 def _set_archived(db: Database, actor: User, issue_id: int, expected_version: int, archive: bool) -> Issue:
@@ -544,20 +499,18 @@ def _set_archived(db: Database, actor: User, issue_id: int, expected_version: in
     issue_id, expected_version = _issue_id(issue_id), _version(expected_version)
     now = clock.now()
 
-    def work(tx: Tx) -> Issue:
-        row = _load(tx, issue_id, expected_version)
+    def change(tx: Tx, row: dict[str, Any]) -> Issue:
         if (row["archived_at"] is not None) == archive:
             raise InvalidInput.one("Issue", "is already archived" if archive else "is not archived")
-        tx.lock()
-        issue = _after(
-            row, store.set_archived(tx, issue_id, expected_version, now if archive else None, actor.username, now)
-        )
+        archived_at = now if archive else None
+        values = {"archived_at": archived_at}
+        stamp = versioned.save(tx, KIND, issue_id, expected_version, values, actor=actor.username, at=now)
         tx.audit(
             actor.username, ENTITY, issue_id, "archive" if archive else "restore", {"archived": [not archive, archive]}
         )
-        return issue
+        return _after(row, stamp, values)
 
-    return _write(db, issue_id, work)
+    return versioned.edit(db, KIND, issue_id, expected_version, change, read_first=True)
 
 
 def archive(db: Database, actor: User, issue_id: int, expected_version: int) -> Issue:
@@ -595,16 +548,11 @@ def _bulk(
     if len({i for i, _ in pairs}) != len(pairs):
         raise InvalidInput.one("Issues", "an issue is selected twice")
     now = clock.now()
-    stale: list[int] = []
 
     def work(tx: Tx) -> list[Issue]:
         out: list[Issue] = []
         for issue_id, version in pairs:
-            try:
-                row = _load(tx, issue_id, version)
-            except _Stale:
-                stale.append(issue_id)
-                raise
+            row = versioned.load(tx, KIND, issue_id, version)
             issue = _to_issue(row)
             if issue.archived_at is not None:
                 raise InvalidInput.one("Issues", f"issue {issue_id} is archived; restore it first")
@@ -615,19 +563,13 @@ def _bulk(
             if not changed:
                 out.append(issue)
                 continue
-            try:
-                done = _after(row, store.update(tx, issue_id, version, changed, actor.username, now), changed)
-            except _Stale:
-                stale.append(issue_id)
-                raise
-            tx.audit(actor.username, ENTITY, issue_id, action, guard.diff(before, changed))
-            out.append(done)
+            stamp = versioned.save(
+                tx, KIND, issue_id, version, changed, actor=actor.username, at=now, action=action, before=before
+            )
+            out.append(_after(row, stamp, changed))
         return out
 
-    try:
-        return db.write(work)
-    except _Stale:
-        raise _conflict(db, stale[-1]) from None
+    return db.write(work)
 
 
 def bulk_reassign(db: Database, actor: User, items: Iterable[tuple[int, int]], owner: str | None) -> list[Issue]:

@@ -54,7 +54,7 @@ def render_consultation(db: Database, user: User, consultation_id: int) -> None:
         st.badge(
             deadline_text,
             icon=":material/schedule:",
-            color=URGENCY_COLOUR.get(mark.urgency or "", "blue" if mark.phase != "closed" else "gray"),  # type: ignore[arg-type]
+            color=URGENCY_COLOUR.get(mark.urgency or "", "blue" if mark.phase != "closed" else "gray"),
         )
         st.badge(f"Our response: {c.response_status.label}", color=STATUS_COLOUR[c.response_status])
     if mark.urgency == "strong":
