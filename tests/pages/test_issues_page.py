@@ -107,7 +107,11 @@ def test_edit_saves_and_shows_in_history(app_for, demo_db):
     no_exception(at)
     assert svc.get(demo_db, ISSUE).title == "EHDS: secondary use (renamed)"
     history = frame_with(at, "Who")
-    assert list(history.iloc[0][["Who", "Field", "After"]]) == ["officer", "Title", "EHDS: secondary use (renamed)"]
+    assert list(history.iloc[0][["Who", "Field", "After"]]) == [
+        "Olivia Officer",
+        "Title",
+        "EHDS: secondary use (renamed)",
+    ]
 
 
 def test_second_editor_gets_the_conflict_and_keeps_their_input(app_for, demo_db):

@@ -21,6 +21,7 @@ from tracker.domain.models import Issue, IssueInput, Model, OptLine, StageMove, 
 from tracker.store import Database, Tx
 from tracker.store import audit as audit_store
 from tracker.store import issues as store
+from tracker.store import users as users_store
 
 from . import guard, versioned
 
@@ -156,6 +157,11 @@ def owners_in_use(db: Database) -> list[str]:
     return store.owners_in_use(db)
 
 
+def people(db: Database) -> dict[str, str]:
+    """User name → display name, to show owners, authors and editors as people know them."""
+    return users_store.display_names(db)
+
+
 # ------------------------------------------------------------------ search
 
 SortKey = Literal["updated", "title", "stage", "next_review", "priority", "relevance", "owner", "stage_since", "id"]
@@ -261,11 +267,26 @@ def _after(row: dict[str, Any], stamp: dict[str, Any], changes: dict[str, Any] |
     return _to_issue({**row, **(changes or {}), **stamp})
 
 
+# What a new issue's first stage event takes besides its stage; ``event_date`` is the day it was
+# identified (or reached its starting stage), so an issue worked on for a year starts dated.
+CREATE_EVENT_KEYS = ("event_date", "note", "evidence_ref", "evidence_url")
+HISTORY_FROM = dt.date(2000, 1, 1)
+
+
+def start_date_errors(day: dt.date, today: dt.date) -> list[FieldError]:
+    """A new issue's first event may be dated in the past (its history), never in the future."""
+    if HISTORY_FROM <= day <= today:
+        return []
+    return [
+        FieldError("Date", f"must be between {clock.format_date(HISTORY_FROM)} and today, {clock.format_date(today)}")
+    ]
+
+
 def _initial_stage(data: dict[str, Any]) -> tuple[Stage, dict[str, Any]]:
     """Take the creation-only keys (starting stage and its evidence) out of ``data``."""
     rest = dict(data)
     raw = rest.pop("stage", None)
-    extra = {k: rest.pop(k, None) for k in ("note", "evidence_ref", "evidence_url")}
+    extra = {k: rest.pop(k, None) for k in CREATE_EVENT_KEYS}
     stage = Stage.WATCHING
     if raw not in (None, ""):
         try:
@@ -276,19 +297,24 @@ def _initial_stage(data: dict[str, Any]) -> tuple[Stage, dict[str, Any]]:
 
 
 def create(db: Database, actor: User, data: dict[str, Any]) -> Issue:
-    """A new issue and its first stage event (from nothing to the starting stage, today)."""
+    """A new issue and its first stage event (from nothing to the starting stage), dated
+    ``event_date`` (today when not given); later moves are recorded on or after that date."""
     guard.require_role(actor, Role.EDITOR)
     stage, extra = _initial_stage(data)
-    rest = {k: v for k, v in data.items() if k not in ("stage", "note", "evidence_ref", "evidence_url")}
+    if extra.get("event_date") in (None, ""):
+        extra["event_date"] = clock.today()
+    rest = {k: v for k, v in data.items() if k not in ("stage", *CREATE_EVENT_KEYS)}
     errors: list[FieldError] = []
     try:
         model = parse(IssueInput, rest)
+        errors += review_date_errors(model.next_review, clock.today())
     except InvalidInput as exc:
         errors += exc.errors
         model = None
     evidence: StageMove | None = None
     try:
-        evidence = parse(StageMove, {"to_stage": stage, "event_date": clock.today(), **extra})
+        evidence = parse(StageMove, {"to_stage": stage, **extra})
+        errors += start_date_errors(evidence.event_date, clock.today())
     except InvalidInput as exc:
         errors += exc.errors
     if evidence is not None and stage > Stage.WATCHING and not (evidence.evidence_ref or evidence.evidence_url):
@@ -342,7 +368,10 @@ def update(db: Database, actor: User, issue_id: int, expected_version: int, data
         # the fields (merged over the stored values), then a stale version, then archived.
         row = versioned.read(tx, KIND, issue_id)
         before_issue = _to_issue(row)
-        after = _db_values(parse(IssueInput, {**_input_of(before_issue), **data}))
+        merged = parse(IssueInput, {**_input_of(before_issue), **data})
+        if "next_review" in data and (wrong := review_date_errors(merged.next_review, clock.today())):
+            raise InvalidInput(wrong)
+        after = _db_values(merged)
         versioned.check(tx, KIND, issue_id, row, expected_version)
         if before_issue.archived_at is not None:
             raise InvalidInput.one("Issue", "is archived; restore it before editing")
@@ -358,17 +387,46 @@ def update(db: Database, actor: User, issue_id: int, expected_version: int, data
     return db.write(work, read_first=True)
 
 
+def move_date_range(last_date: dt.date | None, today: dt.date) -> str:
+    """The dates a stage change may take, in words: from the previous change to today."""
+    if last_date is None:
+        return f"must be today ({clock.format_date(today)}) or earlier"
+    return (
+        f"must be between {clock.format_date(last_date)} (the previous stage change) "
+        f"and today, {clock.format_date(today)}"
+    )
+
+
+REVIEW_FROM = dt.date(2000, 1, 1)
+REVIEW_YEARS_AHEAD = 10
+
+
+def review_date_errors(day: dt.date | None, today: dt.date) -> list[FieldError]:
+    """A next review date must be plausible: a typo like 2090 is refused, never stored."""
+    if day is None:
+        return []
+    latest = _years_after(today, REVIEW_YEARS_AHEAD)
+    if REVIEW_FROM <= day <= latest:
+        return []
+    return [
+        FieldError("Next review", f"must be between {clock.format_date(REVIEW_FROM)} and {clock.format_date(latest)}")
+    ]
+
+
+def _years_after(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
 def check_move(current: Stage, last_date: dt.date | None, move: StageMove, today: dt.date) -> list[FieldError]:
     """The ladder's rules for one move; an empty list means allowed."""
     errors: list[FieldError] = []
     if move.to_stage == current:
         errors.append(FieldError("New stage", f"the issue is already at {current.label}"))
-    if move.event_date > today:
-        errors.append(FieldError("Date", "cannot be in the future"))
-    elif last_date is not None and move.event_date < last_date:
-        errors.append(
-            FieldError("Date", f"cannot be before the previous stage change ({clock.format_date(last_date)})")
-        )
+    if move.event_date > today or (last_date is not None and move.event_date < last_date):
+        errors.append(FieldError("Date", move_date_range(last_date, today)))
     if move.to_stage > current and not (move.evidence_ref or move.evidence_url):
         errors.append(
             FieldError("Evidence reference", "a move up the ladder needs evidence: a reference or a link (or both)")
@@ -521,6 +579,8 @@ def bulk_reassign(db: Database, actor: User, items: Iterable[tuple[int, int]], o
 
 def bulk_set_review(db: Database, actor: User, items: Iterable[tuple[int, int]], day: dt.date | None) -> list[Issue]:
     """Set the next review date of every selected issue (None clears it)."""
+    if isinstance(day, dt.date) and (wrong := review_date_errors(day, clock.today())):
+        raise InvalidInput(wrong)
     return _bulk(db, actor, items, lambda _i: {"next_review": day}, "bulk review date")
 
 

@@ -271,6 +271,8 @@ ACTIVITIES = Table(
         "funding_source",
         "follow_up",
     ),
+    # The follow-up's assignee and its done mark: set by My work's own versioned writes.
+    writable=("assignee", "assigned_at", "done_at", "done_by"),
     created=("created_at", "created_by"),
     soft_delete=True,
     links=(
@@ -286,7 +288,7 @@ USERS = Table(
     editable=("display_name", "email", "role"),
     writable=("disabled", "must_change_password", "password_hash", "failed_attempts", "locked_until"),
     keys=("username",),
-    extra=("is_demo", "last_sign_in_at"),
+    extra=("is_demo", "last_sign_in_at", "digest", "last_digest_at"),
     stamped=False,
     closed=(closed("role", Role),),
 )

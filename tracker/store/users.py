@@ -257,3 +257,8 @@ def replace_secret(tx: Tx, name: str, value: str) -> None:
         "ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value, created_at = now()::TIMESTAMP",
         [name, value],
     )
+
+
+def display_names(db: Database) -> dict[str, str]:
+    """Every account's user name → the name people read (the user name when none is set)."""
+    return {r[0]: r[1] or r[0] for r in db.read("SELECT username, display_name FROM users")}
