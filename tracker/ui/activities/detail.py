@@ -86,8 +86,9 @@ def _who_was_met(act: Activity) -> None:
     with c3:
         st.markdown("**Contacts met**")
         met = [people.get(cid, f"Contact {cid}") for cid in act.contact_ids]
-        st.markdown("  \n".join(f":material/person: {md(name)}" for name in met) if met else "")
-        if not met:
+        if met:
+            st.markdown("  \n".join(f":material/person: {md(name)}" for name in met))
+        else:
             st.caption("None recorded")
 
 

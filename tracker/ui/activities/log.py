@@ -17,16 +17,18 @@ from tracker.ui.kit.records import DATE_FORMAT, days
 from tracker.ui.organisations import data as organisation_data
 from tracker.ui.positions import data as position_data
 
+# What tells activities apart, first and sized to fit the page at 1400 px; kind, days and
+# follow-up after them (a sideways scroll); outcome, funding and author on the activity's page.
 LOG_COLUMNS = (
     "activity_date",
     "type",
     "summary",
+    "issues",
     "organisations",
     "contacts",
-    "issues",
+    "follow_up",
     "is_influencing",
     "effort_days",
-    "follow_up",
 )
 
 
@@ -77,18 +79,17 @@ def log_tab() -> None:
         shown,
         "activity",
         key="log_table",
-        # What tells activities apart first; outcome, funding and author are on the activity's page.
         column_order=LOG_COLUMNS,
         column_config={
-            "activity_date": st.column_config.TextColumn("Date", width="small"),
-            "type": st.column_config.TextColumn("Type", width="small"),
-            "summary": st.column_config.TextColumn("Summary", width="large"),
-            "organisations": st.column_config.TextColumn("Organisations", width="medium"),
-            "contacts": st.column_config.TextColumn("Contacts", width="medium"),
-            "issues": st.column_config.TextColumn("Issues", width="medium"),
-            "is_influencing": st.column_config.TextColumn("Kind", width="small"),
-            "effort_days": st.column_config.NumberColumn("Days", format="%.2f", width="small"),
-            "follow_up": st.column_config.TextColumn("Follow-up", width="small"),
+            "activity_date": st.column_config.TextColumn("Date", width=92, pinned=True),
+            "type": st.column_config.TextColumn("Type", width=105),
+            "summary": st.column_config.TextColumn("Summary", width=260),
+            "issues": st.column_config.TextColumn("Issues", width=150),
+            "organisations": st.column_config.TextColumn("Organisations", width=150),
+            "contacts": st.column_config.TextColumn("Contacts", width=120),
+            "follow_up": st.column_config.TextColumn("Follow-up", width=92),
+            "is_influencing": st.column_config.TextColumn("Kind", width=90),
+            "effort_days": st.column_config.NumberColumn("Days", format="%.2f", width=60),
         },
     )
     open_record_picker("Open an activity", found.labels, "activity", key="log_open")

@@ -77,7 +77,7 @@ def pick_many(
         query = st.text_input(
             f"Find {label.lower()}",
             key=f"{key}__find",
-            placeholder=f"Type two letters of a {noun}'s name, then choose below",
+            placeholder="Type two letters of a name, then choose below",
             max_chars=100,
         )
         typed = query.strip()

@@ -28,16 +28,16 @@ def contact_dataframe(people: pd.DataFrame) -> None:
         dashes(people, ("role", "institution", "organisation", "email", "phone")),
         hide_index=True,
         width="stretch",
+        # Sized to fit the page at 1400 px; the phone number comes last.
+        column_order=("name", "role", "institution", "organisation", "email", "meetings", "phone"),
         column_config={
-            "id": None,
-            "name": st.column_config.TextColumn("Name", width="medium"),
-            "role": "Role",
-            "institution": "Institution",
-            "organisation": "Organisation",
-            "email": "E-mail",
-            "phone": "Phone",
-            "erased": None,
-            "meetings": st.column_config.NumberColumn("Activities", format="%d"),
+            "name": st.column_config.TextColumn("Name", width=140),
+            "role": st.column_config.TextColumn("Role", width=140),
+            "institution": st.column_config.TextColumn("Institution", width=170),
+            "organisation": st.column_config.TextColumn("Organisation", width=170),
+            "email": st.column_config.TextColumn("E-mail", width=180),
+            "meetings": st.column_config.NumberColumn("Activities", format="%d", width=70),
+            "phone": st.column_config.TextColumn("Phone", width=110),
         },
     )
 
