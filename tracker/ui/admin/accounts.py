@@ -148,7 +148,12 @@ def _as_widgets(stored: Mapping[str, Any]) -> dict[str, Any]:
 def _change_account(db: Database, admin: User, rows: list[dict[str, Any]]) -> None:
     st.subheader("Change an account")
     by_name = {r["username"]: r for r in rows}
-    chosen = st.selectbox("Account", list(by_name), key="adm_account")
+    chosen = st.selectbox(
+        "Account",
+        list(by_name),
+        format_func=lambda u: f"{by_name[u]['display_name']} ({u})" if by_name[u]["display_name"] else u,
+        key="adm_account",
+    )
     if not chosen:
         return
     account = by_name[chosen]

@@ -36,7 +36,7 @@ def taken_by(who: str, taken_at: Any) -> str:
         hour = None
     if hour is not None and clock.local(taken_at).hour == hour:
         return "Nightly job"
-    return "Catch-up after start-up (the night's backup was missed)"
+    return "Catch-up at start-up"
 
 
 def _settings() -> str:
