@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from tracker.domain.enums import ReferenceKind
-from tracker.services import accounts, activities
+from tracker.services import accounts, activities, joint_positions
 from tracker.services import reference as reference_service
 from tracker.ui.kit.cells import EMPTY, dashes
 from tracker.ui.kit.records import date_cell
@@ -41,6 +41,13 @@ def log_filters(
         "influencing": {"awareness": False, "influencing": True}.get(kind),
         "search": search.strip() or None,
     }
+
+
+@shared
+def issue_choices() -> dict[int, str]:
+    """The live issues by title, shared read-only (not copied per call: at scale L the form and
+    the log's filter would otherwise unpickle every title on each rerun)."""
+    return dict(joint_positions.issue_choices(get_db()))
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)

@@ -19,7 +19,6 @@ from tracker.ui.kit.lazy_tabs import lazy_tabs
 from tracker.ui.kit.records import days, history_table
 from tracker.ui.kit.text import md, md_multiline
 from tracker.ui.organisations import data as organisation_data
-from tracker.ui.positions import data as position_data
 
 
 def activity_detail(db: Database, user: User, activity_id: int) -> None:
@@ -57,7 +56,7 @@ def activity_detail(db: Database, user: User, activity_id: int) -> None:
 
 def _who_was_met(act: Activity) -> None:
     """The issues it served and the organisations and contacts met, each linked to its page."""
-    issues = position_data.issue_choices()
+    issues = data.issue_choices()
     orgs = organisation_data.organisation_choices()
     people = organisation_data.contact_choices()
     c1, c2, c3 = st.columns(3)

@@ -18,7 +18,6 @@ from tracker.ui.kit.form_state import FormState
 from tracker.ui.kit.records import DATE_FORMAT
 from tracker.ui.kit.search_picker import pick_many_field
 from tracker.ui.organisations import data as organisation_data
-from tracker.ui.positions import data as position_data
 
 INFLUENCING_HELP = (
     "Set from the type (influencing: "
@@ -101,7 +100,7 @@ def activity_form(fs: FormState, submit_label: str) -> None:
             fs.widget(st.checkbox, "Counts as influencing", "is_influencing", help=INFLUENCING_HELP)
         fs.widget(st.text_area, "Summary", "summary", max_chars=10_000, height=80)
         fs.widget(st.text_area, "Outcome", "outcome", max_chars=10_000, height=68)
-        pick_many_field(fs, "Issues", "issue_ids", position_data.issue_choices(), "issue")
+        pick_many_field(fs, "Issues", "issue_ids", data.issue_choices(), "issue")
         c4, c5 = st.columns(2)
         with c4:
             orgs = organisation_data.organisation_choices()

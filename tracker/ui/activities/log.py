@@ -15,7 +15,6 @@ from tracker.ui.kit.pager import page_of
 from tracker.ui.kit.record_picker import choose_record, open_record_picker, record_table
 from tracker.ui.kit.records import DATE_FORMAT, days
 from tracker.ui.organisations import data as organisation_data
-from tracker.ui.positions import data as position_data
 
 # What tells activities apart, first and sized to fit the page at 1400 px; kind, days and
 # follow-up after them (a sideways scroll); outcome, funding and author on the activity's page.
@@ -35,7 +34,7 @@ LOG_COLUMNS = (
 def log_tab() -> None:
     """The activity log: filters, totals, the table; a click on a row opens one activity."""
     orgs = organisation_data.organisation_choices()
-    issues = position_data.issue_choices()
+    issues = data.issue_choices()
     org_param = _linked_id("organisation")
     issue_param = _linked_id("issue")
     today = clock.today()

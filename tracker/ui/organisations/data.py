@@ -35,7 +35,9 @@ def directory(search: str, org_type: str | None, country: str | None, partners_o
     return Directory(rows, shown, dict(zip(rows["id"].astype(int), rows["name"], strict=True)))
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+# The choice lists are shared, not copied per call: at scale L every picker and filter on a rerun
+# would otherwise unpickle thousands of names. Callers read them only (copy before adding to one).
+@shared
 def organisation_choices() -> dict[int, str]:
     return dict(organisations.choices(get_db()))
 
@@ -70,7 +72,7 @@ def contact_table(search: str, organisation_id: int | None, institution: str | N
     return contacts.search(get_db(), {"search": search, "organisation_id": organisation_id, "institution": institution})
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@shared
 def contact_choices() -> dict[int, str]:
     return dict(contacts.choices(get_db()))
 
