@@ -174,8 +174,18 @@ def _audit_view(values: dict[str, Any], issue_ids: list[int]) -> dict[str, Any]:
 
 
 def _check_rules(item: ConsultationInput, today: dt.date) -> None:
-    if item.submitted_on and item.submitted_on > today:
-        raise InvalidInput.one("Submitted on", "cannot be in the future")
+    """A submission is dated between the consultation's opening and today (the message says so)."""
+    day = item.submitted_on
+    if day is None:
+        return
+    earliest = item.opens
+    if day > today or (earliest is not None and day < earliest):
+        allowed = (
+            f"between {clock.format_date(earliest)} (the opening date) and today, {clock.format_date(today)}"
+            if earliest is not None
+            else f"today, {clock.format_date(today)}, or earlier"
+        )
+        raise InvalidInput.one("Submitted on", f"{clock.format_date(day)} is not allowed: it must be {allowed}")
 
 
 def _check_links(tx: Any, item: ConsultationInput, current_jp: int | None) -> None:

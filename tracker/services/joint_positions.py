@@ -130,7 +130,7 @@ def _check(tx: Tx, position_id: int | None, item: JointPositionInput) -> None:
     if item.published_on and item.status != S.PUBLISHED:
         raise InvalidInput.one("Published on", "only a published position has a publication date")
     if item.published_on and item.published_on > clock.today():
-        raise InvalidInput.one("Published on", "cannot be in the future")
+        raise InvalidInput.one("Published on", _not_after_today(item.published_on))
     if item.status == S.PUBLISHED:
         agreed = store.agreed_count(tx, position_id) if position_id is not None else 0
         if agreed == 0:
@@ -226,9 +226,14 @@ def _signatory_model(row: dict[str, Any]) -> Signatory:
     return Signatory.model_validate({k: row[k] for k in store.SIGNATORY_COLUMNS})
 
 
+def _not_after_today(day: dt.date) -> str:
+    """A refused future date in words that name the allowed range."""
+    return f"{clock.format_date(day)} is in the future: it must be today, {clock.format_date(clock.today())}, or earlier"
+
+
 def _check_date(day: dt.date) -> None:
     if day > clock.today():
-        raise InvalidInput.one("Date", "cannot be in the future")
+        raise InvalidInput.one("Date", _not_after_today(day))
 
 
 def _describe(name: str | None, status: str, day: dt.date) -> str:
@@ -253,25 +258,25 @@ def add_signatories(db: Database, actor: User, position_id: int, data: dict[str,
     payload = {"status_date": clock.today(), **{k: v for k, v in data.items() if k != "organisation_ids"}}
     items = [parse(SignatoryInput, {**payload, "organisation_id": oid}) for oid in org_ids]
     _check_date(items[0].status_date)
-    if len(set(org_ids)) != len(org_ids):
-        raise InvalidInput.one("Organisation", "the same organisation is listed twice")
+    twice = sorted({oid for oid in org_ids if org_ids.count(oid) > 1})
+    if twice:
+        named = ", ".join(f"#{oid}" for oid in twice)
+        raise InvalidInput.one("Organisation", f"listed more than once: organisation {named}. Nothing was added")
 
     def work(tx: Tx) -> list[int]:
         if store.get(tx, position_id) is None:
             raise NotFound(f"There is no joint position #{position_id}.")
         now = clock.now()
-        ids = []
+        orgs = {}
         for item in items:
             org = org_store.get(tx, item.organisation_id)
             if org is None or org["deleted_at"] is not None:
                 raise InvalidInput.one("Organisation", f"organisation #{item.organisation_id} does not exist")
-            existing = store.signatory_for(tx, position_id, item.organisation_id)
-            if existing is not None:
-                raise InvalidInput.one(
-                    "Organisation",
-                    f"{org['name']} is already a signatory of this position "
-                    f"({_sig_status(existing['status']).label}); change its status instead",
-                )
+            orgs[item.organisation_id] = org
+        _refuse_existing(tx, position_id, orgs)
+        ids = []
+        for item in items:
+            org = orgs[item.organisation_id]
             ids.append(
                 store.insert_signatory(
                     tx, position_id, item.organisation_id, item.status.value, item.status_date, actor.username, now
@@ -292,6 +297,26 @@ def add_signatories(db: Database, actor: User, position_id: int, data: dict[str,
         assert row is not None
         out.append(_signatory_model(row))
     return out
+
+
+def _refuse_existing(tx: Tx, position_id: int, orgs: dict[int, dict[str, Any]]) -> None:
+    """Name every organisation of the batch that already signs, so one correction is enough."""
+    already = []
+    for oid, org in orgs.items():
+        existing = store.signatory_for(tx, position_id, oid)
+        if existing is not None:
+            already.append(f"{org['name']} ({_sig_status(existing['status']).label})")
+    if len(already) == 1:
+        raise InvalidInput.one(
+            "Organisation",
+            f"{already[0]} is already a signatory of this position; change its status instead. Nothing was added",
+        )
+    if already:
+        raise InvalidInput.one(
+            "Organisation",
+            f"{len(already)} are already signatories of this position: {'; '.join(already)}. "
+            "Remove them from the list (change their status instead). Nothing was added",
+        )
 
 
 def _keeps_an_agreed_signatory(tx: Tx, signatory: dict[str, Any], new_status: str | None) -> None:

@@ -27,6 +27,7 @@ from tracker.ui.kit.form_state import FormState
 from tracker.ui.kit.text import md
 
 QUERY_KEY = "consultation"
+DETAIL_TABS = ["Our response", "Edit all fields", "Change history", "Delete"]
 TABLE_KEYS = ("consultations_current", "consultations_past")
 Colour = Literal["red", "orange", "blue", "green", "violet", "gray"]
 URGENCY_COLOUR: dict[str, Colour] = {"strong": "red", "warning": "orange"}
@@ -72,7 +73,8 @@ def render_consultation(db: Database, user: User, consultation_id: int) -> None:
     _links(db, c)
 
     if user.role.allows(Role.EDITOR):
-        tabs = st.tabs(["Our response", "Edit all fields", "Change history", "Delete"])
+        # Keyed and tracked: after a save (or a refusal) the page stays on the tab the user used.
+        tabs = st.tabs(DETAIL_TABS, key=f"cons_detail_tab_{c.id}", on_change="rerun")
         with tabs[0]:
             _response_tab(db, user, c)
         with tabs[1]:

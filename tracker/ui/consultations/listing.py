@@ -16,6 +16,7 @@ from tracker.store import Database
 from tracker.ui.consultations import data
 from tracker.ui.consultations.detail import QUERY_KEY, TABLE_KEYS
 from tracker.ui.consultations.form import as_widgets, consultation_form, consultation_state
+from tracker.ui.kit.date_field import ANY_DATE
 from tracker.ui.kit.exports import export_buttons
 from tracker.ui.kit.feedback import attempt, save_new, show_refusal
 from tracker.ui.kit.form_state import FormState
@@ -79,7 +80,7 @@ def _filters(today: dt.date) -> dict[str, Any]:
         custom = None
         if period == "Choose dates…":
             custom = c4.date_input(
-                "Closing between", value=(today, today + dt.timedelta(days=30)), format="DD/MM/YYYY", key="cf_dates"
+                "Closing between", value=(today, today + dt.timedelta(days=30)), key="cf_dates", **ANY_DATE
             )
     closes_from, closes_to = period_range(period, today, custom)
     return {
