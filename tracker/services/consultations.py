@@ -17,7 +17,7 @@ from tracker.store import Database
 from tracker.store import audit as audit_store
 from tracker.store import consultations as store
 
-from . import guard, issues
+from . import attribution, guard, issues, joint_positions
 
 ENTITY = "consultation"
 WARNING_DAYS = 14  # a pending response closing within this many days is flagged
@@ -63,6 +63,16 @@ def deadline(
     elif pending and days <= WARNING_DAYS:
         urgency = "warning"
     return Deadline(days, phase, label, urgency)
+
+
+MISSED = "Missed"
+
+
+def response_word(status: ResponseStatus | str, closes: dt.date, today: dt.date) -> str:
+    """Our response as people read it: a consultation that closed while ours was still pending
+    (not started, drafting) was missed."""
+    member = next(m for m in ResponseStatus if status in (m, m.value))
+    return MISSED if member in PENDING and closes < today else member.label
 
 
 # ---------------------------------------------------------------- reading
@@ -152,6 +162,11 @@ def joint_position_choices(db: Database) -> list[tuple[int, str]]:
 def history(db: Database, consultation_id: int) -> list[dict[str, Any]]:
     """Who changed this consultation, when, and what (newest first)."""
     return audit_store.history(db, ENTITY, consultation_id)
+
+
+def readable_history(db: Database, consultation_id: int) -> list[dict[str, Any]]:
+    """:func:`history` as people read it: authors by display name, actions in words."""
+    return attribution.readable(db, history(db, consultation_id))
 
 
 def upcoming(db: Database, today: dt.date) -> list[dict[str, Any]]:
@@ -307,3 +322,32 @@ def _conflict(db: Database, consultation_id: int) -> Exception:
         shown = {k: current[k] for k in (*store.FIELDS, "issue_ids")}
         shown["version"] = current["version"]
     return guard.conflict(ENTITY, consultation_id, audit_store.latest_change(db, ENTITY, consultation_id), shown)
+
+
+# ---------------------------------------------------------------- response → Formal input
+
+
+def formal_input_suggestions(db: Database, consultation_id: int) -> list[dict[str, Any]]:
+    """Once our response is submitted: each linked, active issue still below Formal input, with
+    the stage event that would record it (evidence: the response date, feedback reference, link)."""
+    c = get(db, consultation_id)
+    if c.response_status != ResponseStatus.SUBMITTED or c.submitted_on is None:
+        return []
+    evidence = f"Consultation response submitted {clock.format_date(c.submitted_on)}: {c.title}"
+    if c.feedback_reference:
+        evidence += f" (feedback reference {c.feedback_reference})"
+    return joint_positions.formal_input_proposals(
+        db,
+        c.issue_ids,
+        c.submitted_on,
+        evidence_ref=evidence,
+        evidence_url=c.url,
+        note=f"Formal input through our response to the consultation “{c.title}”.",
+    )
+
+
+def record_formal_input(db: Database, actor: User, consultation_id: int, issue_id: int, expected_version: int) -> Any:
+    """Record the suggested "Formal input" stage event on one linked issue (a person asked for it)."""
+    guard.require_role(actor, Role.EDITOR)
+    suggestions = formal_input_suggestions(db, consultation_id)
+    return joint_positions.record_proposal(db, actor, suggestions, issue_id, expected_version)

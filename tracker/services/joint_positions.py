@@ -36,7 +36,7 @@ from tracker.store import audit as audit_store
 from tracker.store import joint_positions as store
 from tracker.store import organisations as org_store
 
-from . import guard
+from . import attribution, guard
 from . import issues as issue_service
 
 ENTITY = "joint_position"
@@ -120,6 +120,11 @@ def signatories(db: Database, position_id: int) -> list[dict[str, Any]]:
 
 def history(db: Database, position_id: int) -> list[dict[str, Any]]:
     return audit_store.history(db, ENTITY, position_id)
+
+
+def readable_history(db: Database, position_id: int) -> list[dict[str, Any]]:
+    """:func:`history` as people read it: authors by display name, actions in words."""
+    return attribution.readable(db, history(db, position_id))
 
 
 # ------------------------------------------------------------------ rules
@@ -228,7 +233,9 @@ def _signatory_model(row: dict[str, Any]) -> Signatory:
 
 def _not_after_today(day: dt.date) -> str:
     """A refused future date in words that name the allowed range."""
-    return f"{clock.format_date(day)} is in the future: it must be today, {clock.format_date(clock.today())}, or earlier"
+    return (
+        f"{clock.format_date(day)} is in the future: it must be today, {clock.format_date(clock.today())}, or earlier"
+    )
 
 
 def _check_date(day: dt.date) -> None:
@@ -415,14 +422,29 @@ def formal_input_suggestions(db: Database, position_id: int) -> list[dict[str, A
     position = get(db, position_id)
     if position.status != S.PUBLISHED or position.published_on is None:
         return []
+    return formal_input_proposals(
+        db,
+        position.issue_ids,
+        position.published_on,
+        evidence_ref=f"Joint position published {clock.format_date(position.published_on)}: {position.title}",
+        evidence_url=position.document_url,
+        note=f"Formal input through the published joint position “{position.title}”.",
+    )
+
+
+def formal_input_proposals(
+    db: Database, issue_ids: list[int], day: dt.date, *, evidence_ref: str, evidence_url: str | None, note: str
+) -> list[dict[str, Any]]:
+    """Each of ``issue_ids`` that is active and below Formal input, with the stage event dated
+    ``day`` that would record it — the proposal made after any formal step (a published
+    position, a submitted consultation response)."""
     out = []
-    for issue in store.issue_rows(db, position.issue_ids):
+    for issue in store.issue_rows(db, issue_ids):
         if issue["archived"] or int(issue["stage"]) >= Stage.FORMAL_INPUT:
             continue
         since = issue["stage_since"]
         # An event dated before the issue's latest one would not become its current stage.
-        day = position.published_on if since is None or since <= position.published_on else since
-        evidence = f"Joint position published {clock.format_date(position.published_on)}: {position.title}"
+        when = day if since is None or since <= day else since
         out.append(
             {
                 "issue_id": int(issue["id"]),
@@ -431,10 +453,10 @@ def formal_input_suggestions(db: Database, position_id: int) -> list[dict[str, A
                 "version": int(issue["version"]),
                 "data": {
                     "to_stage": Stage.FORMAL_INPUT,
-                    "event_date": day,
-                    "note": f"Formal input through the published joint position “{position.title}”.",
-                    "evidence_ref": evidence[:500],
-                    "evidence_url": position.document_url,
+                    "event_date": when,
+                    "note": note,
+                    "evidence_ref": evidence_ref[:500],
+                    "evidence_url": evidence_url,
                 },
             }
         )
@@ -444,9 +466,17 @@ def formal_input_suggestions(db: Database, position_id: int) -> list[dict[str, A
 def record_formal_input(db: Database, actor: User, position_id: int, issue_id: int, expected_version: int) -> Any:
     """Record the suggested "Formal input" stage event on one linked issue (a person asked for it)."""
     guard.require_role(actor, Role.EDITOR)
-    match = next((s for s in formal_input_suggestions(db, position_id) if s["issue_id"] == issue_id), None)
+    return record_proposal(db, actor, formal_input_suggestions(db, position_id), issue_id, expected_version)
+
+
+def record_proposal(
+    db: Database, actor: User, proposals: list[dict[str, Any]], issue_id: int, expected_version: int
+) -> Any:
+    """Record one of :func:`formal_input_proposals` on its issue."""
+    guard.require_role(actor, Role.EDITOR)
+    match = next((s for s in proposals if s["issue_id"] == issue_id), None)
     if match is None:
-        raise InvalidInput.one("Issue", "is not a linked issue below Formal input on a published position")
+        raise InvalidInput.one("Issue", "is not a linked issue below Formal input")
     return issue_service.move_stage(db, actor, issue_id, expected_version, dict(match["data"]))
 
 

@@ -119,14 +119,12 @@ def _current_table(lists: data.Lists) -> None:
         selection_mode="single-row",
         placeholder="—",
         column_config={
+            "Title": st.column_config.TextColumn(width="large", pinned=True),
+            "Closes": st.column_config.DateColumn(format="D MMM YYYY", width="small"),
             # A coloured chip per alert; read-only in st.dataframe, and drawn without a Styler.
             "Alert": st.column_config.MultiselectColumn(
                 options=list(data.ALERT_TEXT.values()), color=list(data.ALERT_COLOURS)
             ),
-            "Closes": st.column_config.DateColumn(format="D MMM YYYY"),
-            "Title": st.column_config.TextColumn(width="large"),
-            "Policy areas": st.column_config.ListColumn(),
-            "Linked issues": st.column_config.ListColumn(),
         },
     )
     st.caption("Alerts show while our response is neither submitted nor skipped. Select a row to open it.")
@@ -147,18 +145,17 @@ def _past_table(lists: data.Lists) -> None:
         selection_mode="single-row",
         placeholder="—",
         column_config={
-            "Closed": st.column_config.DateColumn(format="D MMM YYYY"),
-            "Submitted on": st.column_config.DateColumn(format="D MMM YYYY"),
-            "Title": st.column_config.TextColumn(width="large"),
-            "Policy areas": st.column_config.ListColumn(),
-            "Linked issues": st.column_config.ListColumn(),
-            "Feedback received": st.column_config.NumberColumn(
-                format="localized", help="All respondents, from the portal"
-            ),
+            "Title": st.column_config.TextColumn(width="large", pinned=True),
+            "Closed": st.column_config.DateColumn(format="D MMM YYYY", width="small"),
+            "Submitted on": st.column_config.DateColumn(format="D MMM YYYY", width="small"),
         },
     )
     answered = int((df["response_status"] == ResponseStatus.SUBMITTED.value).sum())
-    st.caption(f"{len(df):,} past consultations; we submitted a response to {answered:,}. Select a row to open it.")
+    missed = int((lists.past_view["Our response"] == service.MISSED).sum())
+    st.caption(
+        f"{len(df):,} past consultations; we submitted a response to {answered:,} and missed {missed:,}. "
+        "Select a row to open it; type, policy areas and linked issues are on its page and in the export."
+    )
 
 
 CURRENT_TAB, PAST_TAB, NEW_TAB, IMPORT_TAB = (
@@ -201,8 +198,9 @@ def _new_consultation(db: Database, user: User) -> None:
 
 
 def render_consultation_list(db: Database, user: User) -> None:
-    """Deadlines: the calendar download, filters, due-soon warnings, the current and past tables,
-    and for editors the new-consultation form and the Have Your Say import."""
+    """Deadlines: the calendar download, then the tabs. The list tabs hold the filters, due-soon
+    warnings and their table; for editors the new-consultation form and the Have Your Say
+    import are tabs of their own, so neither sits under the list's filters."""
     today = clock.today()
     head, button = st.columns([4, 1], vertical_alignment="bottom")
     head.caption(f"Deadlines are counted in the organisation's time zone; today is {clock.format_date(today)}.")
@@ -215,25 +213,16 @@ def render_consultation_list(db: Database, user: User) -> None:
         on_click="ignore",
         help="All open and upcoming deadlines, for Outlook or Google Calendar.",
     )
-    filters = _filters(today)
-    fs = FormState("cf", ())
-    ok, lists = attempt(fs, lambda: data.lists(filters, today))
-    show_refusal(fs)
-    if not ok or lists is None:
-        return
-    _warnings(lists)
-    export_buttons("consultations", lists.all, key="consultations_list")
     labels = [CURRENT_TAB, PAST_TAB]
-    editor = user.role.allows(Role.EDITOR)
-    if editor:
+    if user.role.allows(Role.EDITOR):
         labels += [NEW_TAB, IMPORT_TAB]
-    tabs = lazy_tabs(labels, "cons_tab")  # the new-consultation form lists every issue
-    if CURRENT_TAB in tabs:
-        with tabs[CURRENT_TAB]:
-            _current_table(lists)
-    if PAST_TAB in tabs:
-        with tabs[PAST_TAB]:
-            _past_table(lists)
+    tabs = lazy_tabs(labels, "cons_tab")  # only the open tab runs: the new-consultation form lists every issue
+    for name, table in ((CURRENT_TAB, _current_table), (PAST_TAB, _past_table)):
+        if name in tabs:
+            with tabs[name]:
+                lists = _filtered(today)
+                if lists is not None:
+                    table(lists)
     if NEW_TAB in tabs:
         with tabs[NEW_TAB]:
             _new_consultation(db, user)
@@ -242,3 +231,17 @@ def render_consultation_list(db: Database, user: User) -> None:
 
         with tabs[IMPORT_TAB]:
             render_have_your_say_import(user, key="consultations_page")
+
+
+def _filtered(today: dt.date) -> data.Lists | None:
+    """The filters (their keys are shared by both list tabs, so a choice carries over), the
+    due-soon warnings and the export of what they match."""
+    filters = _filters(today)
+    fs = FormState("cf", ())
+    ok, lists = attempt(fs, lambda: data.lists(filters, today))
+    show_refusal(fs)
+    if not ok or lists is None:
+        return None
+    _warnings(lists)
+    export_buttons("consultations", lists.all, key="consultations_list")
+    return lists

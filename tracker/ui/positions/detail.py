@@ -20,7 +20,8 @@ from tracker.ui.kit.text import md
 from tracker.ui.organisations import data as organisation_data
 from tracker.ui.positions import data
 from tracker.ui.positions.form import POSITION_LABELS, as_widgets, position_form, position_state
-from tracker.ui.positions.signatories import formal_input_suggestions, signatories_tab
+from tracker.ui.positions.formal_input import formal_input_panel
+from tracker.ui.positions.signatories import signatories_tab
 
 
 def status_flow(current: JointPositionStatus) -> str:
@@ -143,7 +144,14 @@ def position_detail(db: Database, user: User, position_id: int) -> None:
         )
     if position.summary:
         st.text(position.summary)
-    formal_input_suggestions(db, user, position)
+    formal_input_panel(
+        user,
+        jp.formal_input_suggestions(db, position.id),
+        key=f"formal_{position.id}",
+        why="This position is published",
+        dated=position.published_on,
+        record=partial(jp.record_formal_input, db, user, position.id),
+    )
     issues = data.linked_issues(position.id)
     if issues:
         st.markdown("**Linked issues**")
@@ -165,7 +173,7 @@ def position_detail(db: Database, user: User, position_id: int) -> None:
         with tabs["Edit"]:
             _edit(db, user, position)
     with tabs["History"]:
-        history_table(jp.history(db, position.id), POSITION_LABELS)
+        history_table(jp.readable_history(db, position.id), POSITION_LABELS)
 
 
 def _edit(db: Database, user: User, position: JointPosition) -> None:
