@@ -200,7 +200,8 @@ def _check_rules(item: ConsultationInput, today: dt.date) -> None:
             if earliest is not None
             else f"today, {clock.format_date(today)}, or earlier"
         )
-        raise InvalidInput.one("Submitted on", f"{clock.format_date(day)} is not allowed: it must be {allowed}")
+        why = "is in the future" if day > today else "is before the consultation opened"
+        raise InvalidInput.one("Submitted on", f"{clock.format_date(day)} {why}: it must be {allowed}")
 
 
 def _check_links(tx: Any, item: ConsultationInput, current_jp: int | None) -> None:
