@@ -52,7 +52,11 @@ def render_consultation(db: Database, user: User, consultation_id: int) -> None:
     badges = st.container(horizontal=True)
     with badges:
         st.badge(c.type.label, color="gray")
-        deadline_text = mark.label if mark.phase != "upcoming" else f"opens {clock.format_date(c.opens)} · {mark.label}"
+        deadline_text = (
+            mark.label.capitalize()
+            if mark.phase != "upcoming"
+            else f"Opens {clock.format_date(c.opens)} · {mark.label}"
+        )
         st.badge(
             deadline_text,
             icon=":material/schedule:",
