@@ -53,7 +53,7 @@ def test_a_future_publication_date_is_refused_at_the_field_and_nothing_is_writte
     at.date_input(key=f"status_{pid}_published_on").set_value(TODAY + dt.timedelta(days=5)).run()
     at.button(key=f"status_{pid}_publish").click().run()
     at.button(key=f"status_{pid}_confirm").click().run()
-    assert "2 Dec 2026 is in the future: it must be today, 27 Nov 2026, or earlier" in errors(at)
+    assert "2 Dec 2026 is in the future: it must be today (27 Nov 2026) or earlier" in errors(at)
     assert any("is in the future" in c.value for c in at.caption)  # under the field
     assert jp.get(demo_db, pid).status == JointPositionStatus.IDEA
     assert at.date_input(key=f"status_{pid}_published_on").value == TODAY + dt.timedelta(days=5)  # kept

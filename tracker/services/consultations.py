@@ -196,9 +196,9 @@ def _check_rules(item: ConsultationInput, today: dt.date) -> None:
     earliest = item.opens
     if day > today or (earliest is not None and day < earliest):
         allowed = (
-            f"between {clock.format_date(earliest)} (the opening date) and today, {clock.format_date(today)}"
+            f"between {clock.format_date(earliest)} (the opening date) and today ({clock.format_date(today)})"
             if earliest is not None
-            else f"today, {clock.format_date(today)}, or earlier"
+            else f"today ({clock.format_date(today)}) or earlier"
         )
         why = "is in the future" if day > today else "is before the consultation opened"
         raise InvalidInput.one("Submitted on", f"{clock.format_date(day)} {why}: it must be {allowed}")

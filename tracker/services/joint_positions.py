@@ -234,7 +234,7 @@ def _signatory_model(row: dict[str, Any]) -> Signatory:
 def _not_after_today(day: dt.date) -> str:
     """A refused future date in words that name the allowed range."""
     return (
-        f"{clock.format_date(day)} is in the future: it must be today, {clock.format_date(clock.today())}, or earlier"
+        f"{clock.format_date(day)} is in the future: it must be today ({clock.format_date(clock.today())}) or earlier"
     )
 
 
