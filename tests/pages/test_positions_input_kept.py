@@ -104,7 +104,13 @@ def test_the_list_shows_a_dash_for_empty_cells(app_for, demo_db, officer):
     at = app_for("officer", PAGE)
     table = at.dataframe[0].value
     row = table[table["title"] == "Bare paper"].iloc[0]
-    assert (row["lead_organisation"], row["target_institution"], row["published_on"]) == ("—", "—", "—")
+    assert (row["lead_organisation"], row["published_on"], row["signatories"]) == ("—", "—", "0 of 0")
+
+
+def test_the_list_fits_its_columns_that_matter(app_for):
+    at = app_for("officer", PAGE)
+    columns = list(at.dataframe[0].value.columns)
+    assert columns == ["id", "title", "status", "lead_organisation", "published_on", "signatories", "issues"]
 
 
 def test_history_names_people_and_actions_in_words(app_for, demo_db, officer):

@@ -119,12 +119,16 @@ def _current_table(lists: data.Lists) -> None:
         selection_mode="single-row",
         placeholder="—",
         column_config={
-            "Title": st.column_config.TextColumn(width="large", pinned=True),
-            "Closes": st.column_config.DateColumn(format="D MMM YYYY", width="small"),
+            # Sized to fit a 1400 px screen beside the sidebar; narrower screens scroll the table.
+            "Title": st.column_config.TextColumn(width=300),
+            "Closes": st.column_config.DateColumn(format="D MMM YYYY", width=95),
+            "Deadline": st.column_config.TextColumn(width=120),
             # A coloured chip per alert; read-only in st.dataframe, and drawn without a Styler.
             "Alert": st.column_config.MultiselectColumn(
-                options=list(data.ALERT_TEXT.values()), color=list(data.ALERT_COLOURS)
+                options=list(data.ALERT_TEXT.values()), color=list(data.ALERT_COLOURS), width=140
             ),
+            "Our response": st.column_config.TextColumn(width=105),
+            "Authority": st.column_config.TextColumn(width=140),
         },
     )
     st.caption("Alerts show while our response is neither submitted nor skipped. Select a row to open it.")
@@ -145,9 +149,12 @@ def _past_table(lists: data.Lists) -> None:
         selection_mode="single-row",
         placeholder="—",
         column_config={
-            "Title": st.column_config.TextColumn(width="large", pinned=True),
-            "Closed": st.column_config.DateColumn(format="D MMM YYYY", width="small"),
-            "Submitted on": st.column_config.DateColumn(format="D MMM YYYY", width="small"),
+            "Title": st.column_config.TextColumn(width=310),
+            "Closed": st.column_config.DateColumn(format="D MMM YYYY", width=95),
+            "Our response": st.column_config.TextColumn(width=105),
+            "Submitted on": st.column_config.DateColumn(format="D MMM YYYY", width=105),
+            "Feedback reference": st.column_config.TextColumn(width=130),
+            "Authority": st.column_config.TextColumn(width=150),
         },
     )
     answered = int((df["response_status"] == ResponseStatus.SUBMITTED.value).sum())
@@ -222,6 +229,8 @@ def render_consultation_list(db: Database, user: User) -> None:
             with tabs[name]:
                 lists = _filtered(today)
                 if lists is not None:
+                    if name == CURRENT_TAB:
+                        _warnings(lists)  # about what is still open: not repeated over the past list
                     table(lists)
     if NEW_TAB in tabs:
         with tabs[NEW_TAB]:
@@ -242,6 +251,5 @@ def _filtered(today: dt.date) -> data.Lists | None:
     show_refusal(fs)
     if not ok or lists is None:
         return None
-    _warnings(lists)
     export_buttons("consultations", lists.all, key="consultations_list")
     return lists

@@ -32,11 +32,17 @@ def position_list(search: str, status: str | None, organisation_id: int | None, 
     rows = joint_positions.search(
         get_db(), {"search": search, "status": status, "organisation_id": organisation_id, "sort": sort}
     )
-    shown = rows.assign(
-        status=rows["status"].map(STATUS_LABELS),
-        published_on=rows["published_on"].map(lambda d: date_cell(d) or EMPTY),
-        lead_organisation=rows["lead_organisation"].fillna(EMPTY),
-        target_institution=rows["target_institution"].replace("", None).fillna(EMPTY),
+    # What matters at a glance; the target institution and the rest are on the position's page.
+    shown = pd.DataFrame(
+        {
+            "id": rows["id"],
+            "title": rows["title"],
+            "status": rows["status"].map(STATUS_LABELS),
+            "lead_organisation": rows["lead_organisation"].fillna(EMPTY),
+            "published_on": rows["published_on"].map(lambda d: date_cell(d) or EMPTY),
+            "signatories": [f"{a:,} of {n:,}" for a, n in zip(rows["agreed"], rows["invited_total"], strict=True)],
+            "issues": rows["issues"],
+        }
     )
     titles = dict(zip(rows["id"].astype(int), rows["title"], strict=True))
     return PositionList(rows, shown, titles)
