@@ -52,35 +52,39 @@ def period_range(choice: str, today: dt.date, custom: Any = None) -> tuple[dt.da
 
 
 def _filters(today: dt.date) -> dict[str, Any]:
+    """Search, our response and the period first; the rest under "More filters" (open while one is
+    set), so on a phone the deadlines are not a screen of filters away."""
     options = data.filter_options()
     issue_titles = dict(options["issues"])
+    preset = st.query_params.get("issue")
+    if "cf_issue" not in st.session_state and preset and preset.isdigit() and int(preset) in issue_titles:
+        st.session_state["cf_issue"] = int(preset)
     with st.container(border=True):
         c1, c2, c3, c4 = st.columns(4)
         text = c1.text_input("Search", key="cf_text", placeholder="Title or reference", max_chars=200)
-        authorities = c2.multiselect("Authority", options["authorities"], key="cf_authority", placeholder="All")
-        types = c3.multiselect(
-            "Type", list(ConsultationType), format_func=lambda t: t.label, key="cf_type", placeholder="All"
-        )
-        statuses = c4.multiselect(
+        statuses = c2.multiselect(
             "Our response", list(ResponseStatus), format_func=lambda s: s.label, key="cf_status", placeholder="All"
-        )
-        c1, c2, c3, c4 = st.columns(4)
-        areas = c1.multiselect("Policy area", options["areas"], key="cf_area", placeholder="All")
-        issue_options: list[int | None] = [None, *issue_titles]
-        preset = st.query_params.get("issue")
-        if "cf_issue" not in st.session_state and preset and preset.isdigit() and int(preset) in issue_titles:
-            st.session_state["cf_issue"] = int(preset)
-        issue_id = c2.selectbox(
-            "Linked issue",
-            issue_options,
-            format_func=lambda i: "Any" if i is None else issue_titles.get(i, f"Issue {i}"),
-            key="cf_issue",
         )
         period = c3.selectbox("Period (closing date)", PERIODS, key="cf_period")
         custom = None
         if period == "Choose dates…":
             custom = c4.date_input(
                 "Closing between", value=(today, today + dt.timedelta(days=30)), key="cf_dates", **ANY_DATE
+            )
+        narrowed = any(st.session_state.get(k) for k in ("cf_authority", "cf_type", "cf_area", "cf_issue"))
+        with st.expander("More filters: authority, type, policy area, linked issue", expanded=narrowed):
+            c1, c2, c3, c4 = st.columns(4)
+            authorities = c1.multiselect("Authority", options["authorities"], key="cf_authority", placeholder="All")
+            types = c2.multiselect(
+                "Type", list(ConsultationType), format_func=lambda t: t.label, key="cf_type", placeholder="All"
+            )
+            areas = c3.multiselect("Policy area", options["areas"], key="cf_area", placeholder="All")
+            issue_options: list[int | None] = [None, *issue_titles]
+            issue_id = c4.selectbox(
+                "Linked issue",
+                issue_options,
+                format_func=lambda i: "Any" if i is None else issue_titles.get(i, f"Issue {i}"),
+                key="cf_issue",
             )
     closes_from, closes_to = period_range(period, today, custom)
     return {
