@@ -138,7 +138,7 @@ def test_an_account_saved_meanwhile_shows_theirs_and_keeps_mine_on_top(app_for, 
     at.text_input(key=f"adm_name_{director.id}").input("Dana Director")
     accounts.update_account(demo_db, admin, director.id, director.version, {"email": "dana@cluster.example"})
     at = _ok(next(b for b in at.button if b.label == "Save changes").click().run())
-    assert "was changed by admin" in at.warning[0].value
+    assert "was changed by Ada Admin" in at.warning[0].value
     table = at.dataframe[1].value.set_index("Field")  # theirs beside mine, where they differ
     assert table.loc["E-mail", "Theirs"] == "dana@cluster.example" and table.loc["Name", "Yours"] == "Dana Director"
     assert user(demo_db, "director").display_name != "Dana Director"  # nothing of theirs overwritten

@@ -27,7 +27,12 @@ WRITERS = service_writers.writers()
 BY_KEY = {w.key: w for w in WRITERS}
 
 # Writes any signed-in, enabled account may make about itself.
-SELF_SERVICE = {"accounts.change_own_password", "sessions.new_calendar_token", "sessions.revoke_calendar_token"}
+SELF_SERVICE = {
+    "accounts.change_own_password",
+    "sessions.new_calendar_token",
+    "sessions.revoke_calendar_token",
+    "digests.set_choice",
+}
 # The Admin page's services: all their writes need an admin (beside what require_role says).
 ADMIN_MODULES = {"accounts", "reference", "sessions", "backup"}
 # Public service functions that take a User who is not the caller being checked.
@@ -41,6 +46,7 @@ BY_NAME: dict[str, Any] = {
     "value": "Crafted",
     "new_value": "Crafted",
     "owner": "officer",
+    "assignee": "officer",
     "tag": "crafted",
     "table": "organisations",
     "filename": "crafted.csv",

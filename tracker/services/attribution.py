@@ -24,7 +24,7 @@ ACTIONS = {
 def readable(db: Database, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """``entries`` (audit history) with ``actor`` as the person's display name (the user name
     when they have none, or no longer have an account) and ``action`` in words."""
-    names = {u["username"]: u.get("display_name") for u in users_store.list_users(db)}
+    names = users_store.display_names(db)
     return [
         {
             **e,

@@ -30,7 +30,7 @@ from tracker.store import Database
 from tracker.store import backup as store
 from tracker.store.migrations import LATEST
 
-from . import guard
+from . import guard, upload_guard
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,9 @@ MANIFEST = "manifest.json"
 FORMAT = "policy-influence-tracker backup"
 NIGHTLY = "nightly job"
 _NAME = re.compile(r"^tracker-\d{8}-\d{6}(-\d+)?$")
+
+
+MANIFEST_MAX_BYTES = 1024 * 1024
 
 
 class RestoreRefused(TrackerError):
@@ -230,7 +233,15 @@ def read_manifest(source: Path) -> dict[str, Any]:
     if not path.exists():
         raise RestoreRefused(f"{source} has no {MANIFEST}: it is not a backup made by this app.")
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
+        # The shared upload guard first: a folder or manifest no backup has is refused unread.
+        upload_guard.check_backup_folder(source)
+        if path.stat().st_size > MANIFEST_MAX_BYTES:
+            raise upload_guard.UploadRefused(f"{path} is larger than any manifest this app writes")
+        text = path.read_text(encoding="utf-8")
+        upload_guard.check_json_depth(text)
+        manifest = json.loads(text)
+    except upload_guard.UploadRefused as exc:
+        raise RestoreRefused(f"This is not a backup made by this app: {exc.reason}.") from None
     except (OSError, ValueError):
         raise RestoreRefused(f"{path} cannot be read: the backup is damaged.") from None
     if (

@@ -13,11 +13,11 @@ from tracker.domain import clock
 from tracker.domain.enums import ConsultationType, ResponseStatus, Role
 from tracker.domain.errors import FieldError, InvalidInput, NotFound
 from tracker.domain.models import Consultation, ConsultationInput, Model, OptDate, OptLine, User, parse
-from tracker.store import Database
+from tracker.store import Database, Tx
 from tracker.store import audit as audit_store
 from tracker.store import consultations as store
 
-from . import attribution, guard, issues, joint_positions
+from . import attribution, guard, issues, joint_positions, versioned
 
 ENTITY = "consultation"
 WARNING_DAYS = 14  # a pending response closing within this many days is flagged
@@ -56,7 +56,7 @@ def deadline(
         label = "closes tomorrow"
     else:
         label = f"closes in {days} days"
-    pending = status is None or ResponseStatus(status) in PENDING  # type: ignore[call-arg]
+    pending = status is None or ResponseStatus.of(status) in PENDING
     urgency: Urgency = None
     if pending and days <= STRONG_WARNING_DAYS:
         urgency = "strong"
@@ -204,7 +204,7 @@ def _check_rules(item: ConsultationInput, today: dt.date) -> None:
         raise InvalidInput.one("Submitted on", f"{clock.format_date(day)} {why}: it must be {allowed}")
 
 
-def _check_links(tx: Any, item: ConsultationInput, current_jp: int | None) -> None:
+def _check_links(tx: Tx, item: ConsultationInput, current_jp: int | None) -> None:
     errors: list[FieldError] = []
     ids = sorted(set(item.issue_ids))
     found = store.existing_issue_ids(tx, ids)
@@ -225,7 +225,7 @@ def create(db: Database, actor: User, data: dict[str, Any]) -> Consultation:
     _check_rules(item, clock.today())
     values = _values(item)
 
-    def work(tx):  # type: ignore[no-untyped-def]
+    def work(tx: Tx) -> int:
         _check_links(tx, item, None)
         cid = store.insert(tx, values, actor.username, clock.now())
         store.set_issue_links(tx, cid, item.issue_ids)
@@ -259,6 +259,15 @@ def record_response(
     return _save(db, actor, consultation_id, version, item, "response", only=allowed)
 
 
+KIND = versioned.Kind(
+    "consultations",
+    "consultation",
+    store.get_tx,
+    lambda row: versioned.fields(row, (*store.FIELDS, "issue_ids")),
+    "There is no consultation number {id} (it may have been deleted).",
+)
+
+
 def _save(
     db: Database,
     actor: User,
@@ -272,30 +281,22 @@ def _save(
     if only is not None:
         values = {k: v for k, v in values.items() if k in only}
 
-    def work(tx):  # type: ignore[no-untyped-def]
-        before = store.get_tx(tx, consultation_id)
-        if before is None:
-            raise NotFound(f"There is no consultation number {consultation_id} (it may have been deleted).")
-        if before["version"] != version:
-            return None
+    def change(tx: Tx, before: dict[str, Any]) -> None:
         if only is None:
             _check_links(tx, item, before["joint_position_id"])
-        new_version = store.update(tx, consultation_id, version, values, actor.username, clock.now())
-        if new_version is None:
-            return None
         old_view = {k: before[k] for k in values}
         new_view = dict(values)
         if only is None:
-            store.set_issue_links(tx, consultation_id, item.issue_ids)
             old_view["issue_ids"] = sorted(before["issue_ids"])
             new_view["issue_ids"] = sorted(set(item.issue_ids))
         if isinstance(old_view.get("policy_areas"), tuple):
             old_view["policy_areas"] = list(old_view["policy_areas"])
+        versioned.save(tx, KIND, consultation_id, version, values, actor=actor.username, at=clock.now())
+        if only is None:
+            store.set_issue_links(tx, consultation_id, item.issue_ids)
         tx.audit(actor.username, ENTITY, consultation_id, action, guard.diff(old_view, new_view))
-        return new_version
 
-    if db.write(work) is None:
-        raise _conflict(db, consultation_id)
+    versioned.edit(db, KIND, consultation_id, version, change)
     return get(db, consultation_id)
 
 
@@ -303,26 +304,18 @@ def delete(db: Database, actor: User, consultation_id: int, version: int) -> Non
     """Remove a consultation from every list (kept in the database and the audit)."""
     guard.require_role(actor, Role.EDITOR)
 
-    def work(tx):  # type: ignore[no-untyped-def]
-        before = store.get_tx(tx, consultation_id)
-        if before is None:
-            raise NotFound(f"There is no consultation number {consultation_id} (it may have been deleted).")
-        if not store.soft_delete(tx, consultation_id, version, actor.username, clock.now()):
-            return False
-        tx.audit(actor.username, ENTITY, consultation_id, "delete", {"title": [before["title"], None]})
-        return True
+    def change(tx: Tx, before: dict[str, Any]) -> None:
+        versioned.remove(
+            tx,
+            KIND,
+            consultation_id,
+            version,
+            actor=actor.username,
+            at=clock.now(),
+            audit={"title": [before["title"], None]},
+        )
 
-    if not db.write(work):
-        raise _conflict(db, consultation_id)
-
-
-def _conflict(db: Database, consultation_id: int) -> Exception:
-    current = store.get(db, consultation_id)
-    shown = None
-    if current is not None:
-        shown = {k: current[k] for k in (*store.FIELDS, "issue_ids")}
-        shown["version"] = current["version"]
-    return guard.conflict(ENTITY, consultation_id, audit_store.latest_change(db, ENTITY, consultation_id), shown)
+    versioned.edit(db, KIND, consultation_id, version, change)
 
 
 # ---------------------------------------------------------------- response → Formal input

@@ -21,8 +21,9 @@ from tracker.domain.models import Issue, IssueInput, Model, OptLine, StageMove, 
 from tracker.store import Database, Tx
 from tracker.store import audit as audit_store
 from tracker.store import issues as store
+from tracker.store import users as users_store
 
-from . import guard
+from . import guard, versioned
 
 ENTITY = "issue"
 INPUT_FIELDS = tuple(IssueInput.model_fields)
@@ -57,10 +58,6 @@ def _issue_id(value: Any) -> int:
 
 def _version(value: Any) -> int:
     return _number(value, "Version", MAX_VERSION)
-
-
-class _Stale(Exception):
-    """Raised inside a transaction when the expected version is no longer current."""
 
 
 # ------------------------------------------------------------------ conversions
@@ -160,6 +157,11 @@ def owners_in_use(db: Database) -> list[str]:
     return store.owners_in_use(db)
 
 
+def people(db: Database) -> dict[str, str]:
+    """User name → display name, to show owners, authors and editors as people know them."""
+    return users_store.display_names(db)
+
+
 # ------------------------------------------------------------------ search
 
 SortKey = Literal["updated", "title", "stage", "next_review", "priority", "relevance", "owner", "stage_since", "id"]
@@ -246,67 +248,45 @@ def counts(db: Database, query: IssueQuery | dict[str, Any] | None = None) -> di
 # ------------------------------------------------------------------ writes
 
 
-def _write(db: Database, issue_id: int, fn: Callable[[Tx], Issue]) -> Issue:
-    """Run ``fn`` in one transaction; a stale version becomes an EditConflict with the newer values.
-
-    ``fn`` reads the issue before taking the write lock (``tx.lock()`` before its first write),
-    so its read runs while the writer ahead of it finishes. Should that writer change the
-    issue, DuckDB refuses this write as a conflict and ``fn`` runs again: its read then shows
-    the newer version, and the edit is refused as stale.
-    """
-    try:
-        return db.write(fn, read_first=True)
-    except _Stale:
-        raise _conflict(db, issue_id) from None
-
-
-def _conflict(db: Database, issue_id: int) -> Exception:
-    current = find(db, issue_id)
-    return guard.conflict(
-        ENTITY,
-        issue_id,
-        audit_store.latest_change(db, ENTITY, issue_id),
-        current_values(current) if current else None,
-    )
-
-
-def _row(tx: Tx, issue_id: int) -> dict[str, Any]:
+def _row(tx: Tx, issue_id: int) -> dict[str, Any] | None:
     """The issue's stored row (with ``stage`` and ``stage_since``) as this transaction sees it.
 
-    A write reads its issue once, here, inside its transaction; the Issue it returns is this
-    row plus what the write stored (see :func:`_after`), never a second read.
+    A write reads its issue once, here, inside its transaction (before the write lock: the
+    writes run with ``read_first``); the Issue it returns is this row plus what the write
+    stored (see :func:`_after`), never a second read.
     """
-    row = store.get_tx(tx, issue_id)
-    if row is None:
-        raise NotFound(f"Issue {issue_id} does not exist.")
-    return row
+    return store.get_tx(tx, issue_id)
 
 
-def _check_version(row: dict[str, Any], expected_version: int) -> None:
-    if int(row["version"]) != int(expected_version):
-        raise _Stale()
+KIND = versioned.Kind("issues", "issue", _row, lambda row: current_values(_to_issue(row)), "Issue {id} does not exist.")
 
 
-def _load(tx: Tx, issue_id: int, expected_version: int) -> dict[str, Any]:
-    row = _row(tx, issue_id)
-    _check_version(row, expected_version)
-    return row
-
-
-def _after(row: dict[str, Any], stored: dict[str, Any] | None, changes: dict[str, Any] | None = None) -> Issue:
+def _after(row: dict[str, Any], stamp: dict[str, Any], changes: dict[str, Any] | None = None) -> Issue:
     """The issue as it is once this transaction commits: the row read at its start, the
-    values it changed and what its version-checked statement returned (version, updated_at,
-    updated_by …). ``stored`` None means someone saved first."""
-    if stored is None:
-        raise _Stale()
-    return _to_issue({**row, **(changes or {}), **stored})
+    values it changed and the stamp of its version-checked statement."""
+    return _to_issue({**row, **(changes or {}), **stamp})
+
+
+# What a new issue's first stage event takes besides its stage; ``event_date`` is the day it was
+# identified (or reached its starting stage), so an issue worked on for a year starts dated.
+CREATE_EVENT_KEYS = ("event_date", "note", "evidence_ref", "evidence_url")
+HISTORY_FROM = dt.date(2000, 1, 1)
+
+
+def start_date_errors(day: dt.date, today: dt.date) -> list[FieldError]:
+    """A new issue's first event may be dated in the past (its history), never in the future."""
+    if HISTORY_FROM <= day <= today:
+        return []
+    return [
+        FieldError("Date", f"must be between {clock.format_date(HISTORY_FROM)} and today, {clock.format_date(today)}")
+    ]
 
 
 def _initial_stage(data: dict[str, Any]) -> tuple[Stage, dict[str, Any]]:
     """Take the creation-only keys (starting stage and its evidence) out of ``data``."""
     rest = dict(data)
     raw = rest.pop("stage", None)
-    extra = {k: rest.pop(k, None) for k in ("note", "evidence_ref", "evidence_url")}
+    extra = {k: rest.pop(k, None) for k in CREATE_EVENT_KEYS}
     stage = Stage.WATCHING
     if raw not in (None, ""):
         try:
@@ -317,19 +297,24 @@ def _initial_stage(data: dict[str, Any]) -> tuple[Stage, dict[str, Any]]:
 
 
 def create(db: Database, actor: User, data: dict[str, Any]) -> Issue:
-    """A new issue and its first stage event (from nothing to the starting stage, today)."""
+    """A new issue and its first stage event (from nothing to the starting stage), dated
+    ``event_date`` (today when not given); later moves are recorded on or after that date."""
     guard.require_role(actor, Role.EDITOR)
     stage, extra = _initial_stage(data)
-    rest = {k: v for k, v in data.items() if k not in ("stage", "note", "evidence_ref", "evidence_url")}
+    if extra.get("event_date") in (None, ""):
+        extra["event_date"] = clock.today()
+    rest = {k: v for k, v in data.items() if k not in ("stage", *CREATE_EVENT_KEYS)}
     errors: list[FieldError] = []
     try:
         model = parse(IssueInput, rest)
+        errors += review_date_errors(model.next_review, clock.today())
     except InvalidInput as exc:
         errors += exc.errors
         model = None
     evidence: StageMove | None = None
     try:
-        evidence = parse(StageMove, {"to_stage": stage, "event_date": clock.today(), **extra})
+        evidence = parse(StageMove, {"to_stage": stage, **extra})
+        errors += start_date_errors(evidence.event_date, clock.today())
     except InvalidInput as exc:
         errors += exc.errors
     if evidence is not None and stage > Stage.WATCHING and not (evidence.evidence_ref or evidence.evidence_url):
@@ -381,22 +366,58 @@ def update(db: Database, actor: User, issue_id: int, expected_version: int, data
     def work(tx: Tx) -> Issue:
         # One read, inside the transaction. The checks keep their order: a missing issue, then
         # the fields (merged over the stored values), then a stale version, then archived.
-        row = _row(tx, issue_id)
+        row = versioned.read(tx, KIND, issue_id)
         before_issue = _to_issue(row)
-        after = _db_values(parse(IssueInput, {**_input_of(before_issue), **data}))
-        _check_version(row, expected_version)
+        merged = parse(IssueInput, {**_input_of(before_issue), **data})
+        if "next_review" in data and (wrong := review_date_errors(merged.next_review, clock.today())):
+            raise InvalidInput(wrong)
+        after = _db_values(merged)
+        versioned.check(tx, KIND, issue_id, row, expected_version)
         if before_issue.archived_at is not None:
             raise InvalidInput.one("Issue", "is archived; restore it before editing")
         before = _db_values(before_issue)
         changed = {k: v for k, v in after.items() if guard.diff({k: before[k]}, {k: v})}
         if not changed:
             return before_issue
-        tx.lock()
-        issue = _after(row, store.update(tx, issue_id, expected_version, changed, actor.username, now), changed)
-        tx.audit(actor.username, ENTITY, issue_id, "update", guard.diff(before, changed))
-        return issue
+        stamp = versioned.save(
+            tx, KIND, issue_id, expected_version, changed, actor=actor.username, at=now, before=before
+        )
+        return _after(row, stamp, changed)
 
-    return _write(db, issue_id, work)
+    return db.write(work, read_first=True)
+
+
+def move_date_range(last_date: dt.date | None, today: dt.date) -> str:
+    """The dates a stage change may take, in words: from the previous change to today."""
+    if last_date is None:
+        return f"must be today ({clock.format_date(today)}) or earlier"
+    return (
+        f"must be between {clock.format_date(last_date)} (the previous stage change) "
+        f"and today, {clock.format_date(today)}"
+    )
+
+
+REVIEW_FROM = dt.date(2000, 1, 1)
+REVIEW_YEARS_AHEAD = 10
+
+
+def review_date_errors(day: dt.date | None, today: dt.date) -> list[FieldError]:
+    """A next review date must be plausible: a typo like 2090 is refused, never stored."""
+    if day is None:
+        return []
+    latest = _years_after(today, REVIEW_YEARS_AHEAD)
+    if REVIEW_FROM <= day <= latest:
+        return []
+    return [
+        FieldError("Next review", f"must be between {clock.format_date(REVIEW_FROM)} and {clock.format_date(latest)}")
+    ]
+
+
+def _years_after(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
 
 
 def check_move(current: Stage, last_date: dt.date | None, move: StageMove, today: dt.date) -> list[FieldError]:
@@ -404,12 +425,8 @@ def check_move(current: Stage, last_date: dt.date | None, move: StageMove, today
     errors: list[FieldError] = []
     if move.to_stage == current:
         errors.append(FieldError("New stage", f"the issue is already at {current.label}"))
-    if move.event_date > today:
-        errors.append(FieldError("Date", "cannot be in the future"))
-    elif last_date is not None and move.event_date < last_date:
-        errors.append(
-            FieldError("Date", f"cannot be before the previous stage change ({clock.format_date(last_date)})")
-        )
+    if move.event_date > today or (last_date is not None and move.event_date < last_date):
+        errors.append(FieldError("Date", move_date_range(last_date, today)))
     if move.to_stage > current and not (move.evidence_ref or move.evidence_url):
         errors.append(
             FieldError("Evidence reference", "a move up the ladder needs evidence: a reference or a link (or both)")
@@ -436,8 +453,7 @@ def move_stage(db: Database, actor: User, issue_id: int, expected_version: int, 
     now = clock.now()
     today = clock.today()
 
-    def work(tx: Tx) -> Issue:
-        row = _load(tx, issue_id, expected_version)
+    def change(tx: Tx, row: dict[str, Any]) -> Issue:
         if row["archived_at"] is not None:
             raise InvalidInput.one("Issue", "is archived; restore it before moving it")
         # The view's stage is the latest event's (by date, then id) and stage_since is that
@@ -446,10 +462,7 @@ def move_stage(db: Database, actor: User, issue_id: int, expected_version: int, 
         errors = check_move(current, last_date, move, today)
         if errors:
             raise InvalidInput(errors)
-        tx.lock()
-        stored = store.touch(tx, issue_id, expected_version, actor.username, now)
-        if stored is None:
-            raise _Stale()
+        stamp = versioned.save(tx, KIND, issue_id, expected_version, {}, actor=actor.username, at=now)
         event_id = store.insert_event(
             tx,
             issue_id,
@@ -476,9 +489,9 @@ def move_stage(db: Database, actor: User, issue_id: int, expected_version: int, 
         tx.audit(actor.username, ENTITY, issue_id, "stage", changes)
         # check_move refused any date before the latest event's, and the new event's id comes
         # from the sequence (above every existing id), so the new event is the latest one.
-        return _after(row, stored, {"stage": int(move.to_stage), "stage_since": move.event_date})
+        return _after(row, stamp, {"stage": int(move.to_stage), "stage_since": move.event_date})
 
-    return _write(db, issue_id, work)
+    return versioned.edit(db, KIND, issue_id, expected_version, change, read_first=True)
 
 
 def _set_archived(db: Database, actor: User, issue_id: int, expected_version: int, archive: bool) -> Issue:
@@ -486,20 +499,18 @@ def _set_archived(db: Database, actor: User, issue_id: int, expected_version: in
     issue_id, expected_version = _issue_id(issue_id), _version(expected_version)
     now = clock.now()
 
-    def work(tx: Tx) -> Issue:
-        row = _load(tx, issue_id, expected_version)
+    def change(tx: Tx, row: dict[str, Any]) -> Issue:
         if (row["archived_at"] is not None) == archive:
             raise InvalidInput.one("Issue", "is already archived" if archive else "is not archived")
-        tx.lock()
-        issue = _after(
-            row, store.set_archived(tx, issue_id, expected_version, now if archive else None, actor.username, now)
-        )
+        archived_at = now if archive else None
+        values = {"archived_at": archived_at}
+        stamp = versioned.save(tx, KIND, issue_id, expected_version, values, actor=actor.username, at=now)
         tx.audit(
             actor.username, ENTITY, issue_id, "archive" if archive else "restore", {"archived": [not archive, archive]}
         )
-        return issue
+        return _after(row, stamp, values)
 
-    return _write(db, issue_id, work)
+    return versioned.edit(db, KIND, issue_id, expected_version, change, read_first=True)
 
 
 def archive(db: Database, actor: User, issue_id: int, expected_version: int) -> Issue:
@@ -537,16 +548,11 @@ def _bulk(
     if len({i for i, _ in pairs}) != len(pairs):
         raise InvalidInput.one("Issues", "an issue is selected twice")
     now = clock.now()
-    stale: list[int] = []
 
     def work(tx: Tx) -> list[Issue]:
         out: list[Issue] = []
         for issue_id, version in pairs:
-            try:
-                row = _load(tx, issue_id, version)
-            except _Stale:
-                stale.append(issue_id)
-                raise
+            row = versioned.load(tx, KIND, issue_id, version)
             issue = _to_issue(row)
             if issue.archived_at is not None:
                 raise InvalidInput.one("Issues", f"issue {issue_id} is archived; restore it first")
@@ -557,19 +563,13 @@ def _bulk(
             if not changed:
                 out.append(issue)
                 continue
-            try:
-                done = _after(row, store.update(tx, issue_id, version, changed, actor.username, now), changed)
-            except _Stale:
-                stale.append(issue_id)
-                raise
-            tx.audit(actor.username, ENTITY, issue_id, action, guard.diff(before, changed))
-            out.append(done)
+            stamp = versioned.save(
+                tx, KIND, issue_id, version, changed, actor=actor.username, at=now, action=action, before=before
+            )
+            out.append(_after(row, stamp, changed))
         return out
 
-    try:
-        return db.write(work)
-    except _Stale:
-        raise _conflict(db, stale[-1]) from None
+    return db.write(work)
 
 
 def bulk_reassign(db: Database, actor: User, items: Iterable[tuple[int, int]], owner: str | None) -> list[Issue]:
@@ -579,6 +579,8 @@ def bulk_reassign(db: Database, actor: User, items: Iterable[tuple[int, int]], o
 
 def bulk_set_review(db: Database, actor: User, items: Iterable[tuple[int, int]], day: dt.date | None) -> list[Issue]:
     """Set the next review date of every selected issue (None clears it)."""
+    if isinstance(day, dt.date) and (wrong := review_date_errors(day, clock.today())):
+        raise InvalidInput(wrong)
     return _bulk(db, actor, items, lambda _i: {"next_review": day}, "bulk review date")
 
 

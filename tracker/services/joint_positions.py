@@ -35,8 +35,9 @@ from tracker.store import Database, Tx
 from tracker.store import audit as audit_store
 from tracker.store import joint_positions as store
 from tracker.store import organisations as org_store
+from tracker.store import versioned as store_versioned
 
-from . import attribution, guard
+from . import attribution, guard, versioned
 from . import issues as issue_service
 
 ENTITY = "joint_position"
@@ -183,20 +184,27 @@ def update(db: Database, actor: User, position_id: int, expected_version: int, d
     item.issue_ids = sorted(set(item.issue_ids))
 
     def work(tx: Tx) -> None:
-        before = store.get(tx, position_id)
-        if before is None:
-            raise NotFound(f"There is no joint position #{position_id}.")
+        before = versioned.read(tx, KIND, position_id)
         _check_move(_status(before["status"]), item.status)
         _check(tx, position_id, item)
+        versioned.check(tx, KIND, position_id, before, expected_version)
         values = _values(item)
-        if store.update(tx, position_id, expected_version, values, actor.username, clock.now()) is None:
-            raise guard.conflict(LABEL, position_id, audit_store.latest_change(db, ENTITY, position_id), _shown(before))
-        store.set_issues(tx, position_id, item.issue_ids)
         old = {k: before[k] for k in store.EDITABLE} | {"issue_ids": before["issue_ids"]}
-        changes = guard.diff(old, values | {"issue_ids": item.issue_ids})
-        if changes:
-            action = "publish" if "status" in changes and item.status == S.PUBLISHED else "update"
-            tx.audit(actor.username, ENTITY, position_id, action, changes)
+        new = values | {"issue_ids": item.issue_ids}
+        publishing = item.status == S.PUBLISHED and before["status"] != S.PUBLISHED.value
+        versioned.save(
+            tx,
+            KIND,
+            position_id,
+            expected_version,
+            values,
+            actor=actor.username,
+            at=clock.now(),
+            action="publish" if publishing else "update",
+            before=old,
+            after=new,
+        )
+        store.set_issues(tx, position_id, item.issue_ids)
 
     db.write(work)
     return get(db, position_id)
@@ -346,26 +354,17 @@ def update_signatory(
     guard.require_role(actor, Role.EDITOR)
 
     def work(tx: Tx) -> None:
-        before = store.get_signatory(tx, signatory_id)
-        if before is None:
-            raise NotFound(f"There is no signatory #{signatory_id}.")
+        before = versioned.read(tx, SIGNATORY, signatory_id)
         item = parse(
             SignatoryInput, {"status_date": clock.today(), **data, "organisation_id": before["organisation_id"]}
         )
         _check_date(item.status_date)
         _keeps_an_agreed_signatory(tx, before, item.status.value)
+        versioned.check(tx, SIGNATORY, signatory_id, before, expected_version)
         now = clock.now()
-        done = store.update_signatory(
-            tx, signatory_id, expected_version, item.status.value, item.status_date, actor.username, now
-        )
+        values = {"status": item.status.value, "status_date": item.status_date}
+        versioned.save(tx, SIGNATORY, signatory_id, expected_version, values, actor=actor.username, at=now)
         pid = before["joint_position_id"]
-        if done is None:
-            raise guard.conflict(
-                "signatory",
-                signatory_id,
-                audit_store.latest_change(db, ENTITY, pid),
-                {"status": before["status"], "status_date": before["status_date"]},
-            )
         org = org_store.get(tx, before["organisation_id"])
         name = org["name"] if org else None
         tx.audit(
@@ -392,15 +391,12 @@ def remove_signatory(db: Database, actor: User, signatory_id: int, expected_vers
     guard.require_role(actor, Role.EDITOR)
 
     def work(tx: Tx) -> None:
-        before = store.get_signatory(tx, signatory_id)
-        if before is None:
-            raise NotFound(f"There is no signatory #{signatory_id}.")
+        before = versioned.read(tx, SIGNATORY, signatory_id)
         _keeps_an_agreed_signatory(tx, before, None)
+        versioned.check(tx, SIGNATORY, signatory_id, before, expected_version)
         pid = before["joint_position_id"]
-        if not store.delete_signatory(tx, signatory_id, expected_version):
-            raise guard.conflict(
-                "signatory", signatory_id, audit_store.latest_change(db, ENTITY, pid), {"status": before["status"]}
-            )
+        if not store_versioned.delete(tx, "signatories", signatory_id, expected_version):
+            raise versioned.conflict(tx, SIGNATORY, signatory_id)
         org = org_store.get(tx, before["organisation_id"])
         tx.audit(
             actor.username,
@@ -480,5 +476,19 @@ def record_proposal(
     return issue_service.move_stage(db, actor, issue_id, expected_version, dict(match["data"]))
 
 
-def _shown(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: row[k] for k in store.EDITABLE}
+KIND = versioned.Kind(
+    "joint_positions",
+    LABEL,
+    store.get,
+    lambda row: versioned.fields(row, (*store.EDITABLE, "issue_ids")),
+    "There is no joint position #{id}.",
+)
+SIGNATORY = versioned.Kind(
+    "signatories",
+    "signatory",
+    store.get_signatory,
+    lambda row: versioned.fields(row, ("organisation_id", "status", "status_date")),
+    "There is no signatory #{id}.",
+    audit_entity=ENTITY,
+    audit_id=lambda row: int(row["joint_position_id"]),
+)

@@ -11,45 +11,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from . import tables as tables_registry
 from .database import Database
 
 # (table, column, referenced table): every foreign key the schema implies but does not declare
-# (DuckDB cannot declare them on tables that are updated in place).
-LINKS: tuple[tuple[str, str, str], ...] = (
-    ("stage_events", "issue_id", "issues"),
-    ("consultation_issues", "consultation_id", "consultations"),
-    ("consultation_issues", "issue_id", "issues"),
-    ("joint_position_issues", "joint_position_id", "joint_positions"),
-    ("joint_position_issues", "issue_id", "issues"),
-    ("activity_issues", "activity_id", "activities"),
-    ("activity_issues", "issue_id", "issues"),
-    ("activity_organisations", "activity_id", "activities"),
-    ("activity_organisations", "organisation_id", "organisations"),
-    ("activity_contacts", "activity_id", "activities"),
-    ("activity_contacts", "contact_id", "contacts"),
-    ("signatories", "joint_position_id", "joint_positions"),
-    ("signatories", "organisation_id", "organisations"),
-    ("contacts", "organisation_id", "organisations"),
-    ("organisations", "merged_into", "organisations"),
-    ("joint_positions", "lead_organisation_id", "organisations"),
-    ("joint_positions", "consultation_id", "consultations"),
-    ("consultations", "joint_position_id", "joint_positions"),
-)
+# (DuckDB cannot declare them on tables that are updated in place), from the table registry.
+LINKS: tuple[tuple[str, str, str], ...] = tables_registry.references()
 
 # The audit log names entities in the singular; a few writers use the table name.
-ENTITY_TABLES: dict[str, str] = {
-    "issue": "issues",
-    "stage_event": "stage_events",
-    "consultation": "consultations",
-    "joint_position": "joint_positions",
-    "signatory": "signatories",
-    "organisation": "organisations",
-    "contact": "contacts",
-    "activity": "activities",
-    "user": "users",
-    "reference_value": "reference_values",
-}
-ENTITY_TABLES.update({t: t for t in list(ENTITY_TABLES.values())})
+ENTITY_TABLES: dict[str, str] = tables_registry.entity_tables()
 
 # How many offending rows each query returns as examples (the count is always complete).
 EXAMPLES = 20

@@ -12,7 +12,7 @@ from tracker.domain import clock
 from tracker.domain.enums import Role
 from tracker.domain.errors import InvalidInput
 from tracker.domain.models import User
-from tracker.services import accounts, sessions
+from tracker.services import accounts, passwords, sessions
 from tracker.store import Database
 from tracker.ui.kit.feedback import save, save_edits, save_new, show_refusal
 from tracker.ui.kit.form_state import FormState
@@ -121,7 +121,7 @@ def _create_form(db: Database, admin: User) -> None:
                 fs.widget(st.text_input, "Repeat password", "repeat", max_chars=1000, type="password")
             st.checkbox(NEW_LABELS["must_change"], key=fs.key("must_change"))
             st.caption(
-                f"Passwords: at least {accounts.MIN_PASSWORD_LENGTH} characters, not containing the user name. "
+                f"Passwords: at least {passwords.MIN_PASSWORD_LENGTH} characters, not containing the user name. "
                 "Leave both empty for a single-sign-on-only account (it needs an e-mail)."
             )
             st.form_submit_button("Create account", type="primary", key=fs.key("save"))

@@ -60,7 +60,7 @@ def render_consultation(db: Database, user: User, consultation_id: int) -> None:
         st.badge(
             deadline_text,
             icon=":material/schedule:",
-            color=URGENCY_COLOUR.get(mark.urgency or "", "blue" if mark.phase != "closed" else "gray"),  # type: ignore[arg-type]
+            color=URGENCY_COLOUR.get(mark.urgency or "", "blue" if mark.phase != "closed" else "gray"),
         )
         response = service.response_word(c.response_status, c.closes, today)
         missed = response == service.MISSED
