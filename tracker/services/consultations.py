@@ -343,5 +343,5 @@ def formal_input_suggestions(db: Database, consultation_id: int) -> list[dict[st
 def record_formal_input(db: Database, actor: User, consultation_id: int, issue_id: int, expected_version: int) -> Any:
     """Record the suggested "Formal input" stage event on one linked issue (a person asked for it)."""
     guard.require_role(actor, Role.EDITOR)
-    suggestions = formal_input_suggestions(db, consultation_id)
-    return joint_positions.record_proposal(db, actor, suggestions, issue_id, expected_version)
+    match = joint_positions.proposal_for(formal_input_suggestions(db, consultation_id), issue_id)
+    return issues.move_stage(db, actor, issue_id, expected_version, dict(match["data"]))

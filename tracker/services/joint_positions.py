@@ -462,18 +462,16 @@ def formal_input_proposals(
 def record_formal_input(db: Database, actor: User, position_id: int, issue_id: int, expected_version: int) -> Any:
     """Record the suggested "Formal input" stage event on one linked issue (a person asked for it)."""
     guard.require_role(actor, Role.EDITOR)
-    return record_proposal(db, actor, formal_input_suggestions(db, position_id), issue_id, expected_version)
+    match = proposal_for(formal_input_suggestions(db, position_id), issue_id)
+    return issue_service.move_stage(db, actor, issue_id, expected_version, dict(match["data"]))
 
 
-def record_proposal(
-    db: Database, actor: User, proposals: list[dict[str, Any]], issue_id: int, expected_version: int
-) -> Any:
-    """Record one of :func:`formal_input_proposals` on its issue."""
-    guard.require_role(actor, Role.EDITOR)
+def proposal_for(proposals: list[dict[str, Any]], issue_id: int) -> dict[str, Any]:
+    """The one of :func:`formal_input_proposals` for ``issue_id``; refused when there is none."""
     match = next((s for s in proposals if s["issue_id"] == issue_id), None)
     if match is None:
         raise InvalidInput.one("Issue", "is not a linked issue below Formal input")
-    return issue_service.move_stage(db, actor, issue_id, expected_version, dict(match["data"]))
+    return match
 
 
 KIND = versioned.Kind(
