@@ -31,7 +31,7 @@ SELF_SERVICE = {
     "accounts.change_own_password",
     "sessions.new_calendar_token",
     "sessions.revoke_calendar_token",
-    "digests.set_choice",
+    "digests.choice.set_choice",
 }
 # The Admin page's services: all their writes need an admin (beside what require_role says).
 ADMIN_MODULES = {"accounts", "reference", "sessions", "backup"}
