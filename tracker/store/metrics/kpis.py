@@ -45,7 +45,9 @@ def kpis(
         "count(*) FILTER (WHERE s_end > coalesce(s_before, s_first)) AS moved_up, "
         "count(*) FILTER (WHERE s_end < coalesce(s_before, s_first)) AS moved_down FROM ends GROUP BY name)",
         "cons_k AS (SELECT p.name, "
-        "count(*) FILTER (WHERE c.closes BETWEEN p.anchor AND p.anchor + 30 AND (NOT ? OR c.linked)) AS due_30, "
+        # Due soon counts only what is still to answer: a submitted or skipped one is done.
+        "count(*) FILTER (WHERE c.closes BETWEEN p.anchor AND p.anchor + 30 AND (NOT ? OR c.linked) "
+        "AND c.response_status NOT IN ('submitted', 'skipped')) AS due_30, "
         "count(*) FILTER (WHERE c.linked AND c.closes BETWEEN p.p_start AND p.p_end AND c.closes < ?::DATE "
         "AND c.response_status = 'submitted') AS submitted, "
         "count(*) FILTER (WHERE c.linked AND c.closes BETWEEN p.p_start AND p.p_end AND c.closes < ?::DATE "
