@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from tracker.domain.enums import Stage
+from tracker.domain.errors import InvalidInput
 from tracker.services import accounts
 from tracker.services import issues as svc
 
@@ -69,7 +70,7 @@ def test_starting_above_watching_in_the_past_still_needs_evidence(demo_db):
 def _refusal(db, data):
     try:
         svc.create(db, _officer(db), data)
-    except svc.InvalidInput as exc:
+    except InvalidInput as exc:
         return exc.errors
     raise AssertionError("created")
 

@@ -15,7 +15,6 @@ import logging
 import os
 import re
 import shutil
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +30,7 @@ from tracker.store import backup as store
 from tracker.store.migrations import LATEST
 
 from . import guard, upload_guard
+from .background import BackgroundJob
 
 log = logging.getLogger(__name__)
 
@@ -330,46 +330,24 @@ def due(db: Database, now_local: dt.datetime, hour: int) -> bool:
     return last is None or clock.local(last).date() < now_local.date()
 
 
-class NightlyBackups:
+class NightlyBackups(BackgroundJob["BackupResult"]):
     """A daemon thread that takes one backup a night through the app's connection."""
 
     def __init__(self, get_db: Callable[[], Database], *, poll_seconds: float = 60.0) -> None:
-        self._get_db = get_db
-        self._poll = poll_seconds
-        self._stop = threading.Event()
-        self.thread = threading.Thread(target=self._run, name="nightly-backups", daemon=True)
-        self.last: BackupResult | None = None
-        self.last_error: str | None = None
-
-    def start(self) -> NightlyBackups:
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
+        super().__init__(get_db, poll_seconds=poll_seconds, name="nightly-backups", log=log)
 
     def run_once(self) -> BackupResult | None:
         """Take tonight's backup if it is due; never raises."""
-        try:
-            hour = nightly_hour()
-            if hour is None:
-                return None
-            db = self._get_db()
-            now_local = clock.local(clock.now())
-            if not due(db, now_local, hour):
-                return None
-            self.last = take(db, taken_by=NIGHTLY)
-            self.last_error = None if self.last.verified else self.last.detail
-            return self.last
-        except (TrackerError, OSError) as exc:
-            self.last_error = str(exc)
-            log.error("nightly backup failed: %s", exc)
-        except Exception as exc:  # a background job must survive anything and say so
-            self.last_error = f"{type(exc).__name__}: {exc}"
-            log.exception("nightly backup failed")
-        return None
+        return self.guarded(self._take_if_due, "nightly backup")
 
-    def _run(self) -> None:
-        # The first check waits one poll: starting the app is not a reason to take a backup at once.
-        while not self._stop.wait(self._poll):
-            self.run_once()
+    def _take_if_due(self) -> BackupResult | None:
+        hour = nightly_hour()
+        if hour is None:
+            return None
+        db = self._get_db()
+        now_local = clock.local(clock.now())
+        if not due(db, now_local, hour):
+            return None
+        self.last = take(db, taken_by=NIGHTLY)
+        self.last_error = None if self.last.verified else self.last.detail
+        return self.last

@@ -17,7 +17,7 @@ from tracker.store import Database, Tx
 from tracker.store import audit as audit_store
 from tracker.store import consultations as store
 
-from . import guard, issues, versioned
+from . import attribution, guard, issues, joint_positions, versioned
 
 ENTITY = "consultation"
 WARNING_DAYS = 14  # a pending response closing within this many days is flagged
@@ -63,6 +63,16 @@ def deadline(
     elif pending and days <= WARNING_DAYS:
         urgency = "warning"
     return Deadline(days, phase, label, urgency)
+
+
+MISSED = "Missed"
+
+
+def response_word(status: ResponseStatus | str, closes: dt.date, today: dt.date) -> str:
+    """Our response as people read it: a consultation that closed while ours was still pending
+    (not started, drafting) was missed."""
+    member = next(m for m in ResponseStatus if status in (m, m.value))
+    return MISSED if member in PENDING and closes < today else member.label
 
 
 # ---------------------------------------------------------------- reading
@@ -154,6 +164,11 @@ def history(db: Database, consultation_id: int) -> list[dict[str, Any]]:
     return audit_store.history(db, ENTITY, consultation_id)
 
 
+def readable_history(db: Database, consultation_id: int) -> list[dict[str, Any]]:
+    """:func:`history` as people read it: authors by display name, actions in words."""
+    return attribution.readable(db, history(db, consultation_id))
+
+
 def upcoming(db: Database, today: dt.date) -> list[dict[str, Any]]:
     """Open and upcoming consultations (closing today or later), soonest first."""
     return store.upcoming(db, today)
@@ -174,8 +189,19 @@ def _audit_view(values: dict[str, Any], issue_ids: list[int]) -> dict[str, Any]:
 
 
 def _check_rules(item: ConsultationInput, today: dt.date) -> None:
-    if item.submitted_on and item.submitted_on > today:
-        raise InvalidInput.one("Submitted on", "cannot be in the future")
+    """A submission is dated between the consultation's opening and today (the message says so)."""
+    day = item.submitted_on
+    if day is None:
+        return
+    earliest = item.opens
+    if day > today or (earliest is not None and day < earliest):
+        allowed = (
+            f"between {clock.format_date(earliest)} (the opening date) and today ({clock.format_date(today)})"
+            if earliest is not None
+            else f"today ({clock.format_date(today)}) or earlier"
+        )
+        why = "is in the future" if day > today else "is before the consultation opened"
+        raise InvalidInput.one("Submitted on", f"{clock.format_date(day)} {why}: it must be {allowed}")
 
 
 def _check_links(tx: Tx, item: ConsultationInput, current_jp: int | None) -> None:
@@ -290,3 +316,32 @@ def delete(db: Database, actor: User, consultation_id: int, version: int) -> Non
         )
 
     versioned.edit(db, KIND, consultation_id, version, change)
+
+
+# ---------------------------------------------------------------- response → Formal input
+
+
+def formal_input_suggestions(db: Database, consultation_id: int) -> list[dict[str, Any]]:
+    """Once our response is submitted: each linked, active issue still below Formal input, with
+    the stage event that would record it (evidence: the response date, feedback reference, link)."""
+    c = get(db, consultation_id)
+    if c.response_status != ResponseStatus.SUBMITTED or c.submitted_on is None:
+        return []
+    evidence = f"Consultation response submitted {clock.format_date(c.submitted_on)}: {c.title}"
+    if c.feedback_reference:
+        evidence += f" (feedback reference {c.feedback_reference})"
+    return joint_positions.formal_input_proposals(
+        db,
+        c.issue_ids,
+        c.submitted_on,
+        evidence_ref=evidence,
+        evidence_url=c.url,
+        note=f"Formal input through our response to the consultation “{c.title}”.",
+    )
+
+
+def record_formal_input(db: Database, actor: User, consultation_id: int, issue_id: int, expected_version: int) -> Any:
+    """Record the suggested "Formal input" stage event on one linked issue (a person asked for it)."""
+    guard.require_role(actor, Role.EDITOR)
+    match = joint_positions.proposal_for(formal_input_suggestions(db, consultation_id), issue_id)
+    return issues.move_stage(db, actor, issue_id, expected_version, dict(match["data"]))

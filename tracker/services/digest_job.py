@@ -17,10 +17,10 @@ import logging
 import threading
 from collections.abc import Callable
 
-from tracker.domain.errors import TrackerError
 from tracker.store import Database
 
 from . import digests, mail
+from .background import BackgroundJob
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 MAX_LATE = dt.timedelta(hours=12)
 
 
-class DigestJob:
+class DigestJob(BackgroundJob[digests.RunReport]):
     def __init__(
         self,
         get_db: Callable[[], Database],
@@ -37,43 +37,22 @@ class DigestJob:
         poll_seconds: float = 300.0,
         transport: Callable[[], mail.Transport] | None = None,
     ) -> None:
-        self._get_db = get_db
-        self._poll = poll_seconds
+        super().__init__(get_db, poll_seconds=poll_seconds, name="e-mail-digests", log=log)
         self._transport = transport or mail.SmtpTransport
-        self._stop = threading.Event()
-        self.thread = threading.Thread(target=self._run, name="e-mail-digests", daemon=True)
-        self.last: digests.RunReport | None = None
-        self.last_error: str | None = None
-
-    def start(self) -> DigestJob:
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
 
     def run_once(self, now: dt.datetime | None = None) -> digests.RunReport | None:
         """One run (retries, then due digests); never raises."""
-        try:
-            hour = digests.digest_hour()
-            if hour is None:
-                return None
-            if not mail.setting("TRACKER_SMTP_HOST"):
-                return None
-            self.last = digests.run(self._get_db(), self._transport(), now=now, hour=hour, max_late=MAX_LATE)
-            self.last_error = "; ".join(f"{u}: {e}" for u, e in self.last.failed) or None
-            return self.last
-        except (TrackerError, OSError) as exc:
-            self.last_error = str(exc)
-            log.error("e-mail digests failed: %s", exc)
-        except Exception as exc:  # a background job must survive anything and say so
-            self.last_error = f"{type(exc).__name__}: {exc}"
-            log.exception("e-mail digests failed")
-        return None
+        return self.guarded(lambda: self._send_due(now), "e-mail digests")
 
-    def _run(self) -> None:
-        while not self._stop.wait(self._poll):
-            self.run_once()
+    def _send_due(self, now: dt.datetime | None) -> digests.RunReport | None:
+        hour = digests.digest_hour()
+        if hour is None:
+            return None
+        if not mail.setting("TRACKER_SMTP_HOST"):
+            return None
+        self.last = digests.run(self._get_db(), self._transport(), now=now, hour=hour, max_late=MAX_LATE)
+        self.last_error = "; ".join(f"{u}: {e}" for u, e in self.last.failed) or None
+        return self.last
 
 
 _started: DigestJob | None = None

@@ -10,22 +10,8 @@ from .database import Database, Tx
 from .organisations import _ids
 from .tables import ACTIVITIES
 
-COLUMNS = (
-    "id",
-    "activity_date",
-    "type",
-    "summary",
-    "outcome",
-    "is_influencing",
-    "effort_days",
-    "funding_source",
-    "follow_up",
-    "created_by",
-    "version",
-    "updated_at",
-    "updated_by",
-)
 EDITABLE = ACTIVITIES.editable
+COLUMNS = ("id", *EDITABLE, "created_by", "version", "updated_at", "updated_by")
 # Link field → (link table, target column).
 LINKS = {link.field: (link.table, link.column) for link in ACTIVITIES.links}
 SORTS = {

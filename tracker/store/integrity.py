@@ -38,6 +38,14 @@ class Snapshot:
         rows = self.all(sql, params)
         return rows[0][0] if rows else None
 
+    def found(
+        self, base: str, order: str, limit: int, params: list[Any] | None = None
+    ) -> tuple[int, list[tuple[Any, ...]]]:
+        """How many rows the query ``base`` finds, and the first ``limit`` of them by ``order``."""
+        n = self.scalar(f"SELECT count(*) FROM ({base})", params)
+        rows = self.all(f"{base} ORDER BY {order} LIMIT ?", [*(params or []), limit])
+        return int(n), [tuple(r) for r in rows]
+
 
 @contextmanager
 def snapshot(db: Database) -> Iterator[Snapshot]:
@@ -139,9 +147,7 @@ def broken_stage_chains(snap: Snapshot, limit: int = EXAMPLES) -> tuple[int, lis
         " SELECT issue_id, id, event_date, from_stage, expected FROM ordered"
         " WHERE (n = 1 AND from_stage IS NOT NULL) OR (n > 1 AND from_stage IS DISTINCT FROM expected)"
     )
-    n = snap.scalar(f"SELECT count(*) FROM ({base})")
-    rows = snap.all(f"{base} ORDER BY issue_id, event_date, id LIMIT ?", [limit])
-    return int(n), [tuple(r) for r in rows]
+    return snap.found(base, "issue_id, event_date, id", limit)
 
 
 def stages_out_of_range(
@@ -182,9 +188,7 @@ def stage_view_disagreements(snap: Snapshot, limit: int = EXAMPLES) -> tuple[int
         " LEFT JOIN issue_stage v ON v.issue_id = l.issue_id"
         " WHERE v.stage IS DISTINCT FROM l.to_stage"
     )
-    n = snap.scalar(f"SELECT count(*) FROM ({base})")
-    rows = snap.all(f"{base} ORDER BY l.issue_id LIMIT ?", [limit])
-    return int(n), [tuple(r) for r in rows]
+    return snap.found(base, "l.issue_id", limit)
 
 
 # ---------------------------------------------------------------- links
@@ -217,9 +221,7 @@ def duplicate_signatories(snap: Snapshot, limit: int = EXAMPLES) -> tuple[int, l
         "SELECT joint_position_id, organisation_id, count(*) AS n FROM signatories "
         "GROUP BY joint_position_id, organisation_id HAVING count(*) > 1"
     )
-    n = snap.scalar(f"SELECT count(*) FROM ({base})")
-    rows = snap.all(f"{base} ORDER BY joint_position_id, organisation_id LIMIT ?", [limit])
-    return int(n), [tuple(r) for r in rows]
+    return snap.found(base, "joint_position_id, organisation_id", limit)
 
 
 def values_outside(
@@ -263,9 +265,7 @@ def audited_missing_rows(
         f"GROUP BY a.entity, a.entity_id"
     )
     params = [*entities, *removal_actions]
-    n = snap.scalar(f"SELECT count(*) FROM ({base})", params)
-    rows = snap.all(f"{base} ORDER BY a.entity_id LIMIT ?", [*params, limit])
-    return int(n), [tuple(r) for r in rows]
+    return snap.found(base, "a.entity_id", limit, params)
 
 
 def versions_without_audit(
@@ -300,9 +300,7 @@ def versions_without_audit(
         f"AND (coalesce(l.entries, 0) > 0 OR NOT ?)"
     )
     params: list[Any] = [*creation_actions, *entities, *([action_like] if action_like else []), allow_unlogged]
-    n = snap.scalar(f"SELECT count(*) FROM ({base})", params)
-    rows = snap.all(f"{base} ORDER BY t.id LIMIT ?", [*params, limit])
-    return int(n), [tuple(r) for r in rows]
+    return snap.found(base, "t.id", limit, params)
 
 
 def audit_without_actor(snap: Snapshot) -> int:

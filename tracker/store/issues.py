@@ -12,7 +12,7 @@ from typing import Any
 
 from . import versioned
 from .database import Database, Tx
-from .tables import ISSUES
+from .tables import CONSULTATIONS, ISSUES, JOINT_POSITIONS, Table
 
 # Columns a user may set (IssueInput's fields), in table order.
 INPUT_COLUMNS = ISSUES.editable
@@ -134,26 +134,25 @@ def timeline(db: Database, issue_id: int, limit: int = 500) -> list[dict[str, An
     return [dict(zip(TIMELINE_COLUMNS, r, strict=True)) for r in rows]
 
 
-def linked_consultations(db: Database, issue_id: int) -> list[dict[str, Any]]:
-    cols = ("id", "title", "closes", "response_status")
+def _linked(db: Database, issue_id: int, entity: Table, cols: tuple[str, ...], order: str) -> list[dict[str, Any]]:
+    """The live rows of ``entity`` (``cols``) linked to the issue, in ``order`` (of ``t.`` columns)."""
+    link = next(k for k in entity.links if k.target == "issues")
     rows = db.read(
-        "SELECT c.id, c.title, c.closes, c.response_status FROM consultation_issues ci "
-        "JOIN consultations c ON c.id = ci.consultation_id "
-        "WHERE ci.issue_id = ? AND c.deleted_at IS NULL ORDER BY c.closes DESC, c.id DESC",
+        f"SELECT {', '.join('t.' + c for c in cols)} FROM {link.table} x "
+        f"JOIN {entity.name} t ON t.id = x.{link.owner} "
+        f"WHERE x.{link.column} = ? AND t.deleted_at IS NULL ORDER BY {order}",
         [issue_id],
     )
     return [dict(zip(cols, r, strict=True)) for r in rows]
+
+
+def linked_consultations(db: Database, issue_id: int) -> list[dict[str, Any]]:
+    cols = ("id", "title", "closes", "response_status")
+    return _linked(db, issue_id, CONSULTATIONS, cols, "t.closes DESC, t.id DESC")
 
 
 def linked_positions(db: Database, issue_id: int) -> list[dict[str, Any]]:
-    cols = ("id", "title", "status", "published_on")
-    rows = db.read(
-        "SELECT p.id, p.title, p.status, p.published_on FROM joint_position_issues pi "
-        "JOIN joint_positions p ON p.id = pi.joint_position_id "
-        "WHERE pi.issue_id = ? AND p.deleted_at IS NULL ORDER BY p.id DESC",
-        [issue_id],
-    )
-    return [dict(zip(cols, r, strict=True)) for r in rows]
+    return _linked(db, issue_id, JOINT_POSITIONS, ("id", "title", "status", "published_on"), "t.id DESC")
 
 
 def choices(db: Database) -> list[tuple[int, str]]:

@@ -10,21 +10,8 @@ from .database import Database, Tx
 from .organisations import _ids
 from .tables import JOINT_POSITIONS
 
-COLUMNS = (
-    "id",
-    "title",
-    "summary",
-    "status",
-    "lead_organisation_id",
-    "consultation_id",
-    "target_institution",
-    "published_on",
-    "document_url",
-    "version",
-    "updated_at",
-    "updated_by",
-)
 EDITABLE = JOINT_POSITIONS.editable
+COLUMNS = ("id", *EDITABLE, "version", "updated_at", "updated_by")
 SIGNATORY_COLUMNS = ("id", "joint_position_id", "organisation_id", "status", "status_date", "version")
 SORTS = {
     "recent": "coalesce(p.published_on, p.updated_at::DATE, p.created_at::DATE) DESC, p.id DESC",

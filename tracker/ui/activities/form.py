@@ -3,7 +3,6 @@ flag follows the chosen type as soon as it changes, and stays editable."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -14,8 +13,8 @@ from tracker.domain import clock
 from tracker.domain.enums import INFLUENCING_ACTIVITY_TYPES
 from tracker.services.activities import is_influencing_type
 from tracker.ui.activities import data
+from tracker.ui.kit.date_field import ANY_DATE
 from tracker.ui.kit.form_state import FormState
-from tracker.ui.kit.records import DATE_FORMAT
 from tracker.ui.kit.search_picker import pick_many_field
 from tracker.ui.organisations import data as organisation_data
 
@@ -34,10 +33,6 @@ _KEYS = {
     "funding_source": "funding",
     "follow_up": "follow",
 }
-# A date typed outside a date input's bounds is dropped in the browser and the old value kept
-# (Streamlit's default bounds are ten years either side of today): the bounds are set far wider
-# than any real date, so what was typed reaches the service, which saves it or says why not.
-TYPABLE = {"min_value": dt.date(1900, 1, 1), "max_value": dt.date(2199, 12, 31)}
 ACTIVITY_LABELS = {
     "activity_date": "Date",
     "type": "Type",
@@ -92,7 +87,7 @@ def activity_form(fs: FormState, submit_label: str) -> None:
     with st.container(border=True):
         c1, c2, c3 = st.columns([2, 2, 2])
         with c1:
-            fs.widget(st.date_input, "Date", "activity_date", format=DATE_FORMAT, **TYPABLE)
+            fs.widget(st.date_input, "Date", "activity_date", **ANY_DATE)
         with c2:
             fs.widget(st.selectbox, "Type", "type", options=types, placeholder="Choose a type", on_change=type_changed)
         with c3:
@@ -114,5 +109,5 @@ def activity_form(fs: FormState, submit_label: str) -> None:
         with c7:
             fs.widget(st.selectbox, "Funding source", "funding_source", options=funding, placeholder="Choose who pays")
         with c8:
-            fs.widget(st.date_input, "Follow-up date", "follow_up", format=DATE_FORMAT, **TYPABLE)
+            fs.widget(st.date_input, "Follow-up date", "follow_up", **ANY_DATE)
         st.button(submit_label, type="primary", key=fs.key("save"))
