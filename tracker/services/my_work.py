@@ -21,10 +21,9 @@ from tracker.domain.enums import Role, Stage
 from tracker.domain.errors import InvalidInput, NotFound
 from tracker.domain.models import User
 from tracker.store import Database, Tx
-from tracker.store import audit as audit_store
 from tracker.store import my_work as store
 
-from . import guard
+from . import activities, guard, versioned
 
 ENTITY = "activity"
 CLOSING_DAYS = 14
@@ -106,6 +105,11 @@ def for_user(db: Database, actor: User, today: dt.date | None = None) -> MyWork:
     )
 
 
+def follow_up_of(db: Database, activity_id: int) -> dict[str, Any] | None:
+    """An activity's follow-up: date, assignee (the author unless handed on), done at / by."""
+    return store.follow_up_state(db, activity_id)
+
+
 def assignable(db: Database) -> list[tuple[str, str]]:
     """(user name, display name) of the editors a follow-up may be assigned to."""
     return store.editor_names(db)
@@ -126,32 +130,34 @@ def _current(tx: Tx, activity_id: int) -> dict[str, Any]:
 def mark_done(db: Database, actor: User, activity_id: int, expected_version: int) -> int:
     """Mark a follow-up done; returns the activity's new version."""
     guard.require_role(actor, Role.EDITOR)
+    now = clock.now()
 
-    def work(tx: Tx) -> int:
-        before = _current(tx, activity_id)
-        if before["done_at"] is not None:
+    def change(tx: Tx, _row: dict[str, Any]) -> int:
+        if _current(tx, activity_id)["done_at"] is not None:
             raise InvalidInput.one("Follow-up", "is already done")
-        now = clock.now()
-        version = store.mark_done(tx, activity_id, expected_version, actor.username, now)
-        if version is None:
-            raise guard.conflict(ENTITY, activity_id, audit_store.latest_change(db, ENTITY, activity_id), before)
-        tx.audit(
-            actor.username,
-            ENTITY,
+        done = {"done_at": now, "done_by": actor.username}
+        stamp = versioned.save(
+            tx,
+            activities.KIND,
             activity_id,
-            "follow-up done",
-            {"done_at": [None, now], "done_by": [None, actor.username]},
+            expected_version,
+            done,
+            actor=actor.username,
+            at=now,
+            action="follow-up done",
+            before=dict.fromkeys(done),
         )
-        return version
+        return int(stamp["version"])
 
-    return db.write(work)
+    return versioned.edit(db, activities.KIND, activity_id, expected_version, change)
 
 
 def reassign(db: Database, actor: User, activity_id: int, expected_version: int, assignee: str) -> int:
     """Hand a follow-up to another editor; returns the activity's new version."""
     guard.require_role(actor, Role.EDITOR)
+    now = clock.now()
 
-    def work(tx: Tx) -> int:
+    def change(tx: Tx, _row: dict[str, Any]) -> int:
         before = _current(tx, activity_id)
         editors = {u.lower(): u for u, _ in store.editor_names(tx)}
         target = editors.get((assignee or "").strip().lower())
@@ -159,10 +165,18 @@ def reassign(db: Database, actor: User, activity_id: int, expected_version: int,
             raise InvalidInput.one("Assignee", "must be an editor with an active account")
         if target == before["assignee"]:
             return int(before["version"])
-        version = store.reassign(tx, activity_id, expected_version, target, actor.username, clock.now())
-        if version is None:
-            raise guard.conflict(ENTITY, activity_id, audit_store.latest_change(db, ENTITY, activity_id), before)
-        tx.audit(actor.username, ENTITY, activity_id, "follow-up assigned", {"assignee": [before["assignee"], target]})
-        return version
+        stamp = versioned.save(
+            tx,
+            activities.KIND,
+            activity_id,
+            expected_version,
+            {"assignee": target, "assigned_at": now},
+            actor=actor.username,
+            at=now,
+            action="follow-up assigned",
+            before={"assignee": before["assignee"]},
+            after={"assignee": target},
+        )
+        return int(stamp["version"])
 
-    return db.write(work)
+    return versioned.edit(db, activities.KIND, activity_id, expected_version, change)

@@ -126,25 +126,6 @@ def follow_up_state(src: Database | Tx, activity_id: int) -> dict[str, Any] | No
     return dict(zip(FOLLOW_UP_STATE, rows[0], strict=True)) if rows else None
 
 
-def mark_done(tx: Tx, activity_id: int, version: int, actor: str, now: dt.datetime) -> int | None:
-    """The new version, or None when the row moved on (someone saved first)."""
-    row = tx.one(
-        "UPDATE activities SET done_at = ?, done_by = ?, version = version + 1, updated_at = ?, updated_by = ? "
-        "WHERE id = ? AND version = ? AND deleted_at IS NULL RETURNING version",
-        [now, actor, now, actor, activity_id, version],
-    )
-    return int(row[0]) if row else None
-
-
-def reassign(tx: Tx, activity_id: int, version: int, assignee: str, actor: str, now: dt.datetime) -> int | None:
-    row = tx.one(
-        "UPDATE activities SET assignee = ?, assigned_at = ?, version = version + 1, updated_at = ?, updated_by = ? "
-        "WHERE id = ? AND version = ? AND deleted_at IS NULL RETURNING version",
-        [assignee, now, now, actor, activity_id, version],
-    )
-    return int(row[0]) if row else None
-
-
 def editor_names(src: Database | Tx) -> list[tuple[str, str]]:
     """(user name, display name) of every enabled account that may hold a follow-up."""
     rows = _rows(

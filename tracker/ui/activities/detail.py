@@ -9,7 +9,7 @@ import streamlit as st
 from tracker.domain import clock
 from tracker.domain.enums import Role
 from tracker.domain.models import Activity, User
-from tracker.services import activities
+from tracker.services import activities, my_work
 from tracker.store import Database
 from tracker.ui.activities import data
 from tracker.ui.activities.form import ACTIVITY_LABELS, activity_form, activity_state, as_data, as_widgets
@@ -18,6 +18,7 @@ from tracker.ui.kit.form_state import FormState
 from tracker.ui.kit.lazy_tabs import lazy_tabs
 from tracker.ui.kit.records import days, history_table
 from tracker.ui.kit.text import md, md_multiline
+from tracker.ui.my_work.follow_up import follow_up_controls
 from tracker.ui.organisations import data as organisation_data
 
 
@@ -40,6 +41,8 @@ def activity_detail(db: Database, user: User, activity_id: int) -> None:
     if act.outcome:
         st.markdown(f"**Outcome:** {md_multiline(act.outcome)}")
     _who_was_met(act)
+    if act.follow_up:
+        _follow_up(db, user, act, can_edit)
     names = (["Edit", "Delete"] if can_edit else []) + ["History"]
     # Remembered by label, so a save or a refusal reruns onto the tab the user acted on.
     tabs = lazy_tabs(names, f"act_tabs_{act.id}")
@@ -89,6 +92,20 @@ def _who_was_met(act: Activity) -> None:
             st.markdown("  \n".join(f":material/person: {md(name)}" for name in met))
         else:
             st.caption("None recorded")
+
+
+def _follow_up(db: Database, user: User, act: Activity, can_edit: bool) -> None:
+    """Who follows it up and whether it is done; editors hand it on or mark it done."""
+    state = my_work.follow_up_of(db, act.id)
+    if state is None:
+        return
+    names = dict(my_work.assignable(db))
+    who = names.get(state["assignee"], data.person(state["assignee"]))
+    st.markdown(f"**Follow-up** by {md(clock.format_date(act.follow_up))} · assigned to {md(who)}")
+    if state["done_at"] is not None:
+        st.caption(f"Done {md(clock.format_date(state['done_at']))} by {md(data.person(state['done_by']))}")
+    elif can_edit:
+        follow_up_controls(db, user, act.id, int(state["version"]), state["assignee"], names)
 
 
 def _edit(db: Database, user: User, act: Activity) -> None:

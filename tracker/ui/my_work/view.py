@@ -11,16 +11,16 @@ import streamlit as st
 
 from tracker.domain import clock
 from tracker.domain.enums import ResponseStatus, Role
-from tracker.domain.errors import TrackerError
 from tracker.domain.models import User
 from tracker.services import my_work
+from tracker.ui.kit.feedback import show_flash
 from tracker.ui.kit.pager import page_of
 from tracker.ui.kit.text import md
 from tracker.ui.my_work import data
+from tracker.ui.my_work.follow_up import follow_up_controls
 from tracker.ui.shell.db import get_db
 
 ROWS = 25
-FLASH = "my_work_flash"
 _RESPONSES = {s.value: s.label for s in ResponseStatus}
 
 
@@ -103,35 +103,7 @@ def follow_ups_section(user: User, work: my_work.MyWork) -> None:
             st.caption(md(" · ".join(facts)))
         if can_edit:
             with right:
-                _follow_up_buttons(user, r, names)
-
-
-def _follow_up_buttons(user: User, r: dict[str, Any], names: dict[str, str]) -> None:
-    key = f"my_work_{int(r['id'])}_{int(r['version'])}"
-    done, other = st.columns(2)
-    if done.button("Mark done", key=f"{key}_done", icon=":material/check:"):
-        _write(lambda: my_work.mark_done(get_db(), user, int(r["id"]), int(r["version"])), "Follow-up marked done.")
-    with other.popover("Reassign", icon=":material/person_add:"):
-        choices = [u for u in names if u != user.username]
-        if not choices:
-            st.caption("There is no other editor to hand this to.")
-            return
-        target = st.selectbox("Assign to", choices, format_func=lambda u: names.get(u, u), key=f"{key}_to")
-        if st.button("Reassign", key=f"{key}_reassign"):
-            _write(
-                lambda: my_work.reassign(get_db(), user, int(r["id"]), int(r["version"]), str(target)),
-                f"Follow-up handed to {names.get(str(target), target)}.",
-            )
-
-
-def _write(fn: Any, message: str) -> None:
-    try:
-        fn()
-    except TrackerError as exc:  # a conflict, a refusal: said in words, nothing changed
-        st.warning(md(str(exc)), icon=":material/warning:")
-        return
-    st.session_state[FLASH] = message
-    st.rerun()
+                follow_up_controls(get_db(), user, int(r["id"]), int(r["version"]), str(r["assignee"]), names)
 
 
 def consultations_section(work: my_work.MyWork) -> None:
@@ -187,9 +159,7 @@ def render(user: User) -> None:
     today = clock.today()
     st.title("My work")
     st.caption(f"{md(user.name)} · {_date(today)}")
-    flash = st.session_state.pop(FLASH, None)
-    if flash:
-        st.success(md(flash), icon=":material/check_circle:")
+    show_flash()
     work = data.work_of(user.username, today)
     if work is None:
         st.warning("Your account could not be read; please sign in again.")
