@@ -784,23 +784,28 @@ def warm_up() -> None:
 # ------------------------------------------------------------------ the overview's charts
 
 
+def overview_figure(ov: Overview, key: str) -> go.Figure | None:
+    """One overview chart by its :data:`CHARTS` key (None: nothing to draw)."""
+    p = ov.filters.period
+    build = {
+        "ladder": lambda: ladder(ov.ladder, ov.today),
+        "progression": lambda: progression(ov.progression, p.month_points(), _hist_label(ov)),
+        "moves": lambda: moves(ov.moves, p.label),
+        "transitions": lambda: transitions(ov.transitions, p.label),
+        "time_on_rung": lambda: time_on_rung(ov.time_on_rung, p.label),
+        "relevance": lambda: relevance(ov.relevance),
+        "deadlines": lambda: deadlines(ov.deadlines, ov.today, ov.deadline_until),
+        "response": lambda: response(ov.response_years),
+        "network": lambda: network(ov.network_nodes, ov.network_edges, ov.network_total, ov.network_cap, p.end),
+        "effort": lambda: effort(ov.effort, p.label),
+        "activities": lambda: activities(ov.activity_months, _hist_label(ov)),
+    }
+    return build[key]()
+
+
 def overview_figures(ov: Overview) -> dict[str, go.Figure | None]:
     """Every overview chart, keyed as in :data:`CHARTS` (None: nothing to draw)."""
-    p = ov.filters.period
-    hist = _hist_label(ov)
-    return {
-        "ladder": ladder(ov.ladder, ov.today),
-        "progression": progression(ov.progression, p.month_points(), hist),
-        "moves": moves(ov.moves, p.label),
-        "transitions": transitions(ov.transitions, p.label),
-        "time_on_rung": time_on_rung(ov.time_on_rung, p.label),
-        "relevance": relevance(ov.relevance),
-        "deadlines": deadlines(ov.deadlines, ov.today, ov.deadline_until),
-        "response": response(ov.response_years),
-        "network": network(ov.network_nodes, ov.network_edges, ov.network_total, ov.network_cap, p.end),
-        "effort": effort(ov.effort, p.label),
-        "activities": activities(ov.activity_months, hist),
-    }
+    return {key: overview_figure(ov, key) for key in CHARTS}
 
 
 def title_of(fig: go.Figure | None) -> str:

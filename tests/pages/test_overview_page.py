@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from tracker import charts
+from tracker.services.metrics import DrillTarget
+from tracker.ui.overview.page import FIRST, LATER
 
 KPI_LABELS = [
     "Active issues",
@@ -20,8 +22,11 @@ def _qp(at, key):  # type: ignore[no-untyped-def]
     return v if isinstance(v, list) else ([v] if v is not None else [])
 
 
+ALL_OPEN = {s.key: "true" for s in LATER}
+
+
 def test_director_sees_every_tile_and_chart(app_for):
-    at = app_for("director", query={"period": "12m"})
+    at = app_for("director", query={"period": "12m", **ALL_OPEN})
     assert not at.exception, [e.value for e in at.exception]
     assert [m.label for m in at.metric] == KPI_LABELS
     assert all(m.help for m in at.metric)  # each tile carries its definition
@@ -68,8 +73,68 @@ def test_without_data_each_chart_says_so_in_words(app_for, demo_db):
             tx.execute(f"DELETE FROM {table}")
 
     demo_db.write(wipe)
-    at = app_for("director")
+    at = app_for("director", query=ALL_OPEN)
     assert not at.exception
     assert not at.get("plotly_chart")
     said = {i.value for i in at.info}
     assert {charts.CHARTS[k].empty for k in ("ladder", "progression", "network", "effort", "deadlines")} <= said
+
+
+def _chart_count(at) -> int:  # type: ignore[no-untyped-def]
+    return len(at.get("plotly_chart"))
+
+
+def test_only_the_first_section_is_drawn_until_another_is_opened(app_for):
+    at = app_for("director")
+    assert not at.exception
+    assert _chart_count(at) == len(FIRST.charts)  # the board report still covers every chart
+    assert [e.label for e in at.expander][: len(LATER)] == [s.title for s in LATER]
+    at = app_for("director", query={"partners": "true"})
+    assert _chart_count(at) == len(FIRST.charts) + 1
+    assert "**Who co-signs most often**" in [m.value for m in at.markdown]
+
+
+def test_an_open_section_stays_open_when_a_filter_changes(app_for):
+    at = app_for("director", query={"effort": "true"})
+    at.multiselect(key="ov_f_area").select("Environment").run()
+    assert not at.exception
+    assert _qp(at, "effort") == ["true"] and _qp(at, "area") == ["Environment"]
+    assert _chart_count(at) == len(FIRST.charts) + 1
+
+
+def _issue_links(at) -> list[str]:  # type: ignore[no-untyped-def]
+    return [e.proto.label for e in at.get("page_link") if " — " in e.proto.label]
+
+
+def test_a_selection_in_the_link_lists_its_issues_with_the_charts_label(app_for):
+    pick = DrillTarget("stage", (3,)).encode()
+    at = app_for("director", query={"drill": f"ladder~{pick}"})
+    assert not at.exception
+    links = _issue_links(at)
+    assert links and all(" — Formal input" in label for label in links)
+    assert any(m.value.startswith("**Issues on Formal input today**") for m in at.markdown)
+
+
+def test_a_selection_on_a_later_chart_opens_its_section(app_for):
+    pick = DrillTarget("transition", (3, 4)).encode()
+    at = app_for("director", query={"period": "12m", "drill": f"transitions~{pick}"})
+    assert not at.exception
+    assert _chart_count(at) == len(FIRST.charts) + len(LATER[0].charts)
+    assert _issue_links(at)
+
+
+def test_changing_a_filter_ends_the_selection(app_for):
+    at = app_for("director", query={"drill": "ladder~" + DrillTarget("stage", (3,)).encode()})
+    assert _issue_links(at)
+    at.selectbox(key="ov_f_period").set_value("12m").run()
+    assert not _qp(at, "drill")
+    assert not _issue_links(at)
+
+
+def test_a_broken_selection_in_the_link_is_ignored(app_for):
+    at = app_for("director", query={"drill": 'nonsense~["stage", 3]'})
+    assert not at.exception
+    assert not _issue_links(at)
+    at = app_for("director", query={"drill": 'ladder~["stage", "x"]'})
+    assert not at.exception
+    assert not _issue_links(at)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Callable
 
 import pandas as pd
@@ -13,53 +12,72 @@ from tracker import charts
 from tracker.domain import clock
 from tracker.services import metrics, report
 from tracker.ui.kit.text import md
-from tracker.ui.overview import data
+from tracker.ui.overview import data, selection
 from tracker.ui.overview.data import ParamsKey
 
 LINKS_SHOWN = 50  # issues listed as links under a chart; the rest in a table
+TILE_WIDTH = 176  # px: two tiles side by side on a 400 px phone
 
 
 def kpi_tiles(kpis: list[metrics.Kpi]) -> None:
-    """Seven tiles in two rows; each with its change, definition (help) and a one-line note."""
-    for row in (kpis[:4], kpis[4:]):
-        cols = st.columns(4)
-        for col, k in zip(cols, row, strict=False):
-            with col, st.container(border=True):
+    """The figures as small tiles that wrap: four or five a row on a desktop, two on a phone, so
+    they do not push every chart a screen down. The previous period's value sits beside the change
+    ("from 23"), and a note only when the tile has one."""
+    with st.container(horizontal=True, gap="small", key="ov_kpis"):
+        for k in kpis:
+            with st.container(border=True, width=TILE_WIDTH):
                 st.metric(
                     k.label,
                     k.value_text,
                     delta=k.delta_text,
                     delta_color=k.delta_color if k.delta_text not in (None, "no change") else "off",
                     delta_arrow="off" if k.delta_text == "no change" else "auto",
+                    delta_description=f"from {k.previous_text}" if k.delta_text and k.previous is not None else None,
                     help=k.help,
                 )
-                st.caption(k.note or f"{k.previous_text} in the previous period")
+                if k.note:
+                    st.caption(k.note)
 
 
-def chart(key: str, fig: go.Figure | None, ov: metrics.Overview, pkey: ParamsKey) -> None:
-    """Draw one chart (or say in words that there is nothing to draw) and, when the user has
-    selected a bar or point, list the issues behind it."""
+def chart(key: str, fig: go.Figure | None, ov: metrics.Overview, pkey: ParamsKey, sel: selection.Selection) -> None:
+    """Draw one chart (or say in words that there is nothing to draw) and, when the address holds
+    a selection on it, list the issues behind it."""
     spec = charts.CHARTS[key]
     if fig is None:
         st.info(spec.empty, icon=":material/info:")
         return
-    # The widget key carries the filters, so a selection never outlives the view it was made in.
-    event = st.plotly_chart(
+    st.plotly_chart(
         fig,
-        key=f"ov_chart_{key}_{zlib.crc32(repr(pkey).encode()):08x}",
+        key=selection.widget_key(key, pkey),
         on_select="rerun",
         selection_mode="points",
         config=charts.png_config(charts.filename(key, ov)),
         theme="streamlit",
     )
-    targets = charts.selection_targets(event.selection if event else None)
+    targets = selection.targets(sel, fig) if sel.chart == key else []
     if not targets:
         st.caption("Click a bar or point to list the issues behind it.")
         return
-    for target in targets[:3]:
-        drill_list(target, ov, pkey)
-    if len(targets) > 3:
-        st.caption(f"{len(targets) - 3} more selected elements not listed: select fewer to see them.")
+    with st.container(key=f"ov_drill_{key}"):
+        for target in targets[:3]:
+            drill_list(target, ov, pkey)
+        if len(targets) > 3:
+            st.caption(f"{len(targets) - 3} more selected elements not listed: select fewer to see them.")
+    nonce = selection.newly_shown(sel)
+    if nonce is not None:
+        bring_into_view(f"st-key-ov_drill_{key}", nonce)
+
+
+def bring_into_view(css_class: str, nonce: int) -> None:
+    """Scroll the list just opened into view (a list under a chart near the bottom of the screen
+    would otherwise open unseen). The script is fixed text: no user data goes into it, and the
+    nonce only makes Streamlit run it again for the next new list."""
+    st.html(
+        f"<script>/* {int(nonce)} */ setTimeout(() => {{ const el = parent.document.querySelector("
+        f"'.{css_class}') || document.querySelector('.{css_class}'); "
+        "if (el) el.scrollIntoView({behavior: 'smooth', block: 'nearest'}); }, 150);</script>",
+        unsafe_allow_javascript=True,
+    )
 
 
 def drill_list(target: metrics.DrillTarget, ov: metrics.Overview, pkey: ParamsKey) -> None:
