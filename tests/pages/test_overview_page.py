@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 from tracker import charts
+from tracker.services import report
 from tracker.services.metrics import DrillTarget
+from tracker.ui.kit.text import md
 from tracker.ui.overview.page import FIRST, LATER
 
 KPI_LABELS = [
@@ -91,7 +95,7 @@ def test_only_the_first_section_is_drawn_until_another_is_opened(app_for):
     assert [e.label for e in at.expander][: len(LATER)] == [s.title for s in LATER]
     at = app_for("director", query={"partners": "true"})
     assert _chart_count(at) == len(FIRST.charts) + 1
-    assert "**Who co-signs most often**" in [m.value for m in at.markdown]
+    assert f"**{md(report.PAIRS_TITLE)}**" in [m.value for m in at.markdown]
 
 
 def test_an_open_section_stays_open_when_a_filter_changes(app_for):
@@ -138,3 +142,12 @@ def test_a_broken_selection_in_the_link_is_ignored(app_for):
     at = app_for("director", query={"drill": 'ladder~["stage", "x"]'})
     assert not at.exception
     assert not _issue_links(at)
+
+
+def test_a_full_response_rate_is_not_drawn_as_an_alarm(app_for):
+    at = app_for("director", query={"period": "12m", "consultations": "true"})
+    rate = report.RESPONSE_AREA_HEADERS[-1]
+    table = next(d for d in at.dataframe if rate in d.value.columns)
+    assert table.value[rate].max() == 100  # the demo has a policy area with every consultation answered
+    config = json.loads(table.proto.columns)[rate]
+    assert config["type_config"]["color"] == charts.UP_COLOUR

@@ -93,12 +93,10 @@ def overview_page(user: User) -> None:
             chart("deadlines")
             chart("response")
             widgets.response_area_table(view.response_areas, period.label)
-            st.markdown("**Next deadlines**")
             widgets.upcoming_table(view.upcoming)
     if partners.open:
         with partners:
             chart("network")
-            st.markdown("**Who co-signs most often**")
             widgets.pairs_table(view.pairs)
     if effort.open:
         with effort:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -119,34 +120,46 @@ def drill_list(target: metrics.DrillTarget, ov: metrics.Overview, pkey: ParamsKe
             )
 
 
+def _table(table: pd.DataFrame, **columns: Any) -> None:
+    """A table whose first column stays pinned: on a phone the rest scrolls sideways under it, so
+    each row still says what it is about."""
+    first = str(table.columns[0])
+    config = {first: st.column_config.Column(pinned=True), **columns}
+    st.dataframe(table, hide_index=True, column_config=config)
+
+
 def upcoming_table(table: pd.DataFrame) -> None:
+    st.markdown(f"**{md(report.UPCOMING_TITLE)}**")
     if table.empty:
         st.info("No consultation closes from today on.", icon=":material/info:")
         return
-    st.dataframe(table, hide_index=True)
+    _table(table, Consultation=st.column_config.TextColumn(width="large"))
 
 
 def response_area_table(table: pd.DataFrame, period_label: str) -> None:
-    st.markdown(f"**Response rate by policy area, {md(period_label)}**")
+    st.markdown(f"**{md(report.RESPONSE_AREA_TITLE)}, {md(period_label)}**")
     if table.empty:
         st.info("No consultation linked to these issues closed in this period.", icon=":material/info:")
         return
-    st.dataframe(
-        table,
-        hide_index=True,
-        column_config={
-            "Response rate": st.column_config.ProgressColumn(
-                "Response rate", min_value=0, max_value=100, format="%.0f%%", help=metrics.KPI_HELP["response"]
-            )
-        },
+    rate = report.RESPONSE_AREA_HEADERS[-1]
+    # A full bar is good news: drawn in the "submitted" colour, not the theme's alarm red.
+    bar = st.column_config.ProgressColumn(
+        rate,
+        min_value=0,
+        max_value=100,
+        format="%.0f%%",
+        help=metrics.KPI_HELP["response"],
+        color=charts.UP_COLOUR,
     )
+    _table(table, **{rate: bar})
 
 
 def pairs_table(table: pd.DataFrame) -> None:
+    st.markdown(f"**{md(report.PAIRS_TITLE)}**")
     if table.empty:
         st.info("No joint position has been co-signed by two organisations yet.", icon=":material/info:")
         return
-    st.dataframe(table, hide_index=True)
+    _table(table)
 
 
 def report_builder(ov: metrics.Overview, generated_by: str) -> Callable[[], str]:
