@@ -49,11 +49,27 @@ def safe(text: object) -> str:
     return html.escape("" if text is None else str(text), quote=False)
 
 
+DARK_INK = "#1F2933"
+LIGHT_INK = "#FFFFFF"
+
+
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of a #RRGGBB colour."""
+    rgb = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    lin = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two #RRGGBB colours (1 to 21)."""
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
 def readable_on(colour: str) -> str:
-    """Dark or light text for a label drawn on a filled marker of ``colour`` (not on the page)."""
-    r, g, b = (int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4))
-    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
-    return "#1F2933" if luminance > 0.5 else "#FFFFFF"
+    """Dark or light text for a label drawn on a filled bar or marker of ``colour`` (not on the
+    page, whose colour the theme decides): whichever contrasts more."""
+    return DARK_INK if contrast(colour, DARK_INK) >= contrast(colour, LIGHT_INK) else LIGHT_INK
 
 
 def stage_name(stage: int) -> str:
@@ -106,10 +122,14 @@ def _figure(
     ``update_xaxes`` walks and re-validates Plotly's property tree at every call, which made
     those calls most of the Overview's figure-building time.
     """
+    subtitle = wrap(subtitle, SUBTITLE_CHARS)
     lines = subtitle.count("<br>") + 1
-    legend = [str(t.name or "") for t in traces if t.showlegend is not False and t.name]
-    legend_rows = 0 if len(legend) < 2 else 1 + sum(len(n) + 6 for n in legend) // 70
-    top = 60 + 16 * lines + 24 * legend_rows
+    entries = [t for t in traces if t.showlegend is not False and t.name]
+    # The legend sits at the foot of the figure and takes its own room (Plotly moves the plot
+    # up for it), so on a phone, where it wraps to several rows, it never covers the title;
+    # the figure grows by about what it needs there (two entries a row).
+    legend_room = 0 if len(entries) < 2 else 22 * math.ceil(len(entries) / 2)
+    top = 56 + 16 * lines
     base: dict[str, Any] = {
         "title": {
             "text": title,
@@ -117,19 +137,20 @@ def _figure(
             "x": 0,
             "xanchor": "left",
             "xref": "container",
-            "y": 0.985,
+            "y": 0.985 if height >= 400 else 0.98,
             "yanchor": "top",
             "yref": "container",
             "font": {"size": 16},
         },
         "paper_bgcolor": "rgba(0,0,0,0)",
         "plot_bgcolor": "rgba(0,0,0,0)",
-        "height": height,
+        "height": height + legend_room,
         "margin": {"l": 10, "r": 10, "t": top, "b": 10},
         "legend": {
             "orientation": "h",
+            "yref": "container",
             "yanchor": "bottom",
-            "y": 1.0,
+            "y": 0,
             "x": 0,
             "xanchor": "left",
             "traceorder": "normal",
@@ -140,6 +161,25 @@ def _figure(
         "yaxis": _axis(y, **(yaxis or {})),
     }
     return go.Figure(data=traces, layout=_merge(base, layout))
+
+
+SUBTITLE_CHARS = 58  # what fits on one line of a chart on a 400 px phone
+
+
+def wrap(text: str, width: int) -> str:
+    """``text`` with Plotly line breaks (<br>) between words so no line is longer than ``width``
+    characters (Plotly never wraps a title or subtitle itself, it cuts it off)."""
+    out = []
+    for line in text.split("<br>"):
+        current = ""
+        for word in line.split(" "):
+            if current and len(current) + 1 + len(word) > width:
+                out.append(current)
+                current = word
+            else:
+                current = f"{current} {word}" if current else word
+        out.append(current)
+    return "<br>".join(out)
 
 
 def _counts(top: float) -> dict[str, Any]:
@@ -218,6 +258,8 @@ def ladder(df: pd.DataFrame, today: dt.date) -> go.Figure | None:
         marker_color=[s.colour for s in stages],
         text=[f"{counts.get(s.value, 0):,}" for s in stages],
         textposition="auto",
+        insidetextfont={"color": [readable_on(s.colour) for s in stages], "size": 13},
+        outsidetextfont={"size": 13},
         customdata=[_cd(DrillTarget("stage", (s.value,)), f"Issues on {s.label} today") for s in stages],
         hovertemplate="%{y}: %{x:,} issues<extra></extra>",
         showlegend=False,
@@ -292,6 +334,8 @@ def moves(df: pd.DataFrame, period_label: str) -> go.Figure | None:
                 marker_color=colour,
                 text=[f"{int(v):,}" if v else "" for v in df[col]],
                 textposition="auto",
+                insidetextfont={"color": readable_on(colour), "size": 13},
+                outsidetextfont={"size": 13},
                 customdata=[
                     _cd(DrillTarget("moves", (m, direction)), f"Issues that moved {direction} in {_month(m)}")
                     for m in months
@@ -328,6 +372,7 @@ def transitions(df: pd.DataFrame, period_label: str) -> go.Figure | None:
         },
         text=[f"{int(v):,}" for v in d["moves"]],
         textposition="outside",
+        outsidetextfont={"size": 13},
         cliponaxis=False,
         customdata=[
             _cd(DrillTarget("transition", (int(a), int(b))), f"Issues that moved {lab}")
@@ -526,7 +571,7 @@ def response(df: pd.DataFrame) -> go.Figure | None:
         )
     )
     top = int((df["submitted"] + df["missed"]).max())
-    # Both y axes count in whole numbers (the rate axis's own range and ticks win over the rest).
+    # Whole numbers on the count axis only: the rate axis has its own percent ticks.
     counts = {k: v for k, v in _counts(max(top, int(df["skipped"].max()))).items() if v is not None}
     return _figure(
         traces,
@@ -545,7 +590,6 @@ def response(df: pd.DataFrame) -> go.Figure | None:
             "tickvals": [0, 25, 50, 75, 100],
             "ticksuffix": "%",
             "showgrid": False,
-            **counts,
         },
     )
 
@@ -626,7 +670,8 @@ def network(nodes: pd.DataFrame, edges: pd.DataFrame, total: int, cap: int, end:
             marker={
                 "size": [10 + 22 * math.sqrt(int(v) / biggest) for v in nodes["cosigned"]],
                 "color": UP_COLOUR,
-                "line": {"width": 0},
+                # A light rim: the teal alone is dim on a dark page.
+                "line": {"width": 1.5, "color": "rgba(255, 255, 255, 0.75)"},
             },
             customdata=[
                 [
@@ -650,21 +695,20 @@ def network(nodes: pd.DataFrame, edges: pd.DataFrame, total: int, cap: int, end:
     shown = f"top {len(nodes)} of {total:,} by co-signatures" if total > len(nodes) else f"all {total:,}"
     return _figure(
         traces,
-        "Partner network: who co-signs joint positions with whom",
+        "Partner network: who co-signs with whom",
         f"Organisations that co-signed up to {format_date(end)} ({shown}); thicker line: more positions together",
         None,
         None,
         height=620,
-        xaxis={"visible": False, "range": [-1.7, 1.7]},
-        yaxis={"visible": False, "range": [-1.2, 1.2]},
+        xaxis={"visible": False, "range": [-1.6, 1.6]},
+        yaxis={"visible": False, "range": [-1.25, 1.25]},
     )
 
 
 def _radial(x: float, y: float) -> str:
-    """Put a node's label outside the circle: above or below at the poles, else beside it."""
-    if abs(x) < 0.05:
-        return "top center" if y > 0 else "bottom center"
-    return "middle right" if x > 0 else "middle left"
+    """Put a node's label outside the circle, above the upper half's nodes and below the lower
+    half's: centred on the node, a label never runs off a narrow chart's edge."""
+    return "top center" if y >= 0 else "bottom center"
 
 
 # ------------------------------------------------------------------ effort and activities
@@ -745,7 +789,7 @@ def activities(df: pd.DataFrame, period_label: str) -> go.Figure | None:
         )
     return _figure(
         traces,
-        "Awareness-raising vs influencing activities",
+        "Awareness-raising vs influencing",
         f"Activities per month, {period_label}",
         "Month",
         "Activities",
@@ -820,7 +864,7 @@ def for_report(fig: go.Figure) -> tuple[str, list[str], str]:
     title = title_of(fig)
     sub = str(fig.layout.title.subtitle.text or "")
     lines = [line for line in sub.split("<br>") if line]
-    top = int(fig.layout.margin.t or 60) - (60 + 16 * max(1, len(lines))) + 24
+    top = int(fig.layout.margin.t or 56) - (56 + 16 * max(1, len(lines))) + 24
     copy = go.Figure(fig)
     copy.update_layout(template="plotly_white", clickmode="event", title=None, margin={"t": max(24, top)})
     return title, [html.unescape(line) for line in lines], copy.to_json()

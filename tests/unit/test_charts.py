@@ -79,7 +79,7 @@ def test_network_states_its_cap():
     )
     edges = pd.DataFrame({"a": [1], "b": [2], "positions": [2]})
     fig = charts.network(nodes, edges, total=40, cap=2, end=TODAY)
-    assert "top 2 of 40" in fig.layout.title.subtitle.text
+    assert "top 2 of 40" in fig.layout.title.subtitle.text.replace("<br>", " ")
 
 
 def test_user_text_in_labels_is_escaped_for_plotly():
@@ -127,3 +127,43 @@ def test_co_signers_sit_side_by_side_on_the_network_circle():
     # 1 signs most with 3, 3 with 4; 2 signs with nobody drawn: it comes last.
     assert charts.circle_order([1, 2, 3, 4], [(1, 3, 2), (3, 4, 1), (1, 4, 1)]) == [1, 3, 4, 2]
     assert charts.circle_order([5, 6], []) == [5, 6]
+
+
+def test_legends_sit_at_the_foot_and_never_cover_the_title(figures):
+    for key, fig in figures.items():
+        if sum(1 for t in fig.data if t.showlegend is not False and t.name) < 2:
+            continue
+        legend = fig.layout.legend
+        assert (legend.yref, legend.yanchor, legend.y) == ("container", "bottom", 0), key
+
+
+def test_titles_and_subtitles_fit_a_phone(figures):
+    for key, fig in figures.items():
+        assert len(fig.layout.title.text) <= 40, key
+        for line in fig.layout.title.subtitle.text.split("<br>"):
+            assert len(line) <= charts.SUBTITLE_CHARS, (key, line)
+
+
+def test_numbers_inside_bars_are_readable_on_their_bar(figures):
+    for key in ("ladder", "moves"):
+        for bar in figures[key].data:
+            fills = bar.marker.color if isinstance(bar.marker.color, (list, tuple)) else [bar.marker.color] * len(bar.x)
+            inks = bar.insidetextfont.color
+            inks = inks if isinstance(inks, (list, tuple)) else [inks] * len(fills)
+            for fill, ink in zip(fills, inks, strict=True):
+                # 3:1 is WCAG's bar for large text; the numbers are 13 px on mid-tone rung colours
+                # (the purple reaches 3.8:1 with either ink), so this asks for the better ink.
+                assert charts.contrast(fill, ink) >= 3.5, (key, fill, ink)
+                assert ink == charts.readable_on(fill)
+
+
+def test_network_nodes_have_a_light_rim_for_dark_pages(figures):
+    nodes = figures["network"].data[-1]
+    assert nodes.marker.line.width >= 1 and "255, 255, 255" in nodes.marker.line.color
+
+
+def test_the_response_rate_axis_keeps_its_percent_ticks(figures):
+    rate_axis = figures["response"].layout.yaxis2
+    assert rate_axis.tickformat is None and rate_axis.dtick is None
+    assert list(rate_axis.tickvals) == [0, 25, 50, 75, 100] and rate_axis.ticksuffix == "%"
+    assert figures["response"].layout.yaxis.tickformat == ",d"
