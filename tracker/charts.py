@@ -664,7 +664,7 @@ def network(nodes: pd.DataFrame, edges: pd.DataFrame, total: int, cap: int, end:
             x=[p[0] for p in xy],
             y=[p[1] for p in xy],
             mode="markers+text",
-            text=[safe(n) for n in nodes["name"]],
+            text=[safe(short(str(n))) for n in nodes["name"]],
             textposition=[_radial(px, py) for px, py in xy],
             textfont={"size": 11},
             marker={
@@ -680,13 +680,14 @@ def network(nodes: pd.DataFrame, edges: pd.DataFrame, total: int, cap: int, end:
                     int(c),
                     int(p),
                     safe(t or "organisation"),
+                    safe(n),
                 ]
                 for o, n, c, p, t in zip(
                     nodes["org_id"], nodes["name"], nodes["cosigned"], nodes["positions"], nodes["type"], strict=True
                 )
             ],
             hovertemplate=(
-                "%{text} (%{customdata[4]})<br>%{customdata[2]} co-signed positions, "
+                "%{customdata[5]} (%{customdata[4]})<br>%{customdata[2]} co-signed positions, "
                 "%{customdata[3]} signed in all<extra></extra>"
             ),
             showlegend=False,
@@ -700,15 +701,24 @@ def network(nodes: pd.DataFrame, edges: pd.DataFrame, total: int, cap: int, end:
         None,
         None,
         height=620,
-        xaxis={"visible": False, "range": [-1.6, 1.6]},
-        yaxis={"visible": False, "range": [-1.25, 1.25]},
+        # Room beside the circle for the labels, which keep their size when the chart narrows.
+        xaxis={"visible": False, "range": [-2.6, 2.6]},
+        yaxis={"visible": False, "range": [-1.2, 1.2]},
     )
 
 
 def _radial(x: float, y: float) -> str:
-    """Put a node's label outside the circle, above the upper half's nodes and below the lower
-    half's: centred on the node, a label never runs off a narrow chart's edge."""
-    return "top center" if y >= 0 else "bottom center"
+    """Put a node's label outside the circle: above or below at the poles, else beside it."""
+    if abs(x) < 0.05:
+        return "top center" if y > 0 else "bottom center"
+    return "middle right" if x > 0 else "middle left"
+
+
+NODE_LABEL_CHARS = 16  # a label beside a node stays inside a phone-wide chart; hover has the full name
+
+
+def short(name: str, width: int = NODE_LABEL_CHARS) -> str:
+    return name if len(name) <= width else name[: width - 1].rstrip() + "…"
 
 
 # ------------------------------------------------------------------ effort and activities

@@ -93,8 +93,12 @@ def test_user_text_in_labels_is_escaped_for_plotly():
         }
     )
     fig = charts.network(nodes, pd.DataFrame({"a": [1], "b": [2], "positions": [1]}), 2, 25, TODAY)
-    labels = list(fig.data[-1].text)
-    assert labels == ['&lt;a href="javascript:x"&gt;Evil&lt;/a&gt;', "&lt;b&gt;Bold&lt;/b&gt;"]
+    dots = fig.data[-1]
+    assert [cd[5] for cd in dots.customdata] == [
+        '&lt;a href="javascript:x"&gt;Evil&lt;/a&gt;',
+        "&lt;b&gt;Bold&lt;/b&gt;",
+    ]
+    assert list(dots.text) == ['&lt;a href="javascript…', "&lt;b&gt;Bold&lt;/b&gt;"]  # shortened, then escaped
 
 
 EMPTY = {
@@ -167,3 +171,20 @@ def test_the_response_rate_axis_keeps_its_percent_ticks(figures):
     assert rate_axis.tickformat is None and rate_axis.dtick is None
     assert list(rate_axis.tickvals) == [0, 25, 50, 75, 100] and rate_axis.ticksuffix == "%"
     assert figures["response"].layout.yaxis.tickformat == ",d"
+
+
+def test_network_labels_are_short_and_the_hover_names_in_full():
+    long_name = "Alpine Health Innovation Cluster of the Eastern Alps"
+    nodes = pd.DataFrame(
+        {
+            "org_id": [1, 2],
+            "name": [long_name, "B"],
+            "type": ["Cluster", "NGO"],
+            "positions": [3, 2],
+            "cosigned": [2, 2],
+        }
+    )
+    fig = charts.network(nodes, pd.DataFrame({"a": [1], "b": [2], "positions": [2]}), total=2, cap=2, end=TODAY)
+    dots = fig.data[-1]
+    assert all(len(t) <= charts.NODE_LABEL_CHARS for t in dots.text)
+    assert dots.customdata[0][5] == long_name and "customdata[5]" in dots.hovertemplate

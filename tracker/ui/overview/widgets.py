@@ -21,12 +21,14 @@ TILE_WIDTH = 176  # px: two tiles side by side on a 400 px phone
 
 
 def kpi_tiles(kpis: list[metrics.Kpi]) -> None:
-    """The figures as small tiles that wrap: four or five a row on a desktop, two on a phone, so
-    they do not push every chart a screen down. The previous period's value sits beside the change
-    ("from 23"), and a note only when the tile has one."""
+    """The figures as small tiles that wrap: five a row on a desktop, two on a phone, so they do
+    not push every chart a screen down. The label is drawn as text above the number so that it
+    wraps in a narrow tile (a metric's own label is cut off with an ellipsis); the previous
+    period's value sits beside the change ("from 23"), and a note only when the tile has one."""
     with st.container(horizontal=True, gap="small", key="ov_kpis"):
         for k in kpis:
-            with st.container(border=True, width=TILE_WIDTH):
+            with st.container(border=True, width=TILE_WIDTH, gap=None):
+                st.markdown(f":small[**{md(k.label)}**]", help=k.help)
                 st.metric(
                     k.label,
                     k.value_text,
@@ -35,6 +37,7 @@ def kpi_tiles(kpis: list[metrics.Kpi]) -> None:
                     delta_arrow="off" if k.delta_text == "no change" else "auto",
                     delta_description=f"from {k.previous_text}" if k.delta_text and k.previous is not None else None,
                     help=k.help,
+                    label_visibility="collapsed",
                 )
                 if k.note:
                     st.caption(k.note)
