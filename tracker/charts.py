@@ -534,7 +534,12 @@ def response(df: pd.DataFrame) -> go.Figure | None:
     if df.empty:
         return None
     years = [int(y) for y in df["year"]]
-    xs = [str(y) for y in years]
+    rates: list[float | None] = []
+    for s, m in zip(df["submitted"], df["missed"], strict=True):
+        rates.append(int(s) / (int(s) + int(m)) if int(s) + int(m) else None)
+    # The rate is printed under its year, not on the line: a label over the bars is unreadable
+    # where it crosses them.
+    xs = [f"{y}<br>rate {r:.0%}" if r is not None else str(y) for y, r in zip(years, rates, strict=True)]
     traces: list[Any] = []
     for outcome, colour, group in (
         ("submitted", UP_COLOUR, "rate"),
@@ -551,23 +556,19 @@ def response(df: pd.DataFrame) -> go.Figure | None:
                 customdata=[
                     _cd(DrillTarget("response_year", (y, outcome)), f"Consultations {outcome} in {y}") for y in years
                 ],
-                hovertemplate=f"%{{x}}: %{{y}} {outcome}<extra></extra>",
+                hovertemplate=[f"{y}: %{{y}} {outcome}<extra></extra>" for y in years],
             )
         )
-    rates: list[float | None] = []
-    for s, m in zip(df["submitted"], df["missed"], strict=True):
-        rates.append(int(s) / (int(s) + int(m)) if int(s) + int(m) else None)
     traces.append(
         go.Scatter(
             x=xs,
             y=[r * 100 if r is not None else None for r in rates],
             name="Response rate",
-            mode="lines+markers+text",
+            mode="lines+markers",
             text=[f"{r:.0%}" if r is not None else "" for r in rates],
-            textposition="top center",
             line={"color": STAGE_COLOURS[Stage.POSITIONING], "width": 2},
             yaxis="y2",
-            hovertemplate="%{x}: response rate %{text}<extra></extra>",
+            hovertemplate="Response rate %{text}<extra></extra>",
         )
     )
     top = int((df["submitted"] + df["missed"]).max())

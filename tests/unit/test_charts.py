@@ -190,3 +190,10 @@ def test_network_labels_are_short_and_the_hover_names_in_full():
     dots = fig.data[-1]
     assert all(len(t) <= charts.NODE_LABEL_CHARS for t in dots.text)
     assert dots.customdata[0][5] == long_name and "customdata[5]" in dots.hovertemplate
+
+
+def test_the_response_rate_is_printed_under_its_year_not_over_the_bars(figures):
+    fig = figures["response"]
+    line = next(t for t in fig.data if t.name == "Response rate")
+    assert "text" not in line.mode
+    assert all("rate " in x for x in line.x if x)  # the demo has a rate for every year
