@@ -28,7 +28,7 @@ import plotly.graph_objects as go
 
 from tracker.domain.clock import format_date
 from tracker.domain.enums import STAGE_COLOURS, STAGE_LABELS, ResponseStatus, Stage
-from tracker.services.metrics import DrillTarget, Overview
+from tracker.services.metrics import DrillTarget, Headline, Overview
 
 UP_COLOUR = "#00798C"
 DOWN_COLOUR = "#D1495B"
@@ -236,7 +236,7 @@ def png_config(filename: str) -> dict[str, Any]:
     return {"toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2}, "displaylogo": False}
 
 
-def filename(key: str, ov: Overview) -> str:
+def filename(key: str, ov: Overview | Headline) -> str:
     p = ov.filters.period
     return f"{key.replace('_', '-')}_{p.start.isoformat()}_to_{p.end.isoformat()}"
 
@@ -839,16 +839,28 @@ def warm_up() -> None:
 # ------------------------------------------------------------------ the overview's charts
 
 
+FIRST = ("ladder", "relevance")  # what a :class:`~tracker.services.metrics.Headline` can draw
+
+
+def headline_figure(head: Headline | Overview, key: str) -> go.Figure | None:
+    """One of the charts drawn first (:data:`FIRST`), from the headline's aggregates."""
+    if key == "ladder":
+        return ladder(head.ladder, head.today)
+    if key == "relevance":
+        return relevance(head.relevance)
+    raise KeyError(key)
+
+
 def overview_figure(ov: Overview, key: str) -> go.Figure | None:
     """One overview chart by its :data:`CHARTS` key (None: nothing to draw)."""
     p = ov.filters.period
+    if key in FIRST:
+        return headline_figure(ov, key)
     build = {
-        "ladder": lambda: ladder(ov.ladder, ov.today),
         "progression": lambda: progression(ov.progression, p.month_points(), _hist_label(ov)),
         "moves": lambda: moves(ov.moves, p.label),
         "transitions": lambda: transitions(ov.transitions, p.label),
         "time_on_rung": lambda: time_on_rung(ov.time_on_rung, p.label),
-        "relevance": lambda: relevance(ov.relevance),
         "deadlines": lambda: deadlines(ov.deadlines, ov.today, ov.deadline_until),
         "response": lambda: response(ov.response_years),
         "network": lambda: network(ov.network_nodes, ov.network_edges, ov.network_total, ov.network_cap, p.end),

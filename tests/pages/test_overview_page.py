@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from tracker import charts
-from tracker.services import report
+from tracker.services import metrics, report
 from tracker.services.metrics import DrillTarget
 from tracker.ui.kit.text import md
 from tracker.ui.overview.page import FIRST, LATER
@@ -151,3 +151,14 @@ def test_a_full_response_rate_is_not_drawn_as_an_alarm(app_for):
     assert table.value[rate].max() == 100  # the demo has a policy area with every consultation answered
     config = json.loads(table.proto.columns)[rate]
     assert config["type_config"]["color"] == charts.UP_COLOUR
+
+
+def test_the_first_draw_waits_for_no_other_sections_aggregates(app_for, monkeypatch):
+    def everything(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("the first draw computed every section's aggregates")
+
+    monkeypatch.setattr(metrics, "overview", everything)
+    at = app_for("director")
+    assert not at.exception, [e.value for e in at.exception]
+    assert [m.label for m in at.metric] == KPI_LABELS
+    assert _chart_count(at) == len(FIRST.charts)

@@ -47,14 +47,18 @@ def overview_page(user: User) -> None:
     today = clock.today()
     filters = sidebar_filters(today)
     pkey = data.params_key(filters)
-    view = data.view(pkey, today.isoformat())
-    ov, period = view.ov, filters.period
+    head, period = data.head(pkey, today.isoformat()), filters.period
     sel = selection.current(charts.CHARTS, pkey)
+
+    def full() -> data.View:  # the other sections' aggregates: only once one of them is open
+        return data.view(pkey, today.isoformat())
+
     for section in LATER:  # a link to a selection opens the section that shows it
         if sel.chart in section.charts and not st.session_state.get(section.key):
             st.session_state[section.key] = True
 
     def chart(name: str) -> None:
+        ov = head if name in charts.FIRST else full().ov
         widgets.chart(name, data.figure(pkey, today.isoformat(), name), ov, pkey, sel)
 
     def pair(left: str, right: str) -> None:
@@ -64,17 +68,17 @@ def overview_page(user: User) -> None:
         with two:
             chart(right)
 
-    head, action = st.columns([4, 1], vertical_alignment="bottom")
-    with head:
+    title, action = st.columns([4, 1], vertical_alignment="bottom")
+    with title:
         st.title("Overview")
         st.caption(
             f"{md(period.label)}, compared with {md(period.prev_label)} · Issues: {md(filters.describe())} · "
             f"Figures as of {md(clock.format_date(today))}"
         )
     with action:
-        widgets.report_download(ov, user.name)
+        widgets.report_download(period, lambda: widgets.report_builder(full().ov, user.name)())
 
-    widgets.kpi_tiles(ov.kpis)
+    widgets.kpi_tiles(head.kpis)
 
     st.header(FIRST.title, divider="gray")
     pair("ladder", "relevance")
@@ -92,12 +96,12 @@ def overview_page(user: User) -> None:
         with consultations:
             chart("deadlines")
             chart("response")
-            widgets.response_area_table(view.response_areas, period.label)
-            widgets.upcoming_table(view.upcoming)
+            widgets.response_area_table(full().response_areas, period.label)
+            widgets.upcoming_table(full().upcoming)
     if partners.open:
         with partners:
             chart("network")
-            widgets.pairs_table(view.pairs)
+            widgets.pairs_table(full().pairs)
     if effort.open:
         with effort:
             chart("effort")

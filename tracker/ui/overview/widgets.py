@@ -43,7 +43,13 @@ def kpi_tiles(kpis: list[metrics.Kpi]) -> None:
                     st.caption(k.note)
 
 
-def chart(key: str, fig: go.Figure | None, ov: metrics.Overview, pkey: ParamsKey, sel: selection.Selection) -> None:
+def chart(
+    key: str,
+    fig: go.Figure | None,
+    ov: metrics.Overview | metrics.Headline,
+    pkey: ParamsKey,
+    sel: selection.Selection,
+) -> None:
     """Draw one chart (or say in words that there is nothing to draw) and, when the address holds
     a selection on it, list the issues behind it."""
     spec = charts.CHARTS[key]
@@ -84,7 +90,7 @@ def bring_into_view(css_class: str, nonce: int) -> None:
     )
 
 
-def drill_list(target: metrics.DrillTarget, ov: metrics.Overview, pkey: ParamsKey) -> None:
+def drill_list(target: metrics.DrillTarget, ov: metrics.Overview | metrics.Headline, pkey: ParamsKey) -> None:
     result = data.drill(pkey, ov.today.isoformat(), target.encode(), target.label)
     title = target.label or "Issues behind the selection"
     if result is None or result.rows.empty:
@@ -183,11 +189,12 @@ def report_builder(ov: metrics.Overview, generated_by: str) -> Callable[[], str]
     return build
 
 
-def report_download(ov: metrics.Overview, generated_by: str) -> None:
-    p = ov.filters.period
+def report_download(p: metrics.Period, build: Callable[[], str]) -> None:
+    """The board report's button; ``build`` runs only when it is clicked (every section, drawn
+    or not, is in the report)."""
     st.download_button(
         "Board report (HTML)",
-        data=report_builder(ov, generated_by),
+        data=build,
         file_name=f"board-report_{p.start.isoformat()}_to_{p.end.isoformat()}.html",
         mime="text/html",
         on_click="ignore",
