@@ -488,11 +488,17 @@ def deadlines(df: pd.DataFrame, today: dt.date, until: dt.date) -> go.Figure | N
     """Consultation deadlines per week ahead on a time axis, stacked by our response status."""
     if df.empty:
         return None
+    # The axis ends a week after the last deadline (at least four weeks out), not at the end of
+    # the window: empty weeks at the end would squeeze the bars into a corner of the chart.
+    last = max(pd.Timestamp(w).date() for w in df["week"])
+    first = today - dt.timedelta(days=today.weekday())
+    end = min(until, max(last + dt.timedelta(days=7), first + dt.timedelta(weeks=4)))
     weeks: list[dt.date] = []
-    w = today - dt.timedelta(days=today.weekday())
-    while w <= until:
+    w = first
+    while w <= end:
         weeks.append(w)
         w += dt.timedelta(days=7)
+    later = "" if end >= until else f"; none closes later, up to {format_date(until)}"
     traces = []
     for status in ResponseStatus:
         sub = df[df["response_status"] == status.value]
@@ -519,7 +525,7 @@ def deadlines(df: pd.DataFrame, today: dt.date, until: dt.date) -> go.Figure | N
     return _figure(
         traces,
         "Consultation deadlines ahead",
-        f"Per week, by our response status, {format_date(today)} – {format_date(until)}",
+        f"Per week, by our response status, from {format_date(today)}{later}",
         "Week",
         "Consultations closing",
         xaxis={"type": "date", "tickformat": "%-d %b", "ticklabelmode": "period"},

@@ -197,3 +197,12 @@ def test_the_response_rate_is_printed_under_its_year_not_over_the_bars(figures):
     line = next(t for t in fig.data if t.name == "Response rate")
     assert "text" not in line.mode
     assert all("rate " in x for x in line.x if x)  # the demo has a rate for every year
+
+
+def test_the_deadlines_axis_ends_after_the_last_deadline_not_at_the_window_end():
+    week = dt.date(2026, 11, 30)
+    df = pd.DataFrame({"week": [week], "response_status": ["drafting"], "consultations": [1]})
+    fig = charts.deadlines(df, TODAY, TODAY + dt.timedelta(weeks=12))
+    weeks = list(fig.data[0].x)
+    assert weeks[-1] <= week + dt.timedelta(weeks=4)
+    assert "none closes later" in fig.layout.title.subtitle.text.replace("<br>", " ")
