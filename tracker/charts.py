@@ -528,7 +528,8 @@ def deadlines(df: pd.DataFrame, today: dt.date, until: dt.date) -> go.Figure | N
         f"Per week, by our response status, from {format_date(today)}{later}",
         "Week",
         "Consultations closing",
-        xaxis={"type": "date", "tickformat": "%-d %b", "ticklabelmode": "period"},
+        # A tick per week (Plotly's own choice left a short axis with a single date).
+        xaxis={"type": "date", "tickformat": "%-d %b", "tick0": weeks[0], "dtick": 7 * 24 * 3600 * 1000},
         yaxis=_counts(top),
         barmode="stack",
         bargap=0.2,

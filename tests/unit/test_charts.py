@@ -206,3 +206,4 @@ def test_the_deadlines_axis_ends_after_the_last_deadline_not_at_the_window_end()
     weeks = list(fig.data[0].x)
     assert weeks[-1] <= week + dt.timedelta(weeks=4)
     assert "none closes later" in fig.layout.title.subtitle.text.replace("<br>", " ")
+    assert fig.layout.xaxis.dtick == 7 * 24 * 3600 * 1000  # a labelled tick per week
