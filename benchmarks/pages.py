@@ -12,6 +12,7 @@ from .common import ROOT, Result, median, spread, timed
 
 PAGES = [
     ("Overview", None, "director"),
+    ("My work", "pages/my_work.py", "officer"),
     ("Issues", "pages/issues.py", "officer"),
     ("Consultations", "pages/consultations.py", "officer"),
     ("Joint positions", "pages/joint_positions.py", "officer"),

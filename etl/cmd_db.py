@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from tracker import config
@@ -47,3 +49,13 @@ def open_existing(path_arg: str | None) -> Database:
     if not path.exists():
         raise DatabaseUnavailable(f"No database at {path}. Create one with `python -m etl init --db {path}`.")
     return Database.open(path)
+
+
+@contextmanager
+def existing(path_arg: str | None) -> Iterator[Database]:
+    """:func:`open_existing`, closed when the command is done with it."""
+    db = open_existing(path_arg)
+    try:
+        yield db
+    finally:
+        db.close()

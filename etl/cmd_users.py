@@ -43,10 +43,9 @@ def read_password() -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from etl.cmd_db import open_existing
+    from etl.cmd_db import existing
 
-    db = open_existing(args.db)
-    try:
+    with existing(args.db) as db:
         password = read_password()
         if not password:
             raise InvalidInput.one("Password", "is empty")
@@ -57,31 +56,23 @@ def run(args: argparse.Namespace) -> int:
             password,
             bootstrap=True,
         )
-    finally:
-        db.close()
     print(f"created {user.username} ({user.role.label})")
     return 0
 
 
 def run_reset(args: argparse.Namespace) -> int:
-    from etl.cmd_db import open_existing
+    from etl.cmd_db import existing
 
-    db = open_existing(args.db)
-    try:
+    with existing(args.db) as db:
         user = accounts.set_password_from_console(db, args.name, read_password())
-    finally:
-        db.close()
     print(f"password of {user.username} set; its sign-ins are ended and any lock lifted")
     return 0
 
 
 def run_sign_out_everyone(args: argparse.Namespace) -> int:
-    from etl.cmd_db import open_existing
+    from etl.cmd_db import existing
 
-    db = open_existing(args.db)
-    try:
+    with existing(args.db) as db:
         ended = sessions.sign_out_everyone_from_console(db)
-    finally:
-        db.close()
     print(f"{ended:,} sign-ins ended; the database's cookie key is replaced")
     return 0

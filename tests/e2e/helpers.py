@@ -40,6 +40,7 @@ NAV = '[data-testid="stSidebar"] a'
 ROLE_PAGES = {
     "director": [
         "Overview",
+        "My work",
         "Issues",
         "Consultations",
         "Joint positions",
@@ -49,6 +50,7 @@ ROLE_PAGES = {
     ],
     "officer": [
         "Overview",
+        "My work",
         "Issues",
         "Consultations",
         "Joint positions",
@@ -58,6 +60,7 @@ ROLE_PAGES = {
     ],
     "admin": [
         "Overview",
+        "My work",
         "Issues",
         "Consultations",
         "Joint positions",

@@ -170,3 +170,28 @@ def test_names_containing_markdown_show_literally(browser: Browser, contexts, ap
     # The whole name is bold (the caption's own Markdown); nothing inside it is styled or linked.
     expect(sidebar.locator("strong", has_text=MARKDOWN_NAME)).to_have_count(1)
     assert sidebar.locator("strong strong, strong a, strong span[class*='red']").count() == 0
+
+
+def test_a_captured_hand_off_link_signs_nobody_in_in_another_browser(browser: Browser, contexts, app_server: AppServer):
+    """Login-CSRF: someone signed in as themselves captures their one-time cookie link and opens
+    it in a colleague's browser; the colleague must not end up signed in as that someone."""
+    attacker = _page(browser, contexts)
+    captured: list[str] = []
+
+    def capture(route) -> None:  # the attacker's own browser never spends the link
+        captured.append(route.request.url)
+        route.abort()
+
+    attacker.route("**/session/cookie*", capture)
+    _open(attacker, app_server.url + "/")
+    sign_in(attacker, "officer")
+    deadline = time.monotonic() + 15
+    while not captured and time.monotonic() < deadline:
+        attacker.wait_for_timeout(200)
+    assert captured, "the sign-in offered no cookie link"
+    colleague = _page(browser, contexts)
+    _open(colleague, app_server.url + "/")  # the colleague's browser, with its own binding cookie
+    colleague.goto(captured[0])
+    assert [c for c in colleague.context.cookies() if c["name"] == COOKIE] == []
+    _open(colleague, app_server.url + "/issues")
+    expect(colleague.get_by_role("button", name="Sign in")).to_be_visible()

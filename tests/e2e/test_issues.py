@@ -64,7 +64,9 @@ def test_second_save_of_the_same_issue_shows_the_conflict_and_keeps_the_first_ed
     edit_second.get_by_label("Title", exact=True).fill(before + " (admin's wording)")
     submit(second, edit_second.get_by_role("button", name="Save changes"))
     expect(main(second)).to_contain_text(
-        re.compile(r"This issue was changed by officer at \d{1,2} \w{3} \d{4} \d\d:\d\d — review their changes\.")
+        re.compile(
+            r"This issue was changed by Olivia Officer at \d{1,2} \w{3} \d{4} \d\d:\d\d — review their changes\."
+        )
     )
     # The page now shows the saved issue, read back from the database: the first edit.
     expect(second.get_by_role("heading", name=before + " (officer's wording)")).to_be_visible()

@@ -82,10 +82,25 @@ def test_disabling_an_account_from_the_page(app_for, demo_db):
 def test_resetting_a_password_shows_the_temporary_one_once(app_for, demo_db):
     at = app_for("admin", PAGE)
     at.selectbox(key="adm_account").set_value("director").run()
-    at = _click(at, f"adm_reset_{user(demo_db, 'director').id}")
+    uid = user(demo_db, "director").id
+    before = accounts.list_accounts(demo_db, user(demo_db, "admin"))
+    at = _click(at, f"adm_reset_q_{uid}_ask")
+    assert not at.tabs[0].code and accounts.list_accounts(demo_db, user(demo_db, "admin")) == before  # asked first
+    assert any("Reset the password of **Daniel Director**" in w.value for w in at.warning)
+    at = _click(at, f"adm_reset_{uid}")
     (code,) = at.tabs[0].code
     assert accounts.authenticate(demo_db, "director", code.value).must_change_password
     assert not _ok(at.run()).tabs[0].code
+    assert not [b for b in at.button if b.key == f"adm_reset_{uid}"]  # the question is closed
+
+
+def test_a_reset_can_be_cancelled(app_for, demo_db):
+    at = app_for("admin", PAGE)
+    at.selectbox(key="adm_account").set_value("director").run()
+    uid = user(demo_db, "director").id
+    at = _click(_click(at, f"adm_reset_q_{uid}_ask"), f"adm_reset_q_{uid}_cancel")
+    assert not [b for b in at.button if b.key == f"adm_reset_{uid}"]
+    assert accounts.authenticate(demo_db, "director", "demo")
 
 
 def test_changing_a_role_from_the_page(app_for, demo_db):
@@ -116,10 +131,28 @@ def test_deleting_a_value_in_use_is_refused_on_the_page(app_for, demo_db):
     assert "Public health" in reference.values(demo_db, ReferenceKind.POLICY_AREA)
 
 
-def test_describe_changes_reads_like_a_sentence():
+def test_describe_changes_reads_like_a_sentence_with_field_labels():
     assert describe_changes({"role": ["viewer", "editor"], "email": [None, "a@b.org"]}) == (
-        "role: viewer → editor; email: – → a@b.org"
+        "Role: Viewer → Editor; E-mail: — → a@b.org"
     )
+    assert describe_changes({"display_name": ["Ann", "Ann B"], "must_change_password": [True, True]}) == (
+        "Name: Ann → Ann B"
+    )
+
+
+def test_account_history_shows_labels_and_no_entry_for_a_change_that_changed_nothing(app_for, demo_db, admin):
+    director = user(demo_db, "director")
+    accounts.update_account(demo_db, admin, director.id, director.version, {"display_name": "Dana Director"})
+    accounts.reset_password(demo_db, admin, director.id, user(demo_db, "director").version)
+    accounts.reset_password(demo_db, admin, director.id, user(demo_db, "director").version)  # already must change
+    accounts.unlock(demo_db, admin, director.id)  # was not locked
+    at = _ok(app_for("admin", PAGE))
+    history = at.tabs[2].dataframe[0].value
+    ours = history[history["Account"] == "director"]
+    assert list(ours["Action"]) == ["reset password", "reset password", "update"]
+    assert ours.iloc[0]["Changes"] == "Password: (hidden) → (reset)"
+    assert ours.iloc[2]["Changes"] == "Name: Daniel Director → Dana Director"
+    assert "display_name" not in " ".join(history["Changes"])
 
 
 def test_list_changes_are_shown_with_their_list(app_for, demo_db, admin):
@@ -138,7 +171,7 @@ def test_an_account_saved_meanwhile_shows_theirs_and_keeps_mine_on_top(app_for, 
     at.text_input(key=f"adm_name_{director.id}").input("Dana Director")
     accounts.update_account(demo_db, admin, director.id, director.version, {"email": "dana@cluster.example"})
     at = _ok(next(b for b in at.button if b.label == "Save changes").click().run())
-    assert "was changed by admin" in at.warning[0].value
+    assert "was changed by Ada Admin" in at.warning[0].value
     table = at.dataframe[1].value.set_index("Field")  # theirs beside mine, where they differ
     assert table.loc["E-mail", "Theirs"] == "dana@cluster.example" and table.loc["Name", "Yours"] == "Dana Director"
     assert user(demo_db, "director").display_name != "Dana Director"  # nothing of theirs overwritten
@@ -159,3 +192,22 @@ def test_a_value_renamed_meanwhile_is_a_conflict_not_an_overwrite(app_for, demo_
     assert "International trade" in reference.values(demo_db, ReferenceKind.POLICY_AREA)
     at = _click(at, f"adm_ref_keep_{entry['id']}")
     assert "Trade policy" in reference.values(demo_db, ReferenceKind.POLICY_AREA)
+
+
+def _utc(local_hour: int):
+    import datetime as dt
+
+    from tracker.domain import clock
+
+    local = dt.datetime(2026, 11, 27, local_hour, 0, 30, tzinfo=clock.zone())
+    return local.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def test_a_backup_taken_at_start_up_is_not_labelled_nightly(monkeypatch):
+    from tracker.services import backup
+    from tracker.ui.admin.backups import taken_by
+
+    monkeypatch.setenv("TRACKER_BACKUP_HOUR", "2")
+    assert taken_by(backup.NIGHTLY, _utc(2)) == "Nightly job"
+    assert taken_by(backup.NIGHTLY, _utc(9)) == "Catch-up at start-up"
+    assert taken_by("admin", _utc(9)) == "admin"

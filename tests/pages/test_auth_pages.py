@@ -107,8 +107,15 @@ def test_without_the_server_routes_no_cookie_is_offered(app_for):
     assert not [m for m in at.sidebar.markdown if "/session/cookie" in m.value]
 
 
+def test_without_a_binding_cookie_no_cookie_link_is_offered(app_for, monkeypatch):
+    monkeypatch.setenv("TRACKER_SERVER_ROUTES", "1")
+    at = _sign_in(app_for(None), "officer", "demo")
+    assert not [m.value for m in at.sidebar.markdown if "/session/cookie?h=" in m.value]
+
+
 def test_with_the_server_routes_a_one_time_cookie_link_is_shown(app_for, monkeypatch):
     monkeypatch.setenv("TRACKER_SERVER_ROUTES", "1")
+    monkeypatch.setattr(state, "browser_binding", lambda: "a-browser")  # AppTest has no browser cookies
     at = _sign_in(app_for(None), "officer", "demo")
     (pixel,) = [m.value for m in at.sidebar.markdown if "/session/cookie?h=" in m.value]
     assert pixel.startswith("![](/session/cookie?h=")

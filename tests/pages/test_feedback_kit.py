@@ -33,7 +33,7 @@ def test_a_colleagues_save_shows_theirs_beside_mine_and_keep_mine_saves_mine(app
     at.text_input(key=f"{EDIT}_website").input("https://mine.example")
     at.button(key=f"{EDIT}_save").click().run()
     no_exception(at)
-    assert any(w.value.startswith(md("This organisation was changed by admin")) for w in at.warning)
+    assert any(w.value.startswith(md("This organisation was changed by Ada Admin")) for w in at.warning)
     table = frame_with(at, "Theirs")
     assert ["Website", org.website or "", "https://mine.example"] in table[["Field", "Theirs", "Yours"]].values.tolist()
     assert at.text_input(key=f"{EDIT}_website").value == "https://mine.example"

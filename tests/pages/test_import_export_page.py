@@ -2,15 +2,53 @@
 
 from __future__ import annotations
 
+import time
+
 from tracker.services.exchange import exports
+from tracker.ui.kit.background import Job
 
 PAGE = "pages/import_export.py"
+
+
+JOB_KEYS = ("sheet_checking", "sheet_importing")
+
+
+def _background_jobs(at) -> list[Job]:
+    return [at.session_state[k] for k in JOB_KEYS if k in at.session_state and isinstance(at.session_state[k], Job)]
+
+
+def settle(at, timeout: float = 30):
+    """Rerun until the page's background jobs (checking, importing) have ended, as the page's
+    own progress fragment does in a browser."""
+    deadline = time.monotonic() + timeout
+    while _background_jobs(at) and time.monotonic() < deadline:
+        for job in _background_jobs(at):
+            job.finished.wait(timeout=max(0.0, deadline - time.monotonic()))
+        at.run()
+    return at
 
 
 def _upload(at, name: str, data: bytes, mime: str = "text/csv"):
     [uploader] = [u for u in at.file_uploader if "Spreadsheet" in u.label]
     uploader.set_value((name, data, mime))
-    return at.run()
+    return settle(at.run())
+
+
+def test_the_check_and_the_import_run_off_the_page_with_a_progress_bar(app_for, demo_db):
+    at = app_for("officer", PAGE)
+    at.selectbox(key="sheet_table").set_value("organisations").run()
+    [uploader] = [u for u in at.file_uploader if "Spreadsheet" in u.label]
+    uploader.set_value(("orgs.csv", b"Name\n" + b"".join(b"Bulk org %d\n" % n for n in range(3000)), "text/csv"))
+    at.run()
+    assert not at.exception
+    assert [j.label for j in _background_jobs(at)] == ["Checking every line"]  # the page run did not wait
+    settle(at)
+    [go] = [b for b in at.button if b.label.startswith("Import into organisations")]
+    go.click().run()
+    assert [j.label for j in _background_jobs(at)] == ["Importing"]
+    settle(at)
+    assert any("3,000 inserted" in s.value for s in at.success)
+    assert demo_db.read("SELECT count(*) FROM organisations WHERE name LIKE 'Bulk org %'") == [(3000,)]
 
 
 def test_viewer_sees_exports_but_no_import_controls(app_for):
@@ -31,7 +69,7 @@ def test_editor_previews_then_imports_with_a_report_of_counts(app_for, demo_db):
     assert [m.value for m in at.metric] == ["1", "0", "0"]
     assert demo_db.read("SELECT count(*) FROM organisations WHERE name = 'Uploaded Cluster'") == [(0,)]
     [go] = [b for b in at.button if b.label.startswith("Import into organisations")]
-    at = go.click().run()
+    at = settle(go.click().run())
     assert not at.exception
     assert any("1 inserted" in s.value for s in at.success)
     assert demo_db.read("SELECT country FROM organisations WHERE name = 'Uploaded Cluster'") == [("Belgium",)]

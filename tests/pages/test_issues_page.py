@@ -107,7 +107,11 @@ def test_edit_saves_and_shows_in_history(app_for, demo_db):
     no_exception(at)
     assert svc.get(demo_db, ISSUE).title == "EHDS: secondary use (renamed)"
     history = frame_with(at, "Who")
-    assert list(history.iloc[0][["Who", "Field", "After"]]) == ["officer", "Title", "EHDS: secondary use (renamed)"]
+    assert list(history.iloc[0][["Who", "Field", "After"]]) == [
+        "Olivia Officer",
+        "Title",
+        "EHDS: secondary use (renamed)",
+    ]
 
 
 def test_second_editor_gets_the_conflict_and_keeps_their_input(app_for, demo_db):
@@ -117,7 +121,7 @@ def test_second_editor_gets_the_conflict_and_keeps_their_input(app_for, demo_db)
     at.text_input(key=f"iss_e{ISSUE}_title").input("Officer's title")
     at.button(key=f"iss_e{ISSUE}_save").click().run()
     no_exception(at)
-    assert any(w.value.startswith(md("This issue was changed by admin at")) for w in at.warning)
+    assert any(w.value.startswith(md("This issue was changed by Ada Admin at")) for w in at.warning)
     assert at.text_input(key=f"iss_e{ISSUE}_title").value == "Officer's title"
     table = frame_with(at, "Yours")
     assert list(table.iloc[0][["Field", "Theirs", "Yours"]]) == ["Title", "Admin's title", "Officer's title"]
@@ -136,7 +140,7 @@ def test_stage_move_after_a_colleagues_change_is_a_conflict(app_for, demo_db):
     at.text_area(key=f"{key}_note").input("My reason")
     at.button(key=f"{key}_save").click().run()
     no_exception(at)
-    assert any("This issue was changed by admin" in w.value for w in at.warning)
+    assert any("This issue was changed by Ada Admin" in w.value for w in at.warning)
     assert at.text_area(key=f"{key}_note").value == "My reason"
     assert svc.get(demo_db, ISSUE).stage == issue.stage
 

@@ -68,7 +68,7 @@ def test_editor_invites_agrees_publishes_and_records_formal_input(app_for, demo_
     assert not at.error, errors(at)
     pid = int(demo_db.read("SELECT id FROM joint_positions WHERE title = 'Joint call on notified body fees'")[0][0])
     for org in (2, 3, 4):
-        at.multiselect(key=f"invite_orgs_{pid}").select(org)
+        at.multiselect(key=f"invite_{pid}_orgs").select(org)
     at.button(key=f"FormSubmitter:invite_{pid}-Add signatories").click().run()
     assert not at.error, errors(at)
     sigs = {s["organisation_id"]: s["id"] for s in jp.signatories(demo_db, pid)}
@@ -79,12 +79,14 @@ def test_editor_invites_agrees_publishes_and_records_formal_input(app_for, demo_
         at.button(key=f"FormSubmitter:sig_update_{pid}-Save status").click().run()
         assert not at.error, errors(at)
     at.selectbox(key=f"status_to_{pid}").select(JointPositionStatus.PUBLISHED).run()
-    at.text_input(key=f"doc_{pid}").input("https://cluster.example/fees.pdf")
-    at.button(key=f"status_go_{pid}").click().run()
+    at.text_input(key=f"status_{pid}_document_url").input("https://cluster.example/fees.pdf")
+    at.button(key=f"status_{pid}_publish").click().run()
+    assert jp.get(demo_db, pid).status != JointPositionStatus.PUBLISHED  # it asks first
+    at.button(key=f"status_{pid}_confirm").click().run()
     assert not at.error, errors(at)
     assert jp.get(demo_db, pid).status == JointPositionStatus.PUBLISHED
     assert issues.get(demo_db, issue_id).stage < Stage.FORMAL_INPUT  # nothing silent
-    at.button(key=f"formal_{issue_id}").click().run()
+    at.button(key=f"formal_{pid}_{issue_id}").click().run()
     assert not at.error, errors(at)
     assert issues.get(demo_db, issue_id).stage == Stage.FORMAL_INPUT
     event = issues.events(demo_db, issue_id)[0]
@@ -96,7 +98,7 @@ def test_adding_the_same_signatory_twice_shows_the_field(app_for, demo_db, offic
     p = jp.create(demo_db, officer, {"title": "Twice paper"})
     jp.add_signatory(demo_db, officer, p.id, {"organisation_id": 2})
     at = app_for("officer", PAGE, query={"position": str(p.id)})
-    at.multiselect(key=f"invite_orgs_{p.id}").select(2)
+    at.multiselect(key=f"invite_{p.id}_orgs").select(2)
     at.button(key=f"FormSubmitter:invite_{p.id}-Add signatories").click().run()
     assert "Organisation" in errors(at) and "already a signatory" in errors(at)
     assert len(jp.signatories(demo_db, p.id)) == 1
@@ -106,7 +108,8 @@ def test_publishing_without_an_agreed_signatory_shows_the_field(app_for, demo_db
     p = jp.create(demo_db, officer, {"title": "Lonely paper"})
     at = app_for("officer", PAGE, query={"position": str(p.id)})
     at.selectbox(key=f"status_to_{p.id}").select(JointPositionStatus.PUBLISHED).run()
-    at.button(key=f"status_go_{p.id}").click().run()
+    at.button(key=f"status_{p.id}_publish").click().run()
+    at.button(key=f"status_{p.id}_confirm").click().run()
     assert "Signatories" in errors(at)
     assert jp.get(demo_db, p.id).status == JointPositionStatus.IDEA
 

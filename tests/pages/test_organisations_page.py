@@ -89,7 +89,32 @@ def test_editor_merges_a_duplicate_from_the_organisation_page(app_for, demo_db, 
     dup = organisations.create(demo_db, officer, {"name": "RHINE medtech cluster"}, confirm_similar=True)
     at = app_for("officer", PAGE, query={"organisation": "1"})
     at.selectbox(key="merge_drop_1").select(dup.id).run()
-    at.checkbox(key="merge_confirm_1").check().run()
+    at.button(key="merge_q_1_ask").click().run()
+    assert organisations.get(demo_db, dup.id).merged_into is None  # asked first
+    assert any("cannot be undone" in w.value for w in at.warning)
     at.button(key="merge_go_1").click().run()
     assert not at.exception and not at.error, errors(at)
     assert organisations.get(demo_db, dup.id).merged_into == 1
+
+
+def test_a_merge_can_be_cancelled(app_for, demo_db, officer):
+    dup = organisations.create(demo_db, officer, {"name": "RHINE medtech cluster"}, confirm_similar=True)
+    at = app_for("officer", PAGE, query={"organisation": "1"})
+    at.selectbox(key="merge_drop_1").select(dup.id).run()
+    at.button(key="merge_q_1_ask").click().run()
+    at.button(key="merge_q_1_cancel").click().run()
+    assert not [b for b in at.button if b.key == "merge_go_1"]
+    assert organisations.get(demo_db, dup.id).merged_into is None
+
+
+def test_empty_cells_of_the_directory_and_contacts_read_a_dash(app_for, demo_db, officer):
+    organisations.create(demo_db, officer, {"name": "Aaa Bare Organisation"})
+    contacts.create(demo_db, officer, {"name": "Aaron Bare"})
+    at = app_for("director", PAGE)
+    at.text_input(key="org_search").input("Bare Organisation").run()
+    row = at.dataframe[0].value.iloc[0]
+    assert (row["type"], row["country"], row["transparency_register"]) == ("—", "—", "—")
+    at = open_tab(at, "org_tab", "Contacts")
+    at.text_input(key="contact_search").input("Aaron Bare").run()
+    row = at.dataframe[0].value.iloc[0]
+    assert (row["role"], row["institution"], row["organisation"], row["email"], row["phone"]) == ("—",) * 5

@@ -56,6 +56,7 @@ def commands(db: Path, tmp: Path) -> dict[str, tuple[list[str], str | None]]:
         "demo": (["demo", "--force"], None),
         "create-user": (["create-user", "anna", "--role", "editor"], "a long enough secret\n"),
         "export": (["export", "issues", str(tmp / "issues.csv")], None),
+        "digest": (["digest", "--to", str(tmp / "digests")], None),
         "import": (["import", "activities", str(csv)], None),
         "import-consultations": (["import-consultations", str(hys)], None),
         "backup": (["backup", str(tmp / "more-backups")], None),

@@ -1,4 +1,5 @@
-"""Accounts the issue service tests act as (on the empty ``db``: no account rows needed)."""
+"""Accounts the issue service tests act as (on the empty ``db``: no account rows needed), and
+cheap password hashing for the account tests."""
 
 from __future__ import annotations
 
@@ -16,3 +17,16 @@ def editor(db):
 @pytest.fixture
 def other(db):
     return User(id=2, username="karol", role=Role.EDITOR)
+
+
+@pytest.fixture
+def cheap_hashing(monkeypatch):
+    """argon2id with minimal cost: the account tests are about who may do what and how often,
+    not hash strength."""
+    from argon2 import PasswordHasher
+
+    from tracker.services import passwords
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(passwords, "_hasher", cheap)
+    monkeypatch.setattr(passwords, "_DUMMY_HASH", cheap.hash("dummy"))

@@ -9,14 +9,9 @@ from tracker.services import accounts
 
 
 @pytest.fixture
-def quick_db(db, monkeypatch):
+def quick_db(db, cheap_hashing):
     """An empty database with the account officer / "demo password", hashed with minimal argon2id
     cost (rate limiting, not hash strength, is what these tests are about)."""
-    from argon2 import PasswordHasher
-
-    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(accounts, "_hasher", cheap)
-    monkeypatch.setattr(accounts, "_DUMMY_HASH", cheap.hash("dummy"))
     accounts.create_user(db, None, {"username": "officer", "role": "editor"}, "demo", is_demo=True, bootstrap=True)
     return db
 

@@ -5,19 +5,14 @@ from __future__ import annotations
 import pytest
 
 from tracker.domain.errors import EditConflict, InvalidInput, PermissionDenied
-from tracker.services import accounts, sessions
+from tracker.services import accounts, passwords, sessions
 
 PASSWORD = "correct horse battery"
 
 
 @pytest.fixture(autouse=True)
-def cheap_hashing(monkeypatch):
-    """argon2id with minimal cost: these tests are about who may do what, not hash strength."""
-    from argon2 import PasswordHasher
-
-    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(accounts, "_hasher", cheap)
-    monkeypatch.setattr(accounts, "_DUMMY_HASH", cheap.hash("dummy"))
+def _cheap(cheap_hashing):
+    """Minimal argon2id cost for every test here (see tests/service/conftest.py)."""
 
 
 @pytest.fixture
@@ -109,7 +104,7 @@ def test_the_last_active_admin_keeps_the_admin_role(db, people):
 def test_reset_password_forces_a_change_at_next_sign_in(db, people):
     dora = people["viewer"]
     dora, temporary = accounts.reset_password(db, people["admin"], dora.id, dora.version)
-    assert dora.must_change_password and len(temporary) >= accounts.MIN_PASSWORD_LENGTH
+    assert dora.must_change_password and len(temporary) >= passwords.MIN_PASSWORD_LENGTH
     with pytest.raises(accounts.SignInRefused):
         accounts.authenticate(db, "dora", PASSWORD)
     signed_in = accounts.authenticate(db, "dora", temporary)

@@ -11,10 +11,7 @@ from tracker.services import accounts, sessions
 
 
 @pytest.fixture
-def otto(db, monkeypatch):
-    from argon2 import PasswordHasher
-
-    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+def otto(db, cheap_hashing):
     accounts.create_user(db, None, {"username": "alice", "role": "admin"}, "correct horse battery", bootstrap=True)
     return accounts.create_user(
         db, None, {"username": "otto", "role": "editor"}, "correct horse battery", bootstrap=True

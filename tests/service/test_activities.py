@@ -87,7 +87,7 @@ def test_edit_is_version_checked_and_audited(demo_db, officer):
     edited = activities.update(demo_db, officer, a.id, a.version, {**MEETING, "effort_days": "2"})
     assert edited.effort_days == Decimal("2")
     assert activities.history(demo_db, a.id)[0]["changes"] == {"effort_days": [1.5, 2.0]}
-    with pytest.raises(EditConflict, match="activity was changed by officer"):
+    with pytest.raises(EditConflict, match="activity was changed by Olivia Officer"):
         activities.update(demo_db, officer, a.id, a.version, {**MEETING, "effort_days": "3"})
 
 

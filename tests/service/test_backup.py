@@ -142,3 +142,22 @@ def test_manifest_names_schema_and_row_counts(db, tmp_path):
     manifest = json.loads((result.path / "manifest.json").read_text())
     assert manifest["schema_version"] == LATEST
     assert manifest["tables"]["issues"] == db.read("SELECT count(*) FROM issues")[0][0]
+
+
+def test_a_backup_folder_holding_foreign_files_is_refused_before_anything_is_read(db, tmp_path):
+    from tracker.services.backup import RestoreRefused, restore
+
+    result = backup.take(db, taken_by="admin", root=tmp_path / "backups")
+    (result.path / "payload.sh").write_text("echo owned")
+    with pytest.raises(RestoreRefused, match="payload.sh"):
+        restore(result.path, tmp_path / "restored.duckdb")
+    assert not (tmp_path / "restored.duckdb").exists()
+
+
+def test_a_manifest_nested_deep_is_refused_with_a_reason(db, tmp_path):
+    from tracker.services.backup import MANIFEST, RestoreRefused, restore
+
+    result = backup.take(db, taken_by="admin", root=tmp_path / "backups")
+    (result.path / MANIFEST).write_text("[" * 10_000)
+    with pytest.raises(RestoreRefused, match="deep"):
+        restore(result.path, tmp_path / "restored.duckdb")

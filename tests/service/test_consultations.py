@@ -132,7 +132,7 @@ def test_stale_version_is_a_conflict_and_overwrites_nothing(demo_db, officer):
     service.update(demo_db, officer, made.id, made.version, _new(title="Renamed by a colleague"))
     with pytest.raises(EditConflict) as exc:
         service.update(demo_db, officer, made.id, made.version, _new(title="My late edit"))
-    assert "changed by officer" in str(exc.value)
+    assert "changed by Olivia Officer" in str(exc.value)
     assert exc.value.current["title"] == "Renamed by a colleague"
     assert service.get(demo_db, made.id).title == "Renamed by a colleague"
 

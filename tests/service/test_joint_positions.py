@@ -173,7 +173,7 @@ def test_signatory_date_cannot_be_in_the_future(demo_db, officer, position):
 def test_edit_is_version_checked(demo_db, officer, position):
     data = position.model_dump(exclude={"id", "version"})
     jp.update(demo_db, officer, position.id, position.version, data | {"title": "New title"})
-    with pytest.raises(EditConflict, match="joint position was changed by officer"):
+    with pytest.raises(EditConflict, match="joint position was changed by Olivia Officer"):
         jp.update(demo_db, officer, position.id, position.version, data | {"title": "Other title"})
     assert jp.get(demo_db, position.id).title == "New title"
 

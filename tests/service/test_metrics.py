@@ -73,6 +73,7 @@ CONSULTATIONS = [
     (8, D(2026, 11, 27), "not_started", False, []),  # closes today: due
     (9, D(2026, 12, 1), "drafting", True, [1]),  # deleted
     (10, D(2025, 9, 10), "submitted", False, [2]),
+    (11, D(2026, 12, 5), "submitted", False, [2]),  # answered already: not due
 ]
 ORGS = [
     # id, name, merged_into, deleted
@@ -269,7 +270,8 @@ def test_moved_up_is_net_and_counts_archived_and_new_issues(ov):
 
 def test_due_counts_consultations_closing_within_30_days_of_today(ov):
     k = _kpi(ov, "due")
-    assert (k.value, k.previous) == (2, 0)  # closes today (8) and in 13 days (6); 33 days and deleted ones not
+    # Closes today (8) and in 13 days (6); 33 days, deleted and already answered (11) ones not.
+    assert (k.value, k.previous) == (2, 0)
 
 
 def test_response_rate_leaves_skipped_and_unlinked_consultations_out(ov):
@@ -364,10 +366,11 @@ def test_deadlines_ahead_are_grouped_by_week_and_status(ov):
     ]
     assert got == [
         (D(2026, 11, 23), "not_started", 1),
+        (D(2026, 11, 30), "submitted", 1),
         (D(2026, 12, 7), "drafting", 1),
         (D(2026, 12, 28), "drafting", 1),
     ]
-    assert list(ov.upcoming["id"]) == [8, 6, 7]
+    assert list(ov.upcoming["id"]) == [8, 11, 6, 7]
 
 
 # ------------------------------------------------------------------ partners

@@ -60,7 +60,7 @@ def test_edit_is_version_checked_and_audited(demo_db, officer):
     saved = organisations.update(demo_db, officer, org.id, org.version, data | {"country": "France"})
     assert saved.country == "France" and saved.version == org.version + 1
     assert organisations.history(demo_db, org.id)[0]["changes"] == {"country": ["Germany", "France"]}
-    with pytest.raises(EditConflict, match="changed by officer"):
+    with pytest.raises(EditConflict, match="changed by Olivia Officer"):
         organisations.update(demo_db, officer, org.id, org.version, data | {"country": "Spain"})
     assert organisations.get(demo_db, 1).country == "France"
 

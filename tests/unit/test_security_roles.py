@@ -27,7 +27,12 @@ WRITERS = service_writers.writers()
 BY_KEY = {w.key: w for w in WRITERS}
 
 # Writes any signed-in, enabled account may make about itself.
-SELF_SERVICE = {"accounts.change_own_password", "sessions.new_calendar_token", "sessions.revoke_calendar_token"}
+SELF_SERVICE = {
+    "accounts.change_own_password",
+    "sessions.new_calendar_token",
+    "sessions.revoke_calendar_token",
+    "digests.choice.set_choice",
+}
 # The Admin page's services: all their writes need an admin (beside what require_role says).
 ADMIN_MODULES = {"accounts", "reference", "sessions", "backup"}
 # Public service functions that take a User who is not the caller being checked.
@@ -41,6 +46,7 @@ BY_NAME: dict[str, Any] = {
     "value": "Crafted",
     "new_value": "Crafted",
     "owner": "officer",
+    "assignee": "officer",
     "tag": "crafted",
     "table": "organisations",
     "filename": "crafted.csv",
@@ -52,7 +58,7 @@ BY_NAME: dict[str, Any] = {
 # before any of it is read; the values are plausible so that a missing check would really write.
 PAYLOADS: dict[str, dict[str, Any]] = {
     "issues": {"title": "Crafted", "member_relevance": 3, "target_stage": 3},
-    "issues.move_stage": {"to_stage": 5, "event_date": "2026-11-27", "note": "crafted"},
+    "issues.writes.move_stage": {"to_stage": 5, "event_date": "2026-11-27", "note": "crafted"},
     "consultations": {"title": "Crafted", "authority": "DG X", "closes": "2026-12-31"},
     "consultations.record_response": {"response_status": "drafting"},
     "joint_positions": {"title": "Crafted"},
@@ -158,7 +164,12 @@ def test_the_write_is_refused_to_callers_without_the_role(key, demo_db, tmp_path
 
 def test_the_writers_are_found():
     assert len(WRITERS) >= 40  # 47 when this test was written
-    assert {"issues.create", "issues.move_stage", "accounts.create_user", "sessions.sign_out_everyone"} <= set(BY_KEY)
+    assert {
+        "issues.writes.create",
+        "issues.writes.move_stage",
+        "accounts.create_user",
+        "sessions.sign_out_everyone",
+    } <= set(BY_KEY)
     assert "sessions.has_calendar_token" not in BY_KEY  # reads only
 
 

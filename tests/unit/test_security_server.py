@@ -23,8 +23,14 @@ def _app():
     return Starlette(routes=routes(), middleware=middleware())
 
 
-def get(path: str, query: str = "", scheme: str = "http") -> tuple[int, list[tuple[str, str]], bytes]:
-    """One GET through the ASGI app: status, headers, body."""
+BROWSER = "this-browsers-binding"
+
+
+def get(
+    path: str, query: str = "", scheme: str = "http", browser: str | None = BROWSER
+) -> tuple[int, list[tuple[str, str]], bytes]:
+    """One GET through the ASGI app from a browser whose bind cookie is ``browser``: status, headers, body."""
+    cookie = [(b"cookie", f"{handoff.BIND_COOKIE}={browser}".encode())] if browser else []
     scope = {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -35,7 +41,7 @@ def get(path: str, query: str = "", scheme: str = "http") -> tuple[int, list[tup
         "raw_path": path.encode(),
         "root_path": "",
         "query_string": query.encode(),
-        "headers": [(b"host", b"127.0.0.1:8501")],
+        "headers": [(b"host", b"127.0.0.1:8501"), *cookie],
         "server": ("127.0.0.1", 8501),
         "client": ("127.0.0.1", 40000),
     }
@@ -52,8 +58,8 @@ def get(path: str, query: str = "", scheme: str = "http") -> tuple[int, list[tup
     return sent[0]["status"], headers, b"".join(m.get("body", b"") for m in sent[1:])
 
 
-def _cookies(headers):
-    return [v for k, v in headers if k == "set-cookie"]
+def _cookies(headers, name: str = sessions.COOKIE_NAME):
+    return [v for k, v in headers if k == "set-cookie" and v.startswith(f"{name}=")]
 
 
 @pytest.fixture
@@ -66,7 +72,7 @@ def test_a_hand_off_sets_an_httponly_strict_signed_cookie_once(served_db):
     officer = user(served_db, "officer")
     new = sessions.start(served_db, officer)
     secret = sessions.database_secret(served_db)
-    url = handoff.offer_cookie(new, secret)
+    url = handoff.offer_cookie(new, secret, BROWSER)
     path, query = url.split("?")
     status, headers, body = get(path, query)
     (cookie,) = _cookies(headers)
@@ -81,9 +87,24 @@ def test_a_hand_off_sets_an_httponly_strict_signed_cookie_once(served_db):
 
 def test_cookies_are_secure_over_https(served_db):
     new = sessions.start(served_db, user(served_db, "officer"))
-    path, query = handoff.offer_cookie(new, "k" * 40).split("?")
+    path, query = handoff.offer_cookie(new, "k" * 40, BROWSER).split("?")
     (cookie,) = _cookies(get(path, query, scheme="https")[1])
     assert "Secure" in cookie
+
+
+def test_a_hand_off_opened_in_another_browser_signs_nobody_in_and_is_spent(served_db):
+    new = sessions.start(served_db, user(served_db, "officer"))
+    path, query = handoff.offer_cookie(new, sessions.database_secret(served_db), BROWSER).split("?")
+    assert _cookies(get(path, query, browser="a-colleagues-browser")[1]) == []
+    assert _cookies(get(path, query, browser=None)[1]) == []
+    assert _cookies(get(path, query)[1]) == []  # spent by the replay: not even the signer gets it now
+
+
+def test_every_browser_gets_its_binding_cookie_with_the_first_response(served_db):
+    (bind,) = _cookies(get("/healthz", browser=None)[1], handoff.BIND_COOKIE)
+    assert "HttpOnly" in bind and "SameSite=Strict" in bind and "Path=/" in bind
+    assert len(bind.split(";")[0].split("=", 1)[1]) >= 24
+    assert _cookies(get("/healthz")[1], handoff.BIND_COOKIE) == []  # kept once it has one
 
 
 def test_an_unknown_hand_off_sets_nothing(served_db):

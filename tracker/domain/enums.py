@@ -6,6 +6,9 @@ Stored values are the enum values (stable codes); users see ``.label``.
 from __future__ import annotations
 
 from enum import Enum, IntEnum
+from typing import Any, TypeVar
+
+L = TypeVar("L", bound="Labelled")
 
 
 class Labelled(str, Enum):
@@ -18,6 +21,14 @@ class Labelled(str, Enum):
         obj._value_ = value
         obj.label = label
         return obj
+
+    @classmethod
+    def of(cls: type[L], value: Any) -> L:
+        """The member whose code is ``value`` (a member passes through); ValueError otherwise.
+
+        ``Enum(value)`` does the same at run time, but type checkers read the two-argument
+        ``__new__`` above as its signature."""
+        return cls(value)  # type: ignore[call-arg]
 
     @classmethod
     def from_label(cls, text: str) -> Labelled:

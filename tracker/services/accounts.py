@@ -1,8 +1,10 @@
 """Accounts: sign-in with argon2id hashes and rate limiting, and the admin's account management.
 
-Sign-in failures are counted per keyed hash of the lower-cased user name — for names that
-exist and names that do not alike — so neither the message, the lock nor the time taken
-tells an outsider whether an account exists, and no attempted name is stored in clear.
+Sign-in failures are counted per keyed hash of the typed name as :func:`sign_in_key` spells it
+— for names that exist and names that do not alike — and per account, so neither the message,
+the lock nor the time taken tells an outsider whether an account exists, no attempted name is
+stored in clear, and no spelling of a name gets tries of its own: the account lookup goes
+through the same :func:`sign_in_key`.
 """
 
 from __future__ import annotations
@@ -10,31 +12,30 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import re
 import secrets
-from typing import TYPE_CHECKING, Any
+import unicodedata
+from typing import Any
 
 from tracker.domain import clock
 from tracker.domain.enums import Role
 from tracker.domain.errors import InvalidInput, NotFound, PermissionDenied
-from tracker.domain.models import User, UserInput, parse
-from tracker.store import Database
+from tracker.domain.models import USERNAME, User, UserInput, parse
+from tracker.store import Database, Tx
 from tracker.store import audit as audit_store
 from tracker.store import users as store
 
-from .guard import conflict, diff, require_role
+from . import versioned
+from .guard import diff, require_role
+from .passwords import (
+    MAX_PASSWORD_LENGTH,
+    check_password_policy,
+    dummy_hash,
+    hash_password,
+    temporary_password,
+    verify,
+)
 
-if TYPE_CHECKING:
-    from argon2 import PasswordHasher
-
-# argon2id with the library's current recommended parameters. Both are made on first use, not
-# at import: hashing the dummy costs a deliberate ~0.3 s, and every page and the server start
-# import this module (tests replace both with cheap ones).
-_hasher: PasswordHasher | None = None
-# Verified when the user name is unknown or locked, so every path costs one verification.
-_DUMMY_HASH: str | None = None
-
-MIN_PASSWORD_LENGTH = 12
-MAX_PASSWORD_LENGTH = 1024
 MAX_USERNAME_LENGTH = 200
 LOCK_AFTER_FAILURES = 5
 LOCK_SECONDS = 60
@@ -45,52 +46,6 @@ _name_keys: dict[str, bytes] = {}
 
 class SignInRefused(Exception):
     """Sign-in failed; the message is safe to show (it never says which part was wrong)."""
-
-
-# ---------------------------------------------------------------- passwords
-
-
-def _argon2() -> PasswordHasher:
-    global _hasher
-    if _hasher is None:
-        from argon2 import PasswordHasher
-
-        _hasher = PasswordHasher()
-    return _hasher
-
-
-def _dummy_hash() -> str:
-    global _DUMMY_HASH
-    if _DUMMY_HASH is None:
-        _DUMMY_HASH = _argon2().hash(secrets.token_hex(16))
-    return _DUMMY_HASH
-
-
-def hash_password(password: str) -> str:
-    return _argon2().hash(password)
-
-
-def check_password_policy(username: str, password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput.one("Password", f"must have at least {MIN_PASSWORD_LENGTH} characters")
-    if len(password) > MAX_PASSWORD_LENGTH:
-        raise InvalidInput.one("Password", f"must have at most {MAX_PASSWORD_LENGTH} characters")
-    if username.lower() in password.lower():
-        raise InvalidInput.one("Password", "must not contain the user name")
-
-
-def _verify(pw_hash: str, password: str) -> bool:
-    from argon2.exceptions import InvalidHashError, VerificationError
-
-    try:
-        return _argon2().verify(pw_hash, password or "")
-    except (VerificationError, InvalidHashError):
-        return False
-
-
-def temporary_password() -> str:
-    """A random password an admin hands over; the user must replace it at first sign-in."""
-    return secrets.token_urlsafe(12)
 
 
 # ---------------------------------------------------------------- reading accounts
@@ -132,15 +87,13 @@ def list_accounts(db: Database, actor: User | None) -> list[dict[str, Any]]:
     """Every account for the Admin page, with its sign-in state."""
     require_role(actor, Role.ADMIN)
     now = clock.now()
-    key = _name_key(db)
     rows = store.list_accounts(db)
-    hashes = [_name_hash(key, row["username"]) for row in rows]
-    states = store.throttle_states(db, hashes)
+    counters = [_counters(db, row["username"]) for row in rows]
+    states = store.throttle_states(db, [c for pair in counters for c in pair])
     out = []
-    for row, hashed in zip(rows, hashes, strict=True):
-        state = states.get(hashed)
-        locked_until = state[1] if state and state[1] and state[1] > now else None
-        out.append({**row, "locked_until": locked_until})
+    for row, pair in zip(rows, counters, strict=True):
+        ends = [s[1] for s in (states.get(c) for c in pair) if s and s[1] and s[1] > now]
+        out.append({**row, "locked_until": max(ends) if ends else None})
     return out
 
 
@@ -166,42 +119,77 @@ def _name_key(db: Database) -> bytes:
     return key
 
 
+def sign_in_key(name: str | None) -> str:
+    """The one spelling of a typed user name that sign-in uses, for the account lookup and the
+    failure counter alike: Unicode compatibility forms folded (a full-width ｏｆｆｉｃｅｒ is
+    officer), case folded the Unicode way, surrounding space dropped."""
+    return unicodedata.normalize("NFKC", name or "").strip().casefold()[:MAX_USERNAME_LENGTH]
+
+
+_ACCOUNT_NAME = re.compile(USERNAME)
+
+
+def _lookup_name(key: str) -> str | None:
+    """The name to look an account up by for a sign-in key; None when no account can be named so.
+
+    Account names are ASCII (``USERNAME``), so a key that folded to anything else names no
+    account — and is never handed to the database's own, different, case folding."""
+    return key if _ACCOUNT_NAME.fullmatch(key) else None
+
+
 def _name_hash(key: bytes, username: str) -> str:
-    return hmac.new(key, username.strip().lower().encode("utf-8"), hashlib.sha256).hexdigest()
+    return hmac.new(key, sign_in_key(username).encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def _account_hash(key: bytes, username: str) -> str:
+    """The failure counter of an account itself (beside the one of each typed name)."""
+    return hmac.new(key, b"account\0" + sign_in_key(username).encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def _counters(db: Database, username: str) -> tuple[str, str]:
+    key = _name_key(db)
+    return _name_hash(key, username), _account_hash(key, username)
 
 
 def authenticate(db: Database, username: str, password: str) -> User:
     """The user for these credentials, or :class:`SignInRefused` with a neutral message.
 
     Unknown names, wrong passwords and disabled accounts take the same path: one argon2
-    verification and one write of the failure counter, then the same message.
+    verification and one write of the failure counters, then the same message. A name and its
+    account are locked together after ``LOCK_AFTER_FAILURES`` failures in all their spellings.
     """
-    username = (username or "").strip()[:MAX_USERNAME_LENGTH]
+    typed = sign_in_key(username)
     password = (password or "")[:MAX_PASSWORD_LENGTH]
     # Made before any branch: the first sign-in after a start pays for it whoever signs in.
-    dummy = _dummy_hash()
+    dummy = dummy_hash()
     now = clock.now()
-    name_hash = _name_hash(_name_key(db), username)
-    state = store.throttle_state(db, name_hash)
-    if state and state[1] and state[1] > now:
-        _verify(dummy, password)
-        wait = int((state[1] - now).total_seconds()) + 1
+    lookup = _lookup_name(typed)
+    account = get_user(db, lookup) if lookup else None
+    # Unknown names count on a counter of their own spelling too, so every path writes the same.
+    counters = _counters(db, account.username if account else typed)
+    states = store.throttle_states(db, list(counters))
+    locked = [s[1] for s in states.values() if s[1] and s[1] > now]
+    if locked:
+        verify(dummy, password)
+        wait = int((max(locked) - now).total_seconds()) + 1
         raise SignInRefused(f"Too many failed attempts. Try again in {wait} seconds.")
-    pw_hash = store.password_hash(db, username) if username else None
-    ok = _verify(pw_hash or dummy, password) and pw_hash is not None
-    user = get_user(db, username) if ok else None
+    pw_hash = store.password_hash(db, lookup) if lookup else None  # asked for unknown names too
+    ok = verify(pw_hash or dummy, password) and pw_hash is not None
+    user = account if ok and account is not None else None
     if user is None or user.disabled:
         lock_until = now + dt.timedelta(seconds=LOCK_SECONDS)
 
-        def fail(tx):  # type: ignore[no-untyped-def]
-            store.record_failure(tx, name_hash, now, LOCK_AFTER_FAILURES, lock_until)
+        def fail(tx: Tx) -> None:
+            for counter in counters:
+                store.record_failure(tx, counter, now, LOCK_AFTER_FAILURES, lock_until)
             store.prune_failures(tx, now - dt.timedelta(days=1))
 
         db.write(fail, quiet=True)  # counters only: no cached view shows them
         raise SignInRefused(NEUTRAL_FAILURE)
 
-    def succeed(tx):  # type: ignore[no-untyped-def]
-        store.clear_failures(tx, name_hash)
+    def succeed(tx: Tx) -> None:
+        for counter in counters:
+            store.clear_failures(tx, counter)
         store.mark_signed_in(tx, user.username, now)
 
     db.write(succeed, quiet=True)
@@ -224,7 +212,7 @@ def change_own_password(db: Database, actor: User | None, current: str, new: str
     if actor is None or actor.disabled:
         raise PermissionDenied("Please sign in again.")
     pw_hash = store.password_hash(db, actor.username)
-    if pw_hash is None or not _verify(pw_hash, (current or "")[:MAX_PASSWORD_LENGTH]):
+    if pw_hash is None or not verify(pw_hash, (current or "")[:MAX_PASSWORD_LENGTH]):
         raise InvalidInput.one("Current password", "is not right")
     if new == current:
         raise InvalidInput.one("New password", "must differ from the current one")
@@ -234,15 +222,11 @@ def change_own_password(db: Database, actor: User | None, current: str, new: str
         raise InvalidInput.one("New password", exc.errors[0].message) from None
     new_hash = hash_password(new)
 
-    def work(tx):  # type: ignore[no-untyped-def]
-        version = store.update_fields(
-            tx, actor.id, actor.version, {"password_hash": new_hash, "must_change_password": False}
-        )
-        if version is None:
-            raise conflict("account", actor.id, audit_store.latest_change(db, "user", actor.id))
+    def change(tx: Tx, _row: dict[str, Any]) -> None:
+        _save(tx, actor.username, actor.id, actor.version, {"password_hash": new_hash, "must_change_password": False})
         tx.audit(actor.username, "user", actor.id, "change password", {"password": ["(hidden)", "(changed)"]})
 
-    db.write(work)
+    versioned.edit(db, ACCOUNT, actor.id, actor.version, change)
     return _reload(db, actor.id)
 
 
@@ -277,7 +261,7 @@ def create_user(
     pw_hash = hash_password(password) if password else None
     by = actor.username if actor else "system"
 
-    def work(tx):  # type: ignore[no-untyped-def]
+    def work(tx: Tx) -> int:
         uid = store.insert(
             tx,
             model.username,
@@ -304,6 +288,21 @@ def create_user(
 
     uid = db.write(work)
     return _reload(db, uid)
+
+
+ACCOUNT = versioned.Kind(
+    "users",
+    "account",
+    store.get_tx,
+    lambda row: versioned.fields(row, ("display_name", "email", "role")),
+    "Account #{id} does not exist.",
+)
+
+
+def _save(tx: Tx, by: str, user_id: int, expected_version: int, values: dict[str, Any]) -> None:
+    """A version-checked change of account columns (accounts carry no updated_at / updated_by;
+    each caller writes its own audit entry, the password never in it)."""
+    versioned.save(tx, ACCOUNT, user_id, expected_version, values, actor=by, at=None)
 
 
 def _reload(db: Database, user_id: int) -> User:
@@ -342,13 +341,11 @@ def update_account(db: Database, actor: User | None, user_id: int, expected_vers
     if not changes:
         return target
 
-    def work(tx):  # type: ignore[no-untyped-def]
-        version = store.update_fields(tx, user_id, expected_version, after)
-        if version is None:
-            raise conflict("account", user_id, audit_store.latest_change(db, "user", user_id), before)
+    def change(tx: Tx, _row: dict[str, Any]) -> None:
+        _save(tx, actor.username, user_id, expected_version, after)
         tx.audit(actor.username, "user", user_id, "update", changes)
 
-    db.write(work)
+    versioned.edit(db, ACCOUNT, user_id, expected_version, change)
     return _reload(db, user_id)
 
 
@@ -364,10 +361,8 @@ def set_disabled(db: Database, actor: User | None, user_id: int, expected_versio
     _keep_an_admin(db, target, disabled=disabled)
     now = clock.now()
 
-    def work(tx):  # type: ignore[no-untyped-def]
-        version = store.update_fields(tx, user_id, expected_version, {"disabled": disabled})
-        if version is None:
-            raise conflict("account", user_id, audit_store.latest_change(db, "user", user_id))
+    def change(tx: Tx, _row: dict[str, Any]) -> None:
+        _save(tx, actor.username, user_id, expected_version, {"disabled": disabled})
         if disabled:
             store.revoke_user_sessions(tx, target.username, now)
             store.revoke_calendar_tokens(tx, target.username, now)
@@ -375,7 +370,7 @@ def set_disabled(db: Database, actor: User | None, user_id: int, expected_versio
             actor.username, "user", user_id, "disable" if disabled else "enable", {"disabled": [not disabled, disabled]}
         )
 
-    db.write(work)
+    versioned.edit(db, ACCOUNT, user_id, expected_version, change)
     return _reload(db, user_id)
 
 
@@ -394,26 +389,24 @@ def reset_password(
     if not target.is_demo:
         check_password_policy(target.username, password)
     pw_hash = hash_password(password)
-    name_hash = _name_hash(_name_key(db), target.username)
+    counters = _counters(db, target.username)
     now = clock.now()
 
-    def work(tx):  # type: ignore[no-untyped-def]
-        version = store.update_fields(
-            tx, user_id, expected_version, {"password_hash": pw_hash, "must_change_password": True}
-        )
-        if version is None:
-            raise conflict("account", user_id, audit_store.latest_change(db, "user", user_id))
+    def change(tx: Tx, _row: dict[str, Any]) -> None:
+        _save(tx, actor.username, user_id, expected_version, {"password_hash": pw_hash, "must_change_password": True})
         store.revoke_user_sessions(tx, target.username, now)
-        store.clear_failures(tx, name_hash)
+        for counter in counters:
+            store.clear_failures(tx, counter)
         tx.audit(
             actor.username,
             "user",
             user_id,
             "reset password",
-            {"password": ["(hidden)", "(reset)"], "must_change_password": [target.must_change_password, True]},
+            {"password": ["(hidden)", "(reset)"]}
+            | ({} if target.must_change_password else {"must_change_password": [False, True]}),
         )
 
-    db.write(work)
+    versioned.edit(db, ACCOUNT, user_id, expected_version, change)
     return _reload(db, user_id), password
 
 
@@ -422,11 +415,16 @@ def unlock(db: Database, actor: User | None, user_id: int) -> None:
     require_role(actor, Role.ADMIN)
     assert actor is not None
     target = _target(db, user_id)
-    name_hash = _name_hash(_name_key(db), target.username)
+    counters = _counters(db, target.username)
+    states = [st for st in store.throttle_states(db, list(counters)).values() if st[0] or st[1] is not None]
+    if not states:
+        return  # not locked: nothing to lift, and no history entry for a change that changed nothing
+    was_locked = any(until is not None for _, until in states)
 
-    def work(tx):  # type: ignore[no-untyped-def]
-        store.clear_failures(tx, name_hash)
-        tx.audit(actor.username, "user", user_id, "unlock", {})
+    def work(tx: Tx) -> None:
+        for counter in counters:
+            store.clear_failures(tx, counter)
+        tx.audit(actor.username, "user", user_id, "unlock", {"locked": [was_locked, False]})
 
     db.write(work)
 
@@ -438,18 +436,20 @@ def set_password_from_console(db: Database, username: str, password: str) -> Use
         raise NotFound(f"No account named '{username}'.")
     check_password_policy(target.username, password)
     pw_hash = hash_password(password)
-    name_hash = _name_hash(_name_key(db), target.username)
+    counters = _counters(db, target.username)
     now = clock.now()
 
-    def work(tx):  # type: ignore[no-untyped-def]
-        version = store.update_fields(
-            tx, target.id, target.version, {"password_hash": pw_hash, "must_change_password": False}
-        )
-        if version is None:
-            raise conflict("account", target.id, audit_store.latest_change(db, "user", target.id))
+    def change(tx: Tx, _row: dict[str, Any]) -> None:
+        _save(tx, "system", target.id, target.version, {"password_hash": pw_hash, "must_change_password": False})
         store.revoke_user_sessions(tx, target.username, now)
-        store.clear_failures(tx, name_hash)
+        for counter in counters:
+            store.clear_failures(tx, counter)
         tx.audit("system", "user", target.id, "reset password", {"password": ["(hidden)", "(reset)"]})
 
-    db.write(work)
+    versioned.edit(db, ACCOUNT, target.id, target.version, change)
     return _reload(db, target.id)
+
+
+def display_names(db: Database) -> dict[str, str]:
+    """Every account's user name → the name people know it by (its user name when it has none)."""
+    return {r["username"]: r["display_name"] or r["username"] for r in store.list_users(db)}

@@ -18,7 +18,7 @@ from tracker.store import audit as audit_store
 from tracker.store import contacts as contact_store
 from tracker.store import organisations as org_store
 
-from . import guard
+from . import guard, versioned
 
 ENTITY = "activity"
 _INFLUENCING = {t.lower() for t in INFLUENCING_ACTIVITY_TYPES}
@@ -114,7 +114,8 @@ def _prepare(data: dict[str, Any]) -> ActivityInput:
 def _check(tx: Tx, item: ActivityInput, before: dict[str, Any] | None) -> dict[str, Any]:
     """The stored values for ``item``; raises InvalidInput naming the field."""
     if item.activity_date > clock.today():
-        raise InvalidInput.one("Date", "cannot be in the future — record planned work as a follow-up date")
+        today = clock.format_date(clock.today())
+        raise InvalidInput.one("Date", f"must be today ({today}) or earlier — record planned work as a follow-up date")
     values = item.model_dump(exclude=set(store.LINKS))
     values["type"] = _canonical(tx, ReferenceKind.ACTIVITY_TYPE, "Type", item.type, (before or {}).get("type"))
     values["funding_source"] = _canonical(
@@ -153,26 +154,36 @@ def create(db: Database, actor: User, data: dict[str, Any]) -> Activity:
     return get(db, db.write(work))
 
 
+KIND = versioned.Kind(
+    "activities",
+    "activity",
+    store.get,
+    lambda row: versioned.fields(row, (*store.EDITABLE, *store.LINKS)),
+    "There is no activity #{id} (it may have been deleted).",
+)
+
+
 def update(db: Database, actor: User, activity_id: int, expected_version: int, data: dict[str, Any]) -> Activity:
     guard.require_role(actor, Role.EDITOR)
     item = _prepare(data)
 
-    def work(tx: Tx) -> None:
-        before = store.get(tx, activity_id)
-        if before is None:
-            raise NotFound(f"There is no activity #{activity_id} (it may have been deleted).")
+    def change(tx: Tx, before: dict[str, Any]) -> None:
         values = _check(tx, item, before)
-        if store.update(tx, activity_id, expected_version, values, actor.username, clock.now()) is None:
-            raise guard.conflict(
-                ENTITY, activity_id, audit_store.latest_change(db, ENTITY, activity_id), _shown(before)
-            )
-        store.set_links(tx, activity_id, _links(item))
         old = {k: before[k] for k in (*store.EDITABLE, *store.LINKS)}
-        changes = guard.diff(old, values | _links(item))
-        if changes:
-            tx.audit(actor.username, ENTITY, activity_id, "update", changes)
+        versioned.save(
+            tx,
+            KIND,
+            activity_id,
+            expected_version,
+            values,
+            actor=actor.username,
+            at=clock.now(),
+            before=old,
+            after=values | _links(item),
+        )
+        store.set_links(tx, activity_id, _links(item))
 
-    db.write(work)
+    versioned.edit(db, KIND, activity_id, expected_version, change)
     return get(db, activity_id)
 
 
@@ -180,18 +191,15 @@ def delete(db: Database, actor: User, activity_id: int, expected_version: int) -
     """Soft-delete: the entry leaves the log and every total; the audit keeps it."""
     guard.require_role(actor, Role.EDITOR)
 
-    def work(tx: Tx) -> None:
-        before = store.get(tx, activity_id)
-        if before is None:
-            raise NotFound(f"There is no activity #{activity_id} (it may have been deleted).")
-        if not store.soft_delete(tx, activity_id, expected_version, actor.username, clock.now()):
-            raise guard.conflict(
-                ENTITY, activity_id, audit_store.latest_change(db, ENTITY, activity_id), _shown(before)
-            )
-        tx.audit(actor.username, ENTITY, activity_id, "delete", {"summary": [before["summary"], None]})
+    def change(tx: Tx, before: dict[str, Any]) -> None:
+        versioned.remove(
+            tx,
+            KIND,
+            activity_id,
+            expected_version,
+            actor=actor.username,
+            at=clock.now(),
+            audit={"summary": [before["summary"], None]},
+        )
 
-    db.write(work)
-
-
-def _shown(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: row[k] for k in store.EDITABLE}
+    versioned.edit(db, KIND, activity_id, expected_version, change)

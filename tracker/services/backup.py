@@ -15,7 +15,6 @@ import logging
 import os
 import re
 import shutil
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +29,8 @@ from tracker.store import Database
 from tracker.store import backup as store
 from tracker.store.migrations import LATEST
 
-from . import guard
+from . import guard, upload_guard
+from .background import BackgroundJob
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,9 @@ MANIFEST = "manifest.json"
 FORMAT = "policy-influence-tracker backup"
 NIGHTLY = "nightly job"
 _NAME = re.compile(r"^tracker-\d{8}-\d{6}(-\d+)?$")
+
+
+MANIFEST_MAX_BYTES = 1024 * 1024
 
 
 class RestoreRefused(TrackerError):
@@ -230,7 +233,15 @@ def read_manifest(source: Path) -> dict[str, Any]:
     if not path.exists():
         raise RestoreRefused(f"{source} has no {MANIFEST}: it is not a backup made by this app.")
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
+        # The shared upload guard first: a folder or manifest no backup has is refused unread.
+        upload_guard.check_backup_folder(source)
+        if path.stat().st_size > MANIFEST_MAX_BYTES:
+            raise upload_guard.UploadRefused(f"{path} is larger than any manifest this app writes")
+        text = path.read_text(encoding="utf-8")
+        upload_guard.check_json_depth(text)
+        manifest = json.loads(text)
+    except upload_guard.UploadRefused as exc:
+        raise RestoreRefused(f"This is not a backup made by this app: {exc.reason}.") from None
     except (OSError, ValueError):
         raise RestoreRefused(f"{path} cannot be read: the backup is damaged.") from None
     if (
@@ -319,46 +330,24 @@ def due(db: Database, now_local: dt.datetime, hour: int) -> bool:
     return last is None or clock.local(last).date() < now_local.date()
 
 
-class NightlyBackups:
+class NightlyBackups(BackgroundJob["BackupResult"]):
     """A daemon thread that takes one backup a night through the app's connection."""
 
     def __init__(self, get_db: Callable[[], Database], *, poll_seconds: float = 60.0) -> None:
-        self._get_db = get_db
-        self._poll = poll_seconds
-        self._stop = threading.Event()
-        self.thread = threading.Thread(target=self._run, name="nightly-backups", daemon=True)
-        self.last: BackupResult | None = None
-        self.last_error: str | None = None
-
-    def start(self) -> NightlyBackups:
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
+        super().__init__(get_db, poll_seconds=poll_seconds, name="nightly-backups", log=log)
 
     def run_once(self) -> BackupResult | None:
         """Take tonight's backup if it is due; never raises."""
-        try:
-            hour = nightly_hour()
-            if hour is None:
-                return None
-            db = self._get_db()
-            now_local = clock.local(clock.now())
-            if not due(db, now_local, hour):
-                return None
-            self.last = take(db, taken_by=NIGHTLY)
-            self.last_error = None if self.last.verified else self.last.detail
-            return self.last
-        except (TrackerError, OSError) as exc:
-            self.last_error = str(exc)
-            log.error("nightly backup failed: %s", exc)
-        except Exception as exc:  # a background job must survive anything and say so
-            self.last_error = f"{type(exc).__name__}: {exc}"
-            log.exception("nightly backup failed")
-        return None
+        return self.guarded(self._take_if_due, "nightly backup")
 
-    def _run(self) -> None:
-        # The first check waits one poll: starting the app is not a reason to take a backup at once.
-        while not self._stop.wait(self._poll):
-            self.run_once()
+    def _take_if_due(self) -> BackupResult | None:
+        hour = nightly_hour()
+        if hour is None:
+            return None
+        db = self._get_db()
+        now_local = clock.local(clock.now())
+        if not due(db, now_local, hour):
+            return None
+        self.last = take(db, taken_by=NIGHTLY)
+        self.last_error = None if self.last.verified else self.last.detail
+        return self.last

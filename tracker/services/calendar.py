@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from tracker.domain import clock
 from tracker.domain.enums import ConsultationType, ResponseStatus
@@ -51,13 +52,13 @@ def deadlines_ics(db: Database, today: dt.date) -> bytes:
     return cal.to_ical()
 
 
-def _description(row: dict) -> str:  # type: ignore[type-arg]
+def _description(row: dict[str, Any]) -> str:
     lines = [
-        f"{ConsultationType(row['type']).label} by {row['authority']}.",  # type: ignore[call-arg]
+        f"{ConsultationType.of(row['type']).label} by {row['authority']}.",
         f"Opens {clock.format_date(row['opens'])}, closes {clock.format_date(row['closes'])}."
         if row["opens"]
         else f"Closes {clock.format_date(row['closes'])}.",
-        f"Our response: {ResponseStatus(row['response_status']).label}.",  # type: ignore[call-arg]
+        f"Our response: {ResponseStatus.of(row['response_status']).label}.",
     ]
     if row["reference"]:
         lines.append(f"Reference: {row['reference']}")

@@ -13,11 +13,11 @@ from tracker.domain import clock
 from tracker.domain.enums import ConsultationType, ResponseStatus, Role
 from tracker.domain.errors import FieldError, InvalidInput, NotFound
 from tracker.domain.models import Consultation, ConsultationInput, Model, OptDate, OptLine, User, parse
-from tracker.store import Database
+from tracker.store import Database, Tx
 from tracker.store import audit as audit_store
 from tracker.store import consultations as store
 
-from . import guard, issues
+from . import attribution, guard, issues, joint_positions, versioned
 
 ENTITY = "consultation"
 WARNING_DAYS = 14  # a pending response closing within this many days is flagged
@@ -56,13 +56,23 @@ def deadline(
         label = "closes tomorrow"
     else:
         label = f"closes in {days} days"
-    pending = status is None or ResponseStatus(status) in PENDING  # type: ignore[call-arg]
+    pending = status is None or ResponseStatus.of(status) in PENDING
     urgency: Urgency = None
     if pending and days <= STRONG_WARNING_DAYS:
         urgency = "strong"
     elif pending and days <= WARNING_DAYS:
         urgency = "warning"
     return Deadline(days, phase, label, urgency)
+
+
+MISSED = "Missed"
+
+
+def response_word(status: ResponseStatus | str, closes: dt.date, today: dt.date) -> str:
+    """Our response as people read it: a consultation that closed while ours was still pending
+    (not started, drafting) was missed."""
+    member = next(m for m in ResponseStatus if status in (m, m.value))
+    return MISSED if member in PENDING and closes < today else member.label
 
 
 # ---------------------------------------------------------------- reading
@@ -154,6 +164,11 @@ def history(db: Database, consultation_id: int) -> list[dict[str, Any]]:
     return audit_store.history(db, ENTITY, consultation_id)
 
 
+def readable_history(db: Database, consultation_id: int) -> list[dict[str, Any]]:
+    """:func:`history` as people read it: authors by display name, actions in words."""
+    return attribution.readable(db, history(db, consultation_id))
+
+
 def upcoming(db: Database, today: dt.date) -> list[dict[str, Any]]:
     """Open and upcoming consultations (closing today or later), soonest first."""
     return store.upcoming(db, today)
@@ -174,11 +189,22 @@ def _audit_view(values: dict[str, Any], issue_ids: list[int]) -> dict[str, Any]:
 
 
 def _check_rules(item: ConsultationInput, today: dt.date) -> None:
-    if item.submitted_on and item.submitted_on > today:
-        raise InvalidInput.one("Submitted on", "cannot be in the future")
+    """A submission is dated between the consultation's opening and today (the message says so)."""
+    day = item.submitted_on
+    if day is None:
+        return
+    earliest = item.opens
+    if day > today or (earliest is not None and day < earliest):
+        allowed = (
+            f"between {clock.format_date(earliest)} (the opening date) and today ({clock.format_date(today)})"
+            if earliest is not None
+            else f"today ({clock.format_date(today)}) or earlier"
+        )
+        why = "is in the future" if day > today else "is before the consultation opened"
+        raise InvalidInput.one("Submitted on", f"{clock.format_date(day)} {why}: it must be {allowed}")
 
 
-def _check_links(tx: Any, item: ConsultationInput, current_jp: int | None) -> None:
+def _check_links(tx: Tx, item: ConsultationInput, current_jp: int | None) -> None:
     errors: list[FieldError] = []
     ids = sorted(set(item.issue_ids))
     found = store.existing_issue_ids(tx, ids)
@@ -199,7 +225,7 @@ def create(db: Database, actor: User, data: dict[str, Any]) -> Consultation:
     _check_rules(item, clock.today())
     values = _values(item)
 
-    def work(tx):  # type: ignore[no-untyped-def]
+    def work(tx: Tx) -> int:
         _check_links(tx, item, None)
         cid = store.insert(tx, values, actor.username, clock.now())
         store.set_issue_links(tx, cid, item.issue_ids)
@@ -233,6 +259,15 @@ def record_response(
     return _save(db, actor, consultation_id, version, item, "response", only=allowed)
 
 
+KIND = versioned.Kind(
+    "consultations",
+    "consultation",
+    store.get_tx,
+    lambda row: versioned.fields(row, (*store.FIELDS, "issue_ids")),
+    "There is no consultation number {id} (it may have been deleted).",
+)
+
+
 def _save(
     db: Database,
     actor: User,
@@ -246,30 +281,22 @@ def _save(
     if only is not None:
         values = {k: v for k, v in values.items() if k in only}
 
-    def work(tx):  # type: ignore[no-untyped-def]
-        before = store.get_tx(tx, consultation_id)
-        if before is None:
-            raise NotFound(f"There is no consultation number {consultation_id} (it may have been deleted).")
-        if before["version"] != version:
-            return None
+    def change(tx: Tx, before: dict[str, Any]) -> None:
         if only is None:
             _check_links(tx, item, before["joint_position_id"])
-        new_version = store.update(tx, consultation_id, version, values, actor.username, clock.now())
-        if new_version is None:
-            return None
         old_view = {k: before[k] for k in values}
         new_view = dict(values)
         if only is None:
-            store.set_issue_links(tx, consultation_id, item.issue_ids)
             old_view["issue_ids"] = sorted(before["issue_ids"])
             new_view["issue_ids"] = sorted(set(item.issue_ids))
         if isinstance(old_view.get("policy_areas"), tuple):
             old_view["policy_areas"] = list(old_view["policy_areas"])
+        versioned.save(tx, KIND, consultation_id, version, values, actor=actor.username, at=clock.now())
+        if only is None:
+            store.set_issue_links(tx, consultation_id, item.issue_ids)
         tx.audit(actor.username, ENTITY, consultation_id, action, guard.diff(old_view, new_view))
-        return new_version
 
-    if db.write(work) is None:
-        raise _conflict(db, consultation_id)
+    versioned.edit(db, KIND, consultation_id, version, change)
     return get(db, consultation_id)
 
 
@@ -277,23 +304,44 @@ def delete(db: Database, actor: User, consultation_id: int, version: int) -> Non
     """Remove a consultation from every list (kept in the database and the audit)."""
     guard.require_role(actor, Role.EDITOR)
 
-    def work(tx):  # type: ignore[no-untyped-def]
-        before = store.get_tx(tx, consultation_id)
-        if before is None:
-            raise NotFound(f"There is no consultation number {consultation_id} (it may have been deleted).")
-        if not store.soft_delete(tx, consultation_id, version, actor.username, clock.now()):
-            return False
-        tx.audit(actor.username, ENTITY, consultation_id, "delete", {"title": [before["title"], None]})
-        return True
+    def change(tx: Tx, before: dict[str, Any]) -> None:
+        versioned.remove(
+            tx,
+            KIND,
+            consultation_id,
+            version,
+            actor=actor.username,
+            at=clock.now(),
+            audit={"title": [before["title"], None]},
+        )
 
-    if not db.write(work):
-        raise _conflict(db, consultation_id)
+    versioned.edit(db, KIND, consultation_id, version, change)
 
 
-def _conflict(db: Database, consultation_id: int) -> Exception:
-    current = store.get(db, consultation_id)
-    shown = None
-    if current is not None:
-        shown = {k: current[k] for k in (*store.FIELDS, "issue_ids")}
-        shown["version"] = current["version"]
-    return guard.conflict(ENTITY, consultation_id, audit_store.latest_change(db, ENTITY, consultation_id), shown)
+# ---------------------------------------------------------------- response → Formal input
+
+
+def formal_input_suggestions(db: Database, consultation_id: int) -> list[dict[str, Any]]:
+    """Once our response is submitted: each linked, active issue still below Formal input, with
+    the stage event that would record it (evidence: the response date, feedback reference, link)."""
+    c = get(db, consultation_id)
+    if c.response_status != ResponseStatus.SUBMITTED or c.submitted_on is None:
+        return []
+    evidence = f"Consultation response submitted {clock.format_date(c.submitted_on)}: {c.title}"
+    if c.feedback_reference:
+        evidence += f" (feedback reference {c.feedback_reference})"
+    return joint_positions.formal_input_proposals(
+        db,
+        c.issue_ids,
+        c.submitted_on,
+        evidence_ref=evidence,
+        evidence_url=c.url,
+        note=f"Formal input through our response to the consultation “{c.title}”.",
+    )
+
+
+def record_formal_input(db: Database, actor: User, consultation_id: int, issue_id: int, expected_version: int) -> Any:
+    """Record the suggested "Formal input" stage event on one linked issue (a person asked for it)."""
+    guard.require_role(actor, Role.EDITOR)
+    match = joint_positions.proposal_for(formal_input_suggestions(db, consultation_id), issue_id)
+    return issues.move_stage(db, actor, issue_id, expected_version, dict(match["data"]))

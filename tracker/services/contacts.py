@@ -14,7 +14,7 @@ from tracker.store import audit as audit_store
 from tracker.store import contacts as store
 from tracker.store import organisations as org_store
 
-from . import guard
+from . import guard, versioned
 
 ENTITY = "contact"
 # Erasure replaces the name and clears these; institution and organisation stay, because they
@@ -64,6 +64,15 @@ def history(db: Database, contact_id: int) -> list[dict[str, Any]]:
     return audit_store.history(db, ENTITY, contact_id)
 
 
+KIND = versioned.Kind(
+    "contacts",
+    "contact",
+    store.get,
+    lambda row: versioned.fields(row, store.EDITABLE),
+    "There is no contact #{id}.",
+)
+
+
 def _check_organisation(tx: Tx, organisation_id: int | None) -> None:
     if organisation_id is not None and not org_store.existing_ids(tx, [organisation_id]):
         raise InvalidInput.one("Organisation", f"organisation #{organisation_id} does not exist")
@@ -88,18 +97,22 @@ def update(db: Database, actor: User, contact_id: int, expected_version: int, da
     item = parse(ContactInput, data)
 
     def work(tx: Tx) -> None:
-        before = store.get(tx, contact_id)
-        if before is None:
-            raise NotFound(f"There is no contact #{contact_id}.")
+        before = versioned.read(tx, KIND, contact_id)
         if before["erased_at"] is not None:
             raise InvalidInput.one("Contact", "was erased on request and can no longer be edited")
+        versioned.check(tx, KIND, contact_id, before, expected_version)
         _check_organisation(tx, item.organisation_id)
         values = item.model_dump()
-        if store.update(tx, contact_id, expected_version, values, actor.username, clock.now()) is None:
-            raise guard.conflict(ENTITY, contact_id, audit_store.latest_change(db, ENTITY, contact_id), _shown(before))
-        changes = guard.diff({k: before[k] for k in store.EDITABLE}, values)
-        if changes:
-            tx.audit(actor.username, ENTITY, contact_id, "update", changes)
+        versioned.save(
+            tx,
+            KIND,
+            contact_id,
+            expected_version,
+            values,
+            actor=actor.username,
+            at=clock.now(),
+            before={k: before[k] for k in store.EDITABLE},
+        )
 
     db.write(work)
     return get(db, contact_id)
@@ -134,16 +147,15 @@ def erase(db: Database, actor: User, contact_id: int, expected_version: int) -> 
     guard.require_role(actor, Role.EDITOR)
 
     def work(tx: Tx) -> None:
-        before = store.get(tx, contact_id)
-        if before is None:
-            raise NotFound(f"There is no contact #{contact_id}.")
+        before = versioned.read(tx, KIND, contact_id)
         if before["erased_at"] is not None:
             raise InvalidInput.one("Contact", "was already erased")
+        versioned.check(tx, KIND, contact_id, before, expected_version)
         now = clock.now()
         replacement = {"name": erased_name(contact_id), "role": None, "email": None, "phone": None}
-        if store.erase(tx, contact_id, expected_version, replacement, actor.username, now) is None:
-            last = audit_store.latest_change(db, ENTITY, contact_id)
-            raise guard.conflict(ENTITY, contact_id, last, {"name": before["name"]})
+        versioned.save(
+            tx, KIND, contact_id, expected_version, replacement | {"erased_at": now}, actor=actor.username, at=now
+        )
         rewritten = store.rewrite_audit(tx, contact_id, _scrubber(contact_id))
         tx.audit(
             actor.username,
@@ -160,7 +172,3 @@ def erase(db: Database, actor: User, contact_id: int, expected_version: int) -> 
 def audit_text(db: Database, contact_id: int) -> str:
     """Every audit entry of this contact as one text (for checks that nothing personal remains)."""
     return "\n".join(store.audit_changes(db, contact_id))
-
-
-def _shown(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: row[k] for k in store.EDITABLE}

@@ -1,4 +1,4 @@
-"""Role checks every writing service repeats, whatever the page showed."""
+"""Role checks every writing service repeats, whatever the page showed, and the audit's diff."""
 
 from __future__ import annotations
 
@@ -46,6 +46,8 @@ def _norm(v: Any) -> Any:
 def conflict(
     entity: str, entity_id: int, last: dict[str, Any] | None, current: dict[str, Any] | None = None
 ) -> EditConflict:
+    """An EditConflict built outside a transaction. Only the set-wise import still uses it (its
+    module is being split elsewhere); every single-row write goes through :mod:`.versioned`."""
     return EditConflict(
         entity,
         entity_id,

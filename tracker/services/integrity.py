@@ -36,20 +36,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tracker.domain import clock
-from tracker.domain.enums import (
-    ConsultationType,
-    JointPositionStatus,
-    Level,
-    Lifecycle,
-    PolicyCycle,
-    Position,
-    Priority,
-    ResponseStatus,
-    Role,
-    SignatoryStatus,
-    Stage,
-)
-from tracker.store import Database
+from tracker.domain.enums import Stage
+from tracker.store import Database, tables
 from tracker.store import integrity as store
 from tracker.store.migrations import MIGRATIONS
 
@@ -62,20 +50,9 @@ LOGGED_ON_PARENT: dict[str, tuple[str, str, str, list[str]]] = {
     "signatories": ("joint_positions", "joint_position_id", "%signator%", ["add signatory"]),
 }
 
-# Closed lists: (table, column, allowed codes, NULL allowed).
+# Closed lists: (table, column, allowed codes, NULL allowed), from the table registry.
 CLOSED_LISTS: list[tuple[str, str, list[Any], bool]] = [
-    ("issues", "level", [m.value for m in Level], False),
-    ("issues", "priority", [m.value for m in Priority], False),
-    ("issues", "position", [m.value for m in Position], False),
-    ("issues", "lifecycle", [m.value for m in Lifecycle], False),
-    ("issues", "policy_cycle", [m.value for m in PolicyCycle], True),
-    ("issues", "target_stage", [int(s) for s in Stage], False),
-    ("issues", "member_relevance", [1, 2, 3, 4, 5], False),
-    ("consultations", "type", [m.value for m in ConsultationType], False),
-    ("consultations", "response_status", [m.value for m in ResponseStatus], False),
-    ("joint_positions", "status", [m.value for m in JointPositionStatus], False),
-    ("signatories", "status", [m.value for m in SignatoryStatus], False),
-    ("users", "role", [m.value for m in Role], False),
+    (t.name, c.column, list(c.values), c.nullable) for t in tables.TABLES.values() for c in t.closed
 ]
 
 # Shown in the OK line, in this order.

@@ -35,8 +35,9 @@ from tracker.store import Database, Tx
 from tracker.store import audit as audit_store
 from tracker.store import joint_positions as store
 from tracker.store import organisations as org_store
+from tracker.store import versioned as store_versioned
 
-from . import guard
+from . import attribution, guard, versioned
 from . import issues as issue_service
 
 ENTITY = "joint_position"
@@ -122,6 +123,11 @@ def history(db: Database, position_id: int) -> list[dict[str, Any]]:
     return audit_store.history(db, ENTITY, position_id)
 
 
+def readable_history(db: Database, position_id: int) -> list[dict[str, Any]]:
+    """:func:`history` as people read it: authors by display name, actions in words."""
+    return attribution.readable(db, history(db, position_id))
+
+
 # ------------------------------------------------------------------ rules
 
 
@@ -130,7 +136,7 @@ def _check(tx: Tx, position_id: int | None, item: JointPositionInput) -> None:
     if item.published_on and item.status != S.PUBLISHED:
         raise InvalidInput.one("Published on", "only a published position has a publication date")
     if item.published_on and item.published_on > clock.today():
-        raise InvalidInput.one("Published on", "cannot be in the future")
+        raise InvalidInput.one("Published on", _not_after_today(item.published_on))
     if item.status == S.PUBLISHED:
         agreed = store.agreed_count(tx, position_id) if position_id is not None else 0
         if agreed == 0:
@@ -178,20 +184,27 @@ def update(db: Database, actor: User, position_id: int, expected_version: int, d
     item.issue_ids = sorted(set(item.issue_ids))
 
     def work(tx: Tx) -> None:
-        before = store.get(tx, position_id)
-        if before is None:
-            raise NotFound(f"There is no joint position #{position_id}.")
+        before = versioned.read(tx, KIND, position_id)
         _check_move(_status(before["status"]), item.status)
         _check(tx, position_id, item)
+        versioned.check(tx, KIND, position_id, before, expected_version)
         values = _values(item)
-        if store.update(tx, position_id, expected_version, values, actor.username, clock.now()) is None:
-            raise guard.conflict(LABEL, position_id, audit_store.latest_change(db, ENTITY, position_id), _shown(before))
-        store.set_issues(tx, position_id, item.issue_ids)
         old = {k: before[k] for k in store.EDITABLE} | {"issue_ids": before["issue_ids"]}
-        changes = guard.diff(old, values | {"issue_ids": item.issue_ids})
-        if changes:
-            action = "publish" if "status" in changes and item.status == S.PUBLISHED else "update"
-            tx.audit(actor.username, ENTITY, position_id, action, changes)
+        new = values | {"issue_ids": item.issue_ids}
+        publishing = item.status == S.PUBLISHED and before["status"] != S.PUBLISHED.value
+        versioned.save(
+            tx,
+            KIND,
+            position_id,
+            expected_version,
+            values,
+            actor=actor.username,
+            at=clock.now(),
+            action="publish" if publishing else "update",
+            before=old,
+            after=new,
+        )
+        store.set_issues(tx, position_id, item.issue_ids)
 
     db.write(work)
     return get(db, position_id)
@@ -226,9 +239,16 @@ def _signatory_model(row: dict[str, Any]) -> Signatory:
     return Signatory.model_validate({k: row[k] for k in store.SIGNATORY_COLUMNS})
 
 
+def _not_after_today(day: dt.date) -> str:
+    """A refused future date in words that name the allowed range."""
+    return (
+        f"{clock.format_date(day)} is in the future: it must be today ({clock.format_date(clock.today())}) or earlier"
+    )
+
+
 def _check_date(day: dt.date) -> None:
     if day > clock.today():
-        raise InvalidInput.one("Date", "cannot be in the future")
+        raise InvalidInput.one("Date", _not_after_today(day))
 
 
 def _describe(name: str | None, status: str, day: dt.date) -> str:
@@ -253,25 +273,25 @@ def add_signatories(db: Database, actor: User, position_id: int, data: dict[str,
     payload = {"status_date": clock.today(), **{k: v for k, v in data.items() if k != "organisation_ids"}}
     items = [parse(SignatoryInput, {**payload, "organisation_id": oid}) for oid in org_ids]
     _check_date(items[0].status_date)
-    if len(set(org_ids)) != len(org_ids):
-        raise InvalidInput.one("Organisation", "the same organisation is listed twice")
+    twice = sorted({oid for oid in org_ids if org_ids.count(oid) > 1})
+    if twice:
+        named = ", ".join(f"#{oid}" for oid in twice)
+        raise InvalidInput.one("Organisation", f"listed more than once: organisation {named}. Nothing was added")
 
     def work(tx: Tx) -> list[int]:
         if store.get(tx, position_id) is None:
             raise NotFound(f"There is no joint position #{position_id}.")
         now = clock.now()
-        ids = []
+        orgs = {}
         for item in items:
             org = org_store.get(tx, item.organisation_id)
             if org is None or org["deleted_at"] is not None:
                 raise InvalidInput.one("Organisation", f"organisation #{item.organisation_id} does not exist")
-            existing = store.signatory_for(tx, position_id, item.organisation_id)
-            if existing is not None:
-                raise InvalidInput.one(
-                    "Organisation",
-                    f"{org['name']} is already a signatory of this position "
-                    f"({_sig_status(existing['status']).label}); change its status instead",
-                )
+            orgs[item.organisation_id] = org
+        _refuse_existing(tx, position_id, orgs)
+        ids = []
+        for item in items:
+            org = orgs[item.organisation_id]
             ids.append(
                 store.insert_signatory(
                     tx, position_id, item.organisation_id, item.status.value, item.status_date, actor.username, now
@@ -294,6 +314,26 @@ def add_signatories(db: Database, actor: User, position_id: int, data: dict[str,
     return out
 
 
+def _refuse_existing(tx: Tx, position_id: int, orgs: dict[int, dict[str, Any]]) -> None:
+    """Name every organisation of the batch that already signs, so one correction is enough."""
+    already = []
+    for oid, org in orgs.items():
+        existing = store.signatory_for(tx, position_id, oid)
+        if existing is not None:
+            already.append(f"{org['name']} ({_sig_status(existing['status']).label})")
+    if len(already) == 1:
+        raise InvalidInput.one(
+            "Organisation",
+            f"{already[0]} is already a signatory of this position; change its status instead. Nothing was added",
+        )
+    if already:
+        raise InvalidInput.one(
+            "Organisation",
+            f"{len(already)} are already signatories of this position: {'; '.join(already)}. "
+            "Remove them from the list (change their status instead). Nothing was added",
+        )
+
+
 def _keeps_an_agreed_signatory(tx: Tx, signatory: dict[str, Any], new_status: str | None) -> None:
     """A published position must keep at least one agreed signatory."""
     position = store.get(tx, signatory["joint_position_id"])
@@ -314,26 +354,17 @@ def update_signatory(
     guard.require_role(actor, Role.EDITOR)
 
     def work(tx: Tx) -> None:
-        before = store.get_signatory(tx, signatory_id)
-        if before is None:
-            raise NotFound(f"There is no signatory #{signatory_id}.")
+        before = versioned.read(tx, SIGNATORY, signatory_id)
         item = parse(
             SignatoryInput, {"status_date": clock.today(), **data, "organisation_id": before["organisation_id"]}
         )
         _check_date(item.status_date)
         _keeps_an_agreed_signatory(tx, before, item.status.value)
+        versioned.check(tx, SIGNATORY, signatory_id, before, expected_version)
         now = clock.now()
-        done = store.update_signatory(
-            tx, signatory_id, expected_version, item.status.value, item.status_date, actor.username, now
-        )
+        values = {"status": item.status.value, "status_date": item.status_date}
+        versioned.save(tx, SIGNATORY, signatory_id, expected_version, values, actor=actor.username, at=now)
         pid = before["joint_position_id"]
-        if done is None:
-            raise guard.conflict(
-                "signatory",
-                signatory_id,
-                audit_store.latest_change(db, ENTITY, pid),
-                {"status": before["status"], "status_date": before["status_date"]},
-            )
         org = org_store.get(tx, before["organisation_id"])
         name = org["name"] if org else None
         tx.audit(
@@ -360,15 +391,12 @@ def remove_signatory(db: Database, actor: User, signatory_id: int, expected_vers
     guard.require_role(actor, Role.EDITOR)
 
     def work(tx: Tx) -> None:
-        before = store.get_signatory(tx, signatory_id)
-        if before is None:
-            raise NotFound(f"There is no signatory #{signatory_id}.")
+        before = versioned.read(tx, SIGNATORY, signatory_id)
         _keeps_an_agreed_signatory(tx, before, None)
+        versioned.check(tx, SIGNATORY, signatory_id, before, expected_version)
         pid = before["joint_position_id"]
-        if not store.delete_signatory(tx, signatory_id, expected_version):
-            raise guard.conflict(
-                "signatory", signatory_id, audit_store.latest_change(db, ENTITY, pid), {"status": before["status"]}
-            )
+        if not store_versioned.delete(tx, "signatories", signatory_id, expected_version):
+            raise versioned.conflict(tx, SIGNATORY, signatory_id)
         org = org_store.get(tx, before["organisation_id"])
         tx.audit(
             actor.username,
@@ -390,14 +418,29 @@ def formal_input_suggestions(db: Database, position_id: int) -> list[dict[str, A
     position = get(db, position_id)
     if position.status != S.PUBLISHED or position.published_on is None:
         return []
+    return formal_input_proposals(
+        db,
+        position.issue_ids,
+        position.published_on,
+        evidence_ref=f"Joint position published {clock.format_date(position.published_on)}: {position.title}",
+        evidence_url=position.document_url,
+        note=f"Formal input through the published joint position “{position.title}”.",
+    )
+
+
+def formal_input_proposals(
+    db: Database, issue_ids: list[int], day: dt.date, *, evidence_ref: str, evidence_url: str | None, note: str
+) -> list[dict[str, Any]]:
+    """Each of ``issue_ids`` that is active and below Formal input, with the stage event dated
+    ``day`` that would record it — the proposal made after any formal step (a published
+    position, a submitted consultation response)."""
     out = []
-    for issue in store.issue_rows(db, position.issue_ids):
+    for issue in store.issue_rows(db, issue_ids):
         if issue["archived"] or int(issue["stage"]) >= Stage.FORMAL_INPUT:
             continue
         since = issue["stage_since"]
         # An event dated before the issue's latest one would not become its current stage.
-        day = position.published_on if since is None or since <= position.published_on else since
-        evidence = f"Joint position published {clock.format_date(position.published_on)}: {position.title}"
+        when = day if since is None or since <= day else since
         out.append(
             {
                 "issue_id": int(issue["id"]),
@@ -406,10 +449,10 @@ def formal_input_suggestions(db: Database, position_id: int) -> list[dict[str, A
                 "version": int(issue["version"]),
                 "data": {
                     "to_stage": Stage.FORMAL_INPUT,
-                    "event_date": day,
-                    "note": f"Formal input through the published joint position “{position.title}”.",
-                    "evidence_ref": evidence[:500],
-                    "evidence_url": position.document_url,
+                    "event_date": when,
+                    "note": note,
+                    "evidence_ref": evidence_ref[:500],
+                    "evidence_url": evidence_url,
                 },
             }
         )
@@ -419,11 +462,31 @@ def formal_input_suggestions(db: Database, position_id: int) -> list[dict[str, A
 def record_formal_input(db: Database, actor: User, position_id: int, issue_id: int, expected_version: int) -> Any:
     """Record the suggested "Formal input" stage event on one linked issue (a person asked for it)."""
     guard.require_role(actor, Role.EDITOR)
-    match = next((s for s in formal_input_suggestions(db, position_id) if s["issue_id"] == issue_id), None)
-    if match is None:
-        raise InvalidInput.one("Issue", "is not a linked issue below Formal input on a published position")
+    match = proposal_for(formal_input_suggestions(db, position_id), issue_id)
     return issue_service.move_stage(db, actor, issue_id, expected_version, dict(match["data"]))
 
 
-def _shown(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: row[k] for k in store.EDITABLE}
+def proposal_for(proposals: list[dict[str, Any]], issue_id: int) -> dict[str, Any]:
+    """The one of :func:`formal_input_proposals` for ``issue_id``; refused when there is none."""
+    match = next((s for s in proposals if s["issue_id"] == issue_id), None)
+    if match is None:
+        raise InvalidInput.one("Issue", "is not a linked issue below Formal input")
+    return match
+
+
+KIND = versioned.Kind(
+    "joint_positions",
+    LABEL,
+    store.get,
+    lambda row: versioned.fields(row, (*store.EDITABLE, "issue_ids")),
+    "There is no joint position #{id}.",
+)
+SIGNATORY = versioned.Kind(
+    "signatories",
+    "signatory",
+    store.get_signatory,
+    lambda row: versioned.fields(row, ("organisation_id", "status", "status_date")),
+    "There is no signatory #{id}.",
+    audit_entity=ENTITY,
+    audit_id=lambda row: int(row["joint_position_id"]),
+)

@@ -11,10 +11,9 @@ from tracker.domain.errors import FieldError, InvalidInput, NotFound
 from tracker.domain.models import Organisation, OrganisationInput, User, parse
 from tracker.store import Database, Tx
 from tracker.store import activities as activity_store
-from tracker.store import audit as audit_store
 from tracker.store import organisations as store
 
-from . import guard
+from . import guard, versioned
 
 ENTITY = "organisation"
 DIRECTORY_LIMIT = 2000
@@ -155,21 +154,15 @@ def update(
     guard.require_role(actor, Role.EDITOR)
     item = parse(OrganisationInput, data)
 
-    def work(tx: Tx) -> None:
-        before = store.get(tx, org_id)
-        if before is None or before["deleted_at"] is not None:
-            raise NotFound(f"Organisation #{org_id} does not exist or was merged into another.")
+    def change(tx: Tx, before: dict[str, Any]) -> None:
         values = item.model_dump()
         values["type"] = _canonical_type(tx, item.type, before["type"])
         if not confirm_similar and store.name_key(values["name"]) != store.name_key(before["name"]):
             _check_similar(tx, item.name, org_id)
-        if store.update(tx, org_id, expected_version, values, actor.username, clock.now()) is None:
-            raise guard.conflict(ENTITY, org_id, audit_store.latest_change(db, ENTITY, org_id), _shown(before))
-        changes = guard.diff({k: before[k] for k in store.EDITABLE}, values)
-        if changes:
-            tx.audit(actor.username, ENTITY, org_id, "update", changes)
+        old = {k: before[k] for k in store.EDITABLE}
+        versioned.save(tx, KIND, org_id, expected_version, values, actor=actor.username, at=clock.now(), before=old)
 
-    db.write(work)
+    versioned.edit(db, KIND, org_id, expected_version, change)
     return get(db, org_id)
 
 
@@ -182,15 +175,13 @@ def merge(db: Database, actor: User, keep_id: int, keep_version: int, drop_id: i
         raise InvalidInput.one("Duplicate", "choose two different organisations")
 
     def work(tx: Tx) -> None:
-        keep, drop = store.get(tx, keep_id), store.get(tx, drop_id)
+        keep, drop = _live(tx, keep_id), _live(tx, drop_id)
         for label, row, oid in (("Keep", keep, keep_id), ("Duplicate", drop, drop_id)):
-            if row is None or row["deleted_at"] is not None:
+            if row is None:
                 raise InvalidInput.one(label, f"organisation #{oid} does not exist or was already merged")
         assert keep is not None and drop is not None
-        if keep["version"] != keep_version:
-            raise guard.conflict(ENTITY, keep_id, audit_store.latest_change(db, ENTITY, keep_id), _shown(keep))
-        if drop["version"] != drop_version:
-            raise guard.conflict(ENTITY, drop_id, audit_store.latest_change(db, ENTITY, drop_id), _shown(drop))
+        versioned.check(tx, KIND, keep_id, keep, keep_version)
+        versioned.check(tx, KIND, drop_id, drop, drop_version)
         now = clock.now()
         filled = {
             k: drop[k] for k in ("type", "country", "transparency_register", "website") if keep[k] is None and drop[k]
@@ -198,11 +189,10 @@ def merge(db: Database, actor: User, keep_id: int, keep_version: int, drop_id: i
         if drop["is_partner"] and not keep["is_partner"]:
             filled["is_partner"] = True
         values = {k: keep[k] for k in store.EDITABLE} | filled
-        if store.update(tx, keep_id, keep_version, values, actor.username, now) is None:
-            raise guard.conflict(ENTITY, keep_id, audit_store.latest_change(db, ENTITY, keep_id), _shown(keep))
+        versioned.save(tx, KIND, keep_id, keep_version, values, actor=actor.username, at=now)
         moved = store.repoint_links(tx, keep_id, drop_id, actor.username, now)
         if not store.mark_merged(tx, drop_id, drop_version, keep_id, actor.username, now):
-            raise guard.conflict(ENTITY, drop_id, audit_store.latest_change(db, ENTITY, drop_id), _shown(drop))
+            raise versioned.conflict(tx, KIND, drop_id)
         changes: dict[str, Any] = {
             "merge": [f"#{drop_id} {drop['name']}", f"#{keep_id} {keep['name']}"],
             "merged_id": [drop_id, keep_id],
@@ -215,6 +205,16 @@ def merge(db: Database, actor: User, keep_id: int, keep_version: int, drop_id: i
     return get(db, keep_id)
 
 
-def _shown(row: dict[str, Any]) -> dict[str, Any]:
-    """The current values a conflict message shows."""
-    return {k: row[k] for k in store.EDITABLE}
+def _live(tx: Tx, org_id: int) -> dict[str, Any] | None:
+    """The organisation unless it was deleted or merged away."""
+    row = store.get(tx, org_id)
+    return row if row is not None and row["deleted_at"] is None else None
+
+
+KIND = versioned.Kind(
+    "organisations",
+    "organisation",
+    _live,
+    lambda row: versioned.fields(row, store.EDITABLE),
+    "Organisation #{id} does not exist or was merged into another.",
+)

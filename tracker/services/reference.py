@@ -14,11 +14,12 @@ from tracker.domain import clock
 from tracker.domain.enums import ReferenceKind, Role
 from tracker.domain.errors import InvalidInput, NotFound
 from tracker.domain.models import Line, Model, User, parse
-from tracker.store import Database
+from tracker.store import Database, Tx
 from tracker.store import audit as audit_store
 from tracker.store import reference as store
 
-from .guard import conflict, require_role
+from . import versioned
+from .guard import require_role
 
 
 class ReferenceValueInput(Model):
@@ -48,6 +49,20 @@ def describe_usage(counts: dict[str, int]) -> str:
     return parts[0] if parts else "nothing"
 
 
+def _live(tx: Tx, entry_id: int) -> dict[str, Any] | None:
+    entry = store.get_tx(tx, entry_id)
+    return entry if entry is not None and entry["deleted_at"] is None else None
+
+
+VALUE = versioned.Kind(
+    "reference_values",
+    "list value",
+    _live,
+    lambda row: versioned.fields(row, ("value",)),
+    "This value is no longer in the list; reload the page.",
+)
+
+
 def _entry(db: Database, entry_id: int) -> dict[str, Any]:
     entry = store.get(db, entry_id)
     if entry is None or entry["deleted_at"] is not None:
@@ -67,7 +82,7 @@ def add(db: Database, actor: User | None, kind: ReferenceKind, value: str) -> di
     if existing and existing["deleted_at"] is None:
         raise InvalidInput.one("Value", f"'{existing['value']}' is already in the list")
 
-    def work(tx):  # type: ignore[no-untyped-def]
+    def work(tx: Tx) -> int:
         position = store.next_position(tx, kind.value)
         if existing:
             store.restore(tx, existing["id"], clean, position)
@@ -100,9 +115,8 @@ def rename(
     now = clock.now()
     old = entry["value"]
 
-    def work(tx):  # type: ignore[no-untyped-def]
-        if store.set_value(tx, entry_id, expected_version, clean) is None:
-            raise conflict("list value", entry_id, audit_store.latest_change(db, "reference_value", entry_id), entry)
+    def change(tx: Tx, _row: dict[str, Any]) -> dict[str, int]:
+        versioned.save(tx, VALUE, entry_id, expected_version, {"value": clean}, actor=actor.username, at=now)
         changed = store.rename_uses(tx, entry["kind"], old, clean, now, actor.username)
         tx.audit(
             actor.username,
@@ -113,7 +127,7 @@ def rename(
         )
         return changed
 
-    changed = db.write(work)
+    changed = versioned.edit(db, VALUE, entry_id, expected_version, change)
     return _entry(db, entry_id), changed
 
 
@@ -130,12 +144,18 @@ def delete(db: Database, actor: User | None, entry_id: int, expected_version: in
             "rename it instead, or change those records first",
         )
 
-    def work(tx):  # type: ignore[no-untyped-def]
-        if store.soft_delete(tx, entry_id, expected_version, clock.now()) is None:
-            raise conflict("list value", entry_id, audit_store.latest_change(db, "reference_value", entry_id), entry)
-        tx.audit(actor.username, "reference_value", entry_id, "delete", {"value": [entry["value"], None]})
+    def change(tx: Tx, row: dict[str, Any]) -> None:
+        versioned.remove(
+            tx,
+            VALUE,
+            entry_id,
+            expected_version,
+            actor=actor.username,
+            at=clock.now(),
+            audit={"value": [row["value"], None]},
+        )
 
-    db.write(work)
+    versioned.edit(db, VALUE, entry_id, expected_version, change)
 
 
 def move(db: Database, actor: User | None, entry_id: int, offset: int) -> list[dict[str, Any]]:
@@ -152,7 +172,7 @@ def move(db: Database, actor: User | None, entry_id: int, offset: int) -> list[d
         return current
     ordered.insert(target, ordered.pop(index))
 
-    def work(tx):  # type: ignore[no-untyped-def]
+    def work(tx: Tx) -> None:
         # Every value whose position changes gets a new version, so each gets its audit entry.
         for position, eid in enumerate(ordered, start=1):
             if before[eid] != position:

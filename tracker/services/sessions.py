@@ -21,7 +21,7 @@ from tracker import config
 from tracker.domain import clock
 from tracker.domain.enums import Role
 from tracker.domain.models import User
-from tracker.store import Database
+from tracker.store import Database, Tx
 from tracker.store import users as store
 
 from .accounts import get_user
@@ -72,13 +72,13 @@ def sign_out_everyone_from_console(db: Database) -> int:
 def _revoke_all(db: Database, by: str) -> int:
     now = clock.now()
 
-    def work(tx):  # type: ignore[no-untyped-def]
+    def work(tx: Tx) -> int:
         count = store.revoke_all_sessions(tx, now)
         store.replace_secret(tx, COOKIE_SECRET, secrets.token_urlsafe(48))
         tx.audit(by, "user", None, "sign out everyone", {"sessions": [count, 0]})
         return count
 
-    return int(db.write(work))
+    return db.write(work)
 
 
 # ---------------------------------------------------------------- cookie values
@@ -140,7 +140,7 @@ def start(db: Database, user: User) -> NewSession:
     absolute = now + dt.timedelta(hours=session_hours())
     hashed = token_hash(token)
 
-    def work(tx):  # type: ignore[no-untyped-def]
+    def work(tx: Tx) -> None:
         store.insert_session(tx, hashed, user.username, now, min(absolute, now + _idle()))
         store.prune_sessions(tx, now - dt.timedelta(days=7))
 
@@ -202,7 +202,7 @@ def new_calendar_token(db: Database, actor: User | None) -> str:
     token = secrets.token_urlsafe(24)
     now = clock.now()
 
-    def work(tx):  # type: ignore[no-untyped-def]
+    def work(tx: Tx) -> None:
         store.revoke_calendar_tokens(tx, actor.username, now)
         store.insert_calendar_token(tx, token_hash(token), actor.username)
 

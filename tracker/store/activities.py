@@ -5,39 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from . import versioned
 from .database import Database, Tx
 from .organisations import _ids
+from .tables import ACTIVITIES
 
-COLUMNS = (
-    "id",
-    "activity_date",
-    "type",
-    "summary",
-    "outcome",
-    "is_influencing",
-    "effort_days",
-    "funding_source",
-    "follow_up",
-    "created_by",
-    "version",
-    "updated_at",
-    "updated_by",
-)
-EDITABLE = (
-    "activity_date",
-    "type",
-    "summary",
-    "outcome",
-    "is_influencing",
-    "effort_days",
-    "funding_source",
-    "follow_up",
-)
-LINKS = {
-    "issue_ids": ("activity_issues", "issue_id"),
-    "organisation_ids": ("activity_organisations", "organisation_id"),
-    "contact_ids": ("activity_contacts", "contact_id"),
-}
+EDITABLE = ACTIVITIES.editable
+COLUMNS = ("id", *EDITABLE, "created_by", "version", "updated_at", "updated_by")
+# Link field → (link table, target column).
+LINKS = {link.field: (link.table, link.column) for link in ACTIVITIES.links}
 SORTS = {
     "newest": "a.activity_date DESC, a.id DESC",
     "oldest": "a.activity_date, a.id",
@@ -65,39 +41,12 @@ def get(src: Database | Tx, activity_id: int) -> dict[str, Any] | None:
 
 
 def insert(tx: Tx, data: dict[str, Any], actor: str, now: dt.datetime) -> int:
-    row = tx.one(
-        f"INSERT INTO activities ({', '.join(EDITABLE)}, created_by, created_at, updated_at, updated_by) "
-        f"VALUES ({', '.join('?' for _ in EDITABLE)}, ?, ?, ?, ?) RETURNING id",
-        [data[c] for c in EDITABLE] + [actor, now, now, actor],
-    )
-    assert row is not None
-    return int(row[0])
-
-
-def update(tx: Tx, activity_id: int, version: int, data: dict[str, Any], actor: str, now: dt.datetime) -> int | None:
-    sets = ", ".join(f"{c} = ?" for c in EDITABLE)
-    row = tx.one(
-        f"UPDATE activities SET {sets}, version = version + 1, updated_at = ?, updated_by = ? "
-        "WHERE id = ? AND version = ? AND deleted_at IS NULL RETURNING version",
-        [data[c] for c in EDITABLE] + [now, actor, activity_id, version],
-    )
-    return int(row[0]) if row else None
-
-
-def soft_delete(tx: Tx, activity_id: int, version: int, actor: str, now: dt.datetime) -> bool:
-    row = tx.one(
-        "UPDATE activities SET deleted_at = ?, version = version + 1, updated_at = ?, updated_by = ? "
-        "WHERE id = ? AND version = ? AND deleted_at IS NULL RETURNING id",
-        [now, now, actor, activity_id, version],
-    )
-    return row is not None
+    return versioned.insert_id(tx, "activities", {c: data[c] for c in EDITABLE}, by=actor, at=now)
 
 
 def set_links(tx: Tx, activity_id: int, data: dict[str, Any]) -> None:
-    for key, (table, col) in LINKS.items():
-        tx.execute(f"DELETE FROM {table} WHERE activity_id = ?", [activity_id])
-        for other in data[key]:
-            tx.execute(f"INSERT INTO {table} (activity_id, {col}) VALUES (?, ?)", [activity_id, other])
+    for key, (table, _col) in LINKS.items():
+        versioned.replace_links(tx, table, activity_id, data[key])
 
 
 def _where(filters: dict[str, Any]) -> tuple[str, list[Any]]:

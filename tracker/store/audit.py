@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .database import Database
+from .database import Database, Tx
 
 
 def history(db: Database, entity: str, entity_id: int, limit: int = 200) -> list[dict[str, Any]]:
@@ -46,3 +46,17 @@ def recent(db: Database, entities: list[str] | None = None, limit: int = 500) ->
         }
         for r in rows
     ]
+
+
+def latest_change_tx(tx: Tx, entity: str, entity_id: int) -> dict[str, Any] | None:
+    """Who made the latest audited change of one row (their display name when the account has
+    one, else the user name) and when, as this transaction sees the log."""
+    row = tx.one(
+        'SELECT a."at", a.actor, u.display_name FROM audit a '
+        "LEFT JOIN users u ON lower(u.username) = lower(a.actor) "
+        "WHERE a.entity = ? AND a.entity_id = ? ORDER BY a.id DESC LIMIT 1",
+        [entity, entity_id],
+    )
+    if row is None:
+        return None
+    return {"at": row[0], "actor": row[1], "name": row[2] or row[1]}

@@ -9,42 +9,14 @@ import duckdb
 import pyarrow as pa
 
 from .database import Tx
+from .tables import LINK_TABLES
+from .tables import TABLES as REGISTRY
+from .tables import columns as registry_columns
 
-# Tables a bulk insert may target; names never come from users.
-TABLES = {
-    "users",
-    "reference_values",
-    "organisations",
-    "contacts",
-    "issues",
-    "stage_events",
-    "consultations",
-    "consultation_issues",
-    "joint_positions",
-    "joint_position_issues",
-    "signatories",
-    "activities",
-    "activity_issues",
-    "activity_organisations",
-    "activity_contacts",
-    "audit",
-}
-SEQUENCES = {
-    t: f"seq_{t}"
-    for t in (
-        "users",
-        "reference_values",
-        "organisations",
-        "contacts",
-        "issues",
-        "stage_events",
-        "consultations",
-        "joint_positions",
-        "signatories",
-        "activities",
-        "audit",
-    )
-}
+# Tables a bulk insert may target, and their id sequences: the registry's (names never come
+# from users).
+TABLES = frozenset((*REGISTRY, *LINK_TABLES))
+SEQUENCES = {name: t.sequence for name, t in REGISTRY.items()}
 
 
 def next_ids(tx: Tx, table: str, count: int) -> list[int]:
@@ -59,6 +31,9 @@ def insert_columns(tx: Tx, table: str, columns: Mapping[str, Sequence[Any]]) -> 
     """Insert equal-length columns into ``table``; returns the row count."""
     if table not in TABLES:
         raise ValueError(f"not a table: {table}")
+    unknown = set(columns) - set(registry_columns(table))
+    if unknown:
+        raise ValueError(f"not a column of {table}: {sorted(unknown)}")
     lengths = {len(v) for v in columns.values()}
     if len(lengths) != 1:
         raise ValueError("columns differ in length")

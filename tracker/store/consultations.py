@@ -7,24 +7,13 @@ from typing import Any
 
 import pyarrow as pa
 
+from . import versioned
 from .bulk import insert_columns, next_ids
 from .database import Database, Tx
+from .tables import CONSULTATIONS
 
 # The editable columns, in the order forms and exports use them.
-FIELDS = (
-    "title",
-    "authority",
-    "policy_areas",
-    "type",
-    "reference",
-    "url",
-    "opens",
-    "closes",
-    "response_status",
-    "submitted_on",
-    "feedback_reference",
-    "joint_position_id",
-)
+FIELDS = CONSULTATIONS.editable
 COLUMNS = ("id", "version", *FIELDS, "source", "total_feedback", "updated_at", "updated_by")
 # What a Have Your Say import owns; everything else (our response, links, authority) is ours.
 IMPORTED_FIELDS = ("title", "policy_areas", "url", "opens", "closes", "total_feedback")
@@ -219,44 +208,13 @@ def upcoming(db: Database, today: dt.date) -> list[dict[str, Any]]:
 
 
 def insert(tx: Tx, values: dict[str, Any], by: str, now: dt.datetime, source: str = "manual") -> int:
-    cols = [*FIELDS, "source", "created_at", "updated_at", "updated_by"]
-    params = [values.get(f) for f in FIELDS] + [source, now, now, by]
-    row = tx.one(
-        f"INSERT INTO consultations ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)}) RETURNING id",
-        params,
+    return versioned.insert_id(
+        tx, "consultations", {**{f: values.get(f) for f in FIELDS}, "source": source}, by=by, at=now
     )
-    assert row is not None
-    return int(row[0])
-
-
-def update(tx: Tx, consultation_id: int, version: int, values: dict[str, Any], by: str, now: dt.datetime) -> int | None:
-    """Set ``values`` if the row is still at ``version``; the new version, or None if someone saved first."""
-    names = [f for f in values if f in FIELDS]
-    sets = ", ".join(f"{f} = ?" for f in names)
-    row = tx.one(
-        f"UPDATE consultations SET {sets}, version = version + 1, updated_at = ?, updated_by = ? "
-        "WHERE id = ? AND version = ? AND deleted_at IS NULL RETURNING version",
-        [*(values[f] for f in names), now, by, consultation_id, version],
-    )
-    return int(row[0]) if row else None
-
-
-def soft_delete(tx: Tx, consultation_id: int, version: int, by: str, now: dt.datetime) -> bool:
-    row = tx.one(
-        "UPDATE consultations SET deleted_at = ?, version = version + 1, updated_at = ?, updated_by = ? "
-        "WHERE id = ? AND version = ? AND deleted_at IS NULL RETURNING id",
-        [now, now, by, consultation_id, version],
-    )
-    return row is not None
 
 
 def set_issue_links(tx: Tx, consultation_id: int, issue_ids: list[int]) -> None:
-    tx.execute("DELETE FROM consultation_issues WHERE consultation_id = ?", [consultation_id])
-    if issue_ids:
-        tx.execute(
-            "INSERT INTO consultation_issues (consultation_id, issue_id) SELECT ?, unnest(?)",
-            [consultation_id, sorted(set(issue_ids))],
-        )
+    versioned.replace_links(tx, "consultation_issues", consultation_id, issue_ids)
 
 
 # ---------------------------------------------------------------- Have Your Say import

@@ -7,8 +7,10 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from . import versioned
 from .database import Database, Tx
 from .organisations import _ids
+from .tables import CONTACTS
 
 COLUMNS = (
     "id",
@@ -23,7 +25,7 @@ COLUMNS = (
     "updated_at",
     "updated_by",
 )
-EDITABLE = ("name", "role", "institution", "organisation_id", "email", "phone")
+EDITABLE = CONTACTS.editable
 
 
 def _rows(src: Database | Tx, sql: str, params: Any = None) -> list[tuple[Any, ...]]:
@@ -102,37 +104,7 @@ def institutions(db: Database) -> list[str]:
 
 
 def insert(tx: Tx, data: dict[str, Any], actor: str, now: dt.datetime) -> int:
-    row = tx.one(
-        f"INSERT INTO contacts ({', '.join(EDITABLE)}, created_at, updated_at, updated_by) "
-        f"VALUES ({', '.join('?' for _ in EDITABLE)}, ?, ?, ?) RETURNING id",
-        [data[c] for c in EDITABLE] + [now, now, actor],
-    )
-    assert row is not None
-    return int(row[0])
-
-
-def update(tx: Tx, contact_id: int, version: int, data: dict[str, Any], actor: str, now: dt.datetime) -> int | None:
-    sets = ", ".join(f"{c} = ?" for c in EDITABLE)
-    row = tx.one(
-        f"UPDATE contacts SET {sets}, version = version + 1, updated_at = ?, updated_by = ? "
-        "WHERE id = ? AND version = ? AND deleted_at IS NULL AND erased_at IS NULL RETURNING version",
-        [data[c] for c in EDITABLE] + [now, actor, contact_id, version],
-    )
-    return int(row[0]) if row else None
-
-
-def erase(
-    tx: Tx, contact_id: int, version: int, replacement: dict[str, Any], actor: str, now: dt.datetime
-) -> int | None:
-    """Overwrite the personal fields with ``replacement`` and stamp ``erased_at``."""
-    fields = list(replacement)
-    sets = ", ".join(f"{c} = ?" for c in fields)
-    row = tx.one(
-        f"UPDATE contacts SET {sets}, erased_at = ?, version = version + 1, updated_at = ?, updated_by = ? "
-        "WHERE id = ? AND version = ? AND deleted_at IS NULL AND erased_at IS NULL RETURNING version",
-        [replacement[c] for c in fields] + [now, now, actor, contact_id, version],
-    )
-    return int(row[0]) if row else None
+    return versioned.insert_id(tx, "contacts", {c: data[c] for c in EDITABLE}, by=actor, at=now)
 
 
 def rewrite_audit(tx: Tx, contact_id: int, scrub: Callable[[dict[str, Any]], dict[str, Any]]) -> int:

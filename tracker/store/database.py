@@ -10,8 +10,8 @@ alongside the writer ahead of it; if that writer changed a row this one then wri
 refuses the write as a conflict and the whole unit runs again on a fresh snapshot.
 
 Every committed write that changed data (any write not opened ``quiet``: sign-in and session
-bookkeeping are quiet) adds one to the database's data epoch in the same transaction and, once
-committed, calls the hooks registered with :meth:`Database.on_commit`. The hooks tell this
+bookkeeping are quiet) adds one to the database's data epoch right after its COMMIT, under the
+write lock, and calls the hooks registered with :meth:`Database.on_commit`. The hooks tell this
 process at once (the UI clears its caches there); the epoch lets any process notice a write
 made by another one by reading one number (:meth:`Database.data_epoch`).
 """
@@ -141,6 +141,12 @@ class Tx:
 
     def all(self, sql: str, params: Any = None) -> list[tuple[Any, ...]]:
         return self.execute(sql, params).fetchall()
+
+    def count(self, sql: str, params: Any = None) -> int:
+        """Run an INSERT, UPDATE or DELETE; how many rows it changed (DuckDB answers with the
+        count, so no RETURNING is needed: see :mod:`tracker.store.versioned`)."""
+        row = self.one(sql, params)
+        return int(row[0]) if row is not None else 0
 
     def audit(
         self, actor: str, entity: str, entity_id: int | None, action: str, changes: dict[str, Any] | None = None
@@ -276,6 +282,19 @@ class Database:
             row = cur.execute("SELECT epoch FROM data_epoch WHERE id = 1").fetchone()
         return int(row[0]) if row else 0
 
+    def _bump_epoch(self, cur: duckdb.DuckDBPyConnection) -> None:
+        """Count a committed change, after its COMMIT and still under the write lock.
+
+        Not inside the unit's own transaction: there, every unit that read before taking the lock
+        would conflict on this one row with any commit it overlapped. Here the bump is its own
+        tiny transaction, serialised by the lock. Were it lost (a crash or a full disk between the
+        two), the change is still saved and this process's hooks still run; other processes
+        notice at the next change, and their cached views expire within their ttl anyway."""
+        try:
+            cur.execute("UPDATE data_epoch SET epoch = epoch + 1 WHERE id = 1")
+        except duckdb.Error as exc:
+            log.warning("data epoch not moved after a commit: %s", _short(exc))
+
     def _committed(self) -> None:
         for hook in list(self._commit_hooks):
             try:
@@ -327,9 +346,9 @@ class Database:
                 try:
                     yield tx
                     changed = tx.locked_once and not quiet
-                    if changed:
-                        cur.execute("UPDATE data_epoch SET epoch = epoch + 1 WHERE id = 1")
                     cur.execute("COMMIT")  # under the lock once the unit has written
+                    if changed:
+                        self._bump_epoch(cur)
                 except BaseException:
                     try:
                         cur.execute("ROLLBACK")
@@ -358,11 +377,16 @@ class Database:
         """Run ``fn`` in a transaction, retrying it from scratch on a write-write conflict.
 
         ``read_first``: ``fn`` reads, then calls :meth:`Tx.lock` before its first write (see
-        :meth:`transaction`); meant for a unit that reads the rows it is about to change.
+        :meth:`transaction`); meant for a unit that reads the rows it is about to change. A
+        retry runs with the lock held from BEGIN.
         ``quiet``: see :meth:`transaction`."""
         for attempt in range(CONFLICT_RETRIES):
             try:
-                with self.transaction(read_first=read_first, quiet=quiet) as tx:
+                # Only the first attempt reads before the lock: a read-first unit refused for a
+                # row another writer changed meanwhile retries holding the lock from BEGIN, sees
+                # the latest snapshot and cannot be refused by this process's writers again
+                # (under sixteen busy writers, retrying read-first could run out of attempts).
+                with self.transaction(read_first=read_first and attempt == 0, quiet=quiet) as tx:
                     return fn(tx)
             except ConflictError:
                 if attempt == CONFLICT_RETRIES - 1:

@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from .bulk import insert_columns
 from .database import Tx
-from .issues import INPUT_COLUMNS as ISSUE_INPUT_COLUMNS
+from .tables import TABLES
 
 
 # References to other rows: as text, every one is written "id: name" (an id keeps it exact
@@ -124,16 +124,7 @@ def _query(table: str, mode: str) -> str:
     raise ValueError(f"not an exportable table: {table}")
 
 
-EXPORTABLE = (
-    "issues",
-    "stage_events",
-    "consultations",
-    "joint_positions",
-    "signatories",
-    "organisations",
-    "activities",
-    "audit",
-)
+EXPORTABLE = tuple(t.name for t in TABLES.values() if t.exported)
 # The id column each export filters on (its first table's alias).
 _ID_COLUMN = {
     "issues": "i.id",
@@ -188,7 +179,7 @@ def names(reader: Any, target: str) -> list[tuple[int, str]]:
 
 def deleted_ids(tx: Tx, table: str, ids: Sequence[int]) -> set[int]:
     """Which of ``ids`` exist but are soft-deleted (their import rows must be refused)."""
-    if table not in ("consultations", "joint_positions", "organisations", "activities") or not ids:
+    if not TABLES[table].soft_delete or not ids:
         return set()
     rows = tx.all(
         f"SELECT id FROM {table} WHERE deleted_at IS NOT NULL AND id IN (SELECT unnest(?::BIGINT[]))", [list(ids)]
@@ -210,55 +201,15 @@ def stage_state(tx: Tx, issue_ids: Sequence[int]) -> dict[int, tuple[int | None,
 
 # ------------------------------------------------------------------ set-wise writes
 
-# Link tables: (table, owner column, target column) per link field.
+# Link tables: (table, owner column, target column) per link field, from the registry.
 LINK_TABLES: dict[str, dict[str, tuple[str, str, str]]] = {
-    "consultations": {"issue_ids": ("consultation_issues", "consultation_id", "issue_id")},
-    "joint_positions": {"issue_ids": ("joint_position_issues", "joint_position_id", "issue_id")},
-    "activities": {
-        "issue_ids": ("activity_issues", "activity_id", "issue_id"),
-        "organisation_ids": ("activity_organisations", "activity_id", "organisation_id"),
-        "contact_ids": ("activity_contacts", "activity_id", "contact_id"),
-    },
+    t.name: {link.field: (link.table, link.owner, link.column) for link in t.links}
+    for t in TABLES.values()
+    if t.exported and t.links
 }
 # Columns a set-wise update may assign, per table (names never come from users).
-UPDATABLE = {
-    "issues": set(ISSUE_INPUT_COLUMNS),
-    "consultations": {
-        "title",
-        "authority",
-        "policy_areas",
-        "type",
-        "reference",
-        "url",
-        "opens",
-        "closes",
-        "response_status",
-        "submitted_on",
-        "feedback_reference",
-        "joint_position_id",
-    },
-    "joint_positions": {
-        "title",
-        "summary",
-        "status",
-        "lead_organisation_id",
-        "consultation_id",
-        "target_institution",
-        "published_on",
-        "document_url",
-    },
-    "signatories": {"joint_position_id", "organisation_id", "status", "status_date"},
-    "organisations": {"name", "type", "country", "transparency_register", "is_partner", "website"},
-    "activities": {
-        "activity_date",
-        "type",
-        "summary",
-        "outcome",
-        "is_influencing",
-        "effort_days",
-        "funding_source",
-        "follow_up",
-    },
+UPDATABLE: dict[str, set[str]] = {
+    t.name: set(t.updatable) for t in TABLES.values() if t.exported and t.versioned and t.editable
 }
 
 

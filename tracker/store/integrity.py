@@ -11,45 +11,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from . import tables as tables_registry
 from .database import Database
 
 # (table, column, referenced table): every foreign key the schema implies but does not declare
-# (DuckDB cannot declare them on tables that are updated in place).
-LINKS: tuple[tuple[str, str, str], ...] = (
-    ("stage_events", "issue_id", "issues"),
-    ("consultation_issues", "consultation_id", "consultations"),
-    ("consultation_issues", "issue_id", "issues"),
-    ("joint_position_issues", "joint_position_id", "joint_positions"),
-    ("joint_position_issues", "issue_id", "issues"),
-    ("activity_issues", "activity_id", "activities"),
-    ("activity_issues", "issue_id", "issues"),
-    ("activity_organisations", "activity_id", "activities"),
-    ("activity_organisations", "organisation_id", "organisations"),
-    ("activity_contacts", "activity_id", "activities"),
-    ("activity_contacts", "contact_id", "contacts"),
-    ("signatories", "joint_position_id", "joint_positions"),
-    ("signatories", "organisation_id", "organisations"),
-    ("contacts", "organisation_id", "organisations"),
-    ("organisations", "merged_into", "organisations"),
-    ("joint_positions", "lead_organisation_id", "organisations"),
-    ("joint_positions", "consultation_id", "consultations"),
-    ("consultations", "joint_position_id", "joint_positions"),
-)
+# (DuckDB cannot declare them on tables that are updated in place), from the table registry.
+LINKS: tuple[tuple[str, str, str], ...] = tables_registry.references()
 
 # The audit log names entities in the singular; a few writers use the table name.
-ENTITY_TABLES: dict[str, str] = {
-    "issue": "issues",
-    "stage_event": "stage_events",
-    "consultation": "consultations",
-    "joint_position": "joint_positions",
-    "signatory": "signatories",
-    "organisation": "organisations",
-    "contact": "contacts",
-    "activity": "activities",
-    "user": "users",
-    "reference_value": "reference_values",
-}
-ENTITY_TABLES.update({t: t for t in list(ENTITY_TABLES.values())})
+ENTITY_TABLES: dict[str, str] = tables_registry.entity_tables()
 
 # How many offending rows each query returns as examples (the count is always complete).
 EXAMPLES = 20
@@ -67,6 +37,14 @@ class Snapshot:
     def scalar(self, sql: str, params: list[Any] | None = None) -> Any:
         rows = self.all(sql, params)
         return rows[0][0] if rows else None
+
+    def found(
+        self, base: str, order: str, limit: int, params: list[Any] | None = None
+    ) -> tuple[int, list[tuple[Any, ...]]]:
+        """How many rows the query ``base`` finds, and the first ``limit`` of them by ``order``."""
+        n = self.scalar(f"SELECT count(*) FROM ({base})", params)
+        rows = self.all(f"{base} ORDER BY {order} LIMIT ?", [*(params or []), limit])
+        return int(n), [tuple(r) for r in rows]
 
 
 @contextmanager
@@ -169,9 +147,7 @@ def broken_stage_chains(snap: Snapshot, limit: int = EXAMPLES) -> tuple[int, lis
         " SELECT issue_id, id, event_date, from_stage, expected FROM ordered"
         " WHERE (n = 1 AND from_stage IS NOT NULL) OR (n > 1 AND from_stage IS DISTINCT FROM expected)"
     )
-    n = snap.scalar(f"SELECT count(*) FROM ({base})")
-    rows = snap.all(f"{base} ORDER BY issue_id, event_date, id LIMIT ?", [limit])
-    return int(n), [tuple(r) for r in rows]
+    return snap.found(base, "issue_id, event_date, id", limit)
 
 
 def stages_out_of_range(
@@ -212,9 +188,7 @@ def stage_view_disagreements(snap: Snapshot, limit: int = EXAMPLES) -> tuple[int
         " LEFT JOIN issue_stage v ON v.issue_id = l.issue_id"
         " WHERE v.stage IS DISTINCT FROM l.to_stage"
     )
-    n = snap.scalar(f"SELECT count(*) FROM ({base})")
-    rows = snap.all(f"{base} ORDER BY l.issue_id LIMIT ?", [limit])
-    return int(n), [tuple(r) for r in rows]
+    return snap.found(base, "l.issue_id", limit)
 
 
 # ---------------------------------------------------------------- links
@@ -247,9 +221,7 @@ def duplicate_signatories(snap: Snapshot, limit: int = EXAMPLES) -> tuple[int, l
         "SELECT joint_position_id, organisation_id, count(*) AS n FROM signatories "
         "GROUP BY joint_position_id, organisation_id HAVING count(*) > 1"
     )
-    n = snap.scalar(f"SELECT count(*) FROM ({base})")
-    rows = snap.all(f"{base} ORDER BY joint_position_id, organisation_id LIMIT ?", [limit])
-    return int(n), [tuple(r) for r in rows]
+    return snap.found(base, "joint_position_id, organisation_id", limit)
 
 
 def values_outside(
@@ -293,9 +265,7 @@ def audited_missing_rows(
         f"GROUP BY a.entity, a.entity_id"
     )
     params = [*entities, *removal_actions]
-    n = snap.scalar(f"SELECT count(*) FROM ({base})", params)
-    rows = snap.all(f"{base} ORDER BY a.entity_id LIMIT ?", [*params, limit])
-    return int(n), [tuple(r) for r in rows]
+    return snap.found(base, "a.entity_id", limit, params)
 
 
 def versions_without_audit(
@@ -330,9 +300,7 @@ def versions_without_audit(
         f"AND (coalesce(l.entries, 0) > 0 OR NOT ?)"
     )
     params: list[Any] = [*creation_actions, *entities, *([action_like] if action_like else []), allow_unlogged]
-    n = snap.scalar(f"SELECT count(*) FROM ({base})", params)
-    rows = snap.all(f"{base} ORDER BY t.id LIMIT ?", [*params, limit])
-    return int(n), [tuple(r) for r in rows]
+    return snap.found(base, "t.id", limit, params)
 
 
 def audit_without_actor(snap: Snapshot) -> int:

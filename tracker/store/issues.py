@@ -10,29 +10,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import versioned
 from .database import Database, Tx
+from .tables import CONSULTATIONS, ISSUES, JOINT_POSITIONS, Table
 
 # Columns a user may set (IssueInput's fields), in table order.
-INPUT_COLUMNS = (
-    "title",
-    "summary",
-    "policy_area",
-    "level",
-    "policy_reference",
-    "reference_url",
-    "policy_cycle",
-    "owner",
-    "priority",
-    "position",
-    "ask",
-    "member_relevance",
-    "member_segments",
-    "why_it_matters",
-    "target_stage",
-    "lifecycle",
-    "next_review",
-    "tags",
-)
+INPUT_COLUMNS = ISSUES.editable
 BOOKKEEPING = ("id", "version", "created_at", "created_by", "updated_at", "updated_by", "archived_at")
 ISSUE_COLUMNS = (*BOOKKEEPING, *INPUT_COLUMNS)
 
@@ -80,83 +63,15 @@ def get_tx(tx: Tx, issue_id: int) -> dict[str, Any] | None:
 
 
 # ------------------------------------------------------------------ writing
-
-
-# A version-checked write answers with what it stored besides the user's values (the stamp),
-# so the service can return the issue without reading it again. The UPDATEs say only how many
-# rows they changed: in DuckDB an UPDATE … RETURNING costs about twice the UPDATE and makes
-# its COMMIT slower too, and the stamp is known anyway once the row count is 1.
-STAMP_COLUMNS = ("version", "updated_at", "updated_by")
-
-
-def _stamped(
-    tx: Tx, sql: str, params: list[Any], expected_version: int, by: str, at: dt.datetime
-) -> dict[str, Any] | None:
-    """Run a ``… WHERE id = ? AND version = ?`` UPDATE that sets ``version = version + 1,
-    updated_at, updated_by``: the stored stamp, or None when no row matched (someone saved first)."""
-    row = tx.one(sql, params)
-    if not row or int(row[0]) != 1:
-        return None
-    return {"version": int(expected_version) + 1, "updated_at": at, "updated_by": by}
+# Updates, archiving and the version bump of a stage move go through tracker.store.versioned.
 
 
 def insert(tx: Tx, values: dict[str, Any], by: str, at: dt.datetime) -> dict[str, Any]:
     """A new issue; its stored row (ISSUE_COLUMNS, defaults filled in), without stage."""
-    cols = [c for c in INPUT_COLUMNS if c in values]
-    row = tx.one(
-        f"INSERT INTO issues ({', '.join(cols)}, created_at, created_by, updated_at, updated_by) "
-        f"VALUES ({', '.join('?' for _ in cols)}, ?, ?, ?, ?) RETURNING {', '.join(ISSUE_COLUMNS)}",
-        [*(values[c] for c in cols), at, by, at, by],
+    row = versioned.insert(
+        tx, "issues", {c: values[c] for c in INPUT_COLUMNS if c in values}, by=by, at=at, returning=ISSUE_COLUMNS
     )
-    assert row is not None
-    return _issue_row(row, ISSUE_COLUMNS)
-
-
-def update(
-    tx: Tx, issue_id: int, expected_version: int, values: dict[str, Any], by: str, at: dt.datetime
-) -> dict[str, Any] | None:
-    """Version-checked update of user fields: the stored stamp (STAMP_COLUMNS), or None when
-    someone saved first."""
-    bad = set(values) - set(INPUT_COLUMNS)
-    if bad:
-        raise ValueError(f"not an issue column: {sorted(bad)}")
-    sets = "".join(f"{c} = ?, " for c in values)
-    return _stamped(
-        tx,
-        f"UPDATE issues SET {sets}version = version + 1, updated_at = ?, updated_by = ? WHERE id = ? AND version = ?",
-        [*values.values(), at, by, issue_id, expected_version],
-        expected_version,
-        by,
-        at,
-    )
-
-
-def set_archived(
-    tx: Tx, issue_id: int, expected_version: int, archived_at: dt.datetime | None, by: str, at: dt.datetime
-) -> dict[str, Any] | None:
-    """Version-checked archive (a time) or restore (None): the stamp and archived_at, or None."""
-    stamp = _stamped(
-        tx,
-        "UPDATE issues SET archived_at = ?, version = version + 1, updated_at = ?, updated_by = ? "
-        "WHERE id = ? AND version = ?",
-        [archived_at, at, by, issue_id, expected_version],
-        expected_version,
-        by,
-        at,
-    )
-    return None if stamp is None else {**stamp, "archived_at": archived_at}
-
-
-def touch(tx: Tx, issue_id: int, expected_version: int, by: str, at: dt.datetime) -> dict[str, Any] | None:
-    """Bump the version (a stage event changes the issue as a whole): the stamp, or None."""
-    return _stamped(
-        tx,
-        "UPDATE issues SET version = version + 1, updated_at = ?, updated_by = ? WHERE id = ? AND version = ?",
-        [at, by, issue_id, expected_version],
-        expected_version,
-        by,
-        at,
-    )
+    return _issue_row(tuple(row.values()), ISSUE_COLUMNS)
 
 
 def insert_event(
@@ -171,13 +86,14 @@ def insert_event(
     evidence_url: str | None,
     at: dt.datetime,
 ) -> int:
-    row = tx.one(
-        "INSERT INTO stage_events (issue_id, from_stage, to_stage, event_date, author, note, evidence_ref, "
-        "evidence_url, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        [issue_id, from_stage, to_stage, event_date, author, note, evidence_ref, evidence_url, at],
-    )
-    assert row is not None
-    return int(row[0])
+    values: dict[str, Any] = {
+        "issue_id": issue_id,
+        "from_stage": from_stage,
+        "to_stage": to_stage,
+        "event_date": event_date,
+    }
+    values |= {"author": author, "note": note, "evidence_ref": evidence_ref, "evidence_url": evidence_url}
+    return versioned.insert_id(tx, "stage_events", values | {"recorded_at": at}, by=None, at=None)
 
 
 # ------------------------------------------------------------------ events, timeline, links
@@ -218,26 +134,25 @@ def timeline(db: Database, issue_id: int, limit: int = 500) -> list[dict[str, An
     return [dict(zip(TIMELINE_COLUMNS, r, strict=True)) for r in rows]
 
 
-def linked_consultations(db: Database, issue_id: int) -> list[dict[str, Any]]:
-    cols = ("id", "title", "closes", "response_status")
+def _linked(db: Database, issue_id: int, entity: Table, cols: tuple[str, ...], order: str) -> list[dict[str, Any]]:
+    """The live rows of ``entity`` (``cols``) linked to the issue, in ``order`` (of ``t.`` columns)."""
+    link = next(k for k in entity.links if k.target == "issues")
     rows = db.read(
-        "SELECT c.id, c.title, c.closes, c.response_status FROM consultation_issues ci "
-        "JOIN consultations c ON c.id = ci.consultation_id "
-        "WHERE ci.issue_id = ? AND c.deleted_at IS NULL ORDER BY c.closes DESC, c.id DESC",
+        f"SELECT {', '.join('t.' + c for c in cols)} FROM {link.table} x "
+        f"JOIN {entity.name} t ON t.id = x.{link.owner} "
+        f"WHERE x.{link.column} = ? AND t.deleted_at IS NULL ORDER BY {order}",
         [issue_id],
     )
     return [dict(zip(cols, r, strict=True)) for r in rows]
+
+
+def linked_consultations(db: Database, issue_id: int) -> list[dict[str, Any]]:
+    cols = ("id", "title", "closes", "response_status")
+    return _linked(db, issue_id, CONSULTATIONS, cols, "t.closes DESC, t.id DESC")
 
 
 def linked_positions(db: Database, issue_id: int) -> list[dict[str, Any]]:
-    cols = ("id", "title", "status", "published_on")
-    rows = db.read(
-        "SELECT p.id, p.title, p.status, p.published_on FROM joint_position_issues pi "
-        "JOIN joint_positions p ON p.id = pi.joint_position_id "
-        "WHERE pi.issue_id = ? AND p.deleted_at IS NULL ORDER BY p.id DESC",
-        [issue_id],
-    )
-    return [dict(zip(cols, r, strict=True)) for r in rows]
+    return _linked(db, issue_id, JOINT_POSITIONS, ("id", "title", "status", "published_on"), "t.id DESC")
 
 
 def choices(db: Database) -> list[tuple[int, str]]:

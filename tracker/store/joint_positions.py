@@ -5,33 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from . import versioned
 from .database import Database, Tx
 from .organisations import _ids
+from .tables import JOINT_POSITIONS
 
-COLUMNS = (
-    "id",
-    "title",
-    "summary",
-    "status",
-    "lead_organisation_id",
-    "consultation_id",
-    "target_institution",
-    "published_on",
-    "document_url",
-    "version",
-    "updated_at",
-    "updated_by",
-)
-EDITABLE = (
-    "title",
-    "summary",
-    "status",
-    "lead_organisation_id",
-    "consultation_id",
-    "target_institution",
-    "published_on",
-    "document_url",
-)
+EDITABLE = JOINT_POSITIONS.editable
+COLUMNS = ("id", *EDITABLE, "version", "updated_at", "updated_by")
 SIGNATORY_COLUMNS = ("id", "joint_position_id", "organisation_id", "status", "status_date", "version")
 SORTS = {
     "recent": "coalesce(p.published_on, p.updated_at::DATE, p.created_at::DATE) DESC, p.id DESC",
@@ -113,29 +93,11 @@ def choices(db: Database) -> list[tuple[int, str]]:
 
 
 def insert(tx: Tx, data: dict[str, Any], actor: str, now: dt.datetime) -> int:
-    row = tx.one(
-        f"INSERT INTO joint_positions ({', '.join(EDITABLE)}, created_at, updated_at, updated_by) "
-        f"VALUES ({', '.join('?' for _ in EDITABLE)}, ?, ?, ?) RETURNING id",
-        [data[c] for c in EDITABLE] + [now, now, actor],
-    )
-    assert row is not None
-    return int(row[0])
-
-
-def update(tx: Tx, position_id: int, version: int, data: dict[str, Any], actor: str, now: dt.datetime) -> int | None:
-    sets = ", ".join(f"{c} = ?" for c in EDITABLE)
-    row = tx.one(
-        f"UPDATE joint_positions SET {sets}, version = version + 1, updated_at = ?, updated_by = ? "
-        "WHERE id = ? AND version = ? AND deleted_at IS NULL RETURNING version",
-        [data[c] for c in EDITABLE] + [now, actor, position_id, version],
-    )
-    return int(row[0]) if row else None
+    return versioned.insert_id(tx, "joint_positions", {c: data[c] for c in EDITABLE}, by=actor, at=now)
 
 
 def set_issues(tx: Tx, position_id: int, ids: list[int]) -> None:
-    tx.execute("DELETE FROM joint_position_issues WHERE joint_position_id = ?", [position_id])
-    for iid in ids:
-        tx.execute("INSERT INTO joint_position_issues (joint_position_id, issue_id) VALUES (?, ?)", [position_id, iid])
+    versioned.replace_links(tx, "joint_position_issues", position_id, ids)
 
 
 # ------------------------------------------------------------------ signatories
@@ -181,29 +143,8 @@ def agreed_count(src: Database | Tx, position_id: int, excluding: int | None = N
 def insert_signatory(
     tx: Tx, position_id: int, organisation_id: int, status: str, status_date: dt.date, actor: str, now: dt.datetime
 ) -> int:
-    row = tx.one(
-        "INSERT INTO signatories (joint_position_id, organisation_id, status, status_date, created_at, updated_at, "
-        "updated_by) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        [position_id, organisation_id, status, status_date, now, now, actor],
-    )
-    assert row is not None
-    return int(row[0])
-
-
-def update_signatory(
-    tx: Tx, signatory_id: int, version: int, status: str, status_date: dt.date, actor: str, now: dt.datetime
-) -> int | None:
-    row = tx.one(
-        "UPDATE signatories SET status = ?, status_date = ?, version = version + 1, updated_at = ?, updated_by = ? "
-        "WHERE id = ? AND version = ? RETURNING version",
-        [status, status_date, now, actor, signatory_id, version],
-    )
-    return int(row[0]) if row else None
-
-
-def delete_signatory(tx: Tx, signatory_id: int, version: int) -> bool:
-    row = tx.one("DELETE FROM signatories WHERE id = ? AND version = ? RETURNING id", [signatory_id, version])
-    return row is not None
+    values = {"joint_position_id": position_id, "organisation_id": organisation_id, "status": status}
+    return versioned.insert_id(tx, "signatories", values | {"status_date": status_date}, by=actor, at=now)
 
 
 # ------------------------------------------------------------------ linked issues (read-only here)

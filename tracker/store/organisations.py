@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from . import versioned
 from .database import Database, Tx
+from .tables import ORGANISATIONS
 
 # Ids are BIGINT: a larger number names no row (and must not reach DuckDB, which would refuse it).
 MAX_ID = 2**63 - 1
@@ -29,7 +31,7 @@ COLUMNS = (
     "updated_at",
     "updated_by",
 )
-EDITABLE = ("name", "type", "country", "transparency_register", "is_partner", "website")
+EDITABLE = ORGANISATIONS.editable
 SORTS = {
     "name": "lower(o.name)",
     "country": "lower(o.country) NULLS LAST, lower(o.name)",
@@ -161,34 +163,18 @@ def activities_of(db: Database, org_id: int, limit: int = 500) -> Any:
 
 
 def insert(tx: Tx, data: dict[str, Any], actor: str, now: dt.datetime) -> int:
-    cols = ", ".join(EDITABLE)
-    row = tx.one(
-        f"INSERT INTO organisations ({cols}, created_at, updated_at, updated_by) "
-        f"VALUES ({', '.join('?' for _ in EDITABLE)}, ?, ?, ?) RETURNING id",
-        [data[c] for c in EDITABLE] + [now, now, actor],
-    )
-    assert row is not None
-    return int(row[0])
-
-
-def update(tx: Tx, org_id: int, version: int, data: dict[str, Any], actor: str, now: dt.datetime) -> int | None:
-    """Save ``data`` if the row is still at ``version``; the new version, or None if it moved on."""
-    sets = ", ".join(f"{c} = ?" for c in EDITABLE)
-    row = tx.one(
-        f"UPDATE organisations SET {sets}, version = version + 1, updated_at = ?, updated_by = ? "
-        "WHERE id = ? AND version = ? AND deleted_at IS NULL RETURNING version",
-        [data[c] for c in EDITABLE] + [now, actor, org_id, version],
-    )
-    return int(row[0]) if row else None
+    return versioned.insert_id(tx, "organisations", {c: data[c] for c in EDITABLE}, by=actor, at=now)
 
 
 def mark_merged(tx: Tx, drop_id: int, version: int, keep_id: int, actor: str, now: dt.datetime) -> bool:
-    row = tx.one(
+    tx.lock()
+    # The duplicate's version stays: the merge is recorded on the keeper.
+    n = tx.count(
         "UPDATE organisations SET merged_into = ?, deleted_at = ?, updated_at = ?, "
-        "updated_by = ? WHERE id = ? AND version = ? AND deleted_at IS NULL RETURNING id",
+        "updated_by = ? WHERE id = ? AND version = ? AND deleted_at IS NULL",
         [keep_id, now, now, actor, drop_id, version],
     )
-    return row is not None
+    return n == 1
 
 
 def repoint_links(tx: Tx, keep_id: int, drop_id: int, actor: str, now: dt.datetime) -> dict[str, int]:
@@ -215,33 +201,27 @@ def repoint_links(tx: Tx, keep_id: int, drop_id: int, actor: str, now: dt.dateti
             )
         tx.execute("DELETE FROM signatories WHERE id = ?", [drop_sig])
     counts["duplicate signatories removed"] = len(pairs)
-    moved = tx.all(
-        "UPDATE signatories SET organisation_id = ?, updated_at = ?, updated_by = ? "
-        "WHERE organisation_id = ? RETURNING id",
+    counts["signatories"] = tx.count(
+        "UPDATE signatories SET organisation_id = ?, updated_at = ?, updated_by = ? WHERE organisation_id = ?",
         [keep_id, now, actor, drop_id],
     )
-    counts["signatories"] = len(moved)
-    added = tx.all(
+    added = tx.count(
         "INSERT INTO activity_organisations (activity_id, organisation_id) "
         "SELECT d.activity_id, ? FROM activity_organisations d WHERE d.organisation_id = ? "
         "AND NOT EXISTS (SELECT 1 FROM activity_organisations k WHERE k.activity_id = d.activity_id "
-        "AND k.organisation_id = ?) RETURNING activity_id",
+        "AND k.organisation_id = ?)",
         [keep_id, drop_id, keep_id],
     )
     tx.execute("DELETE FROM activity_organisations WHERE organisation_id = ?", [drop_id])
-    counts["activities"] = len(added)
-    contacts = tx.all(
-        "UPDATE contacts SET organisation_id = ?, updated_at = ?, updated_by = ? "
-        "WHERE organisation_id = ? RETURNING id",
+    counts["activities"] = added
+    counts["contacts"] = tx.count(
+        "UPDATE contacts SET organisation_id = ?, updated_at = ?, updated_by = ? WHERE organisation_id = ?",
         [keep_id, now, actor, drop_id],
     )
-    counts["contacts"] = len(contacts)
-    led = tx.all(
-        "UPDATE joint_positions SET lead_organisation_id = ?, updated_at = ?, "
-        "updated_by = ? WHERE lead_organisation_id = ? RETURNING id",
+    counts["positions led"] = tx.count(
+        "UPDATE joint_positions SET lead_organisation_id = ?, updated_at = ?, updated_by = ? WHERE lead_organisation_id = ?",
         [keep_id, now, actor, drop_id],
     )
-    counts["positions led"] = len(led)
     return counts
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from . import versioned
 from .database import Database, Tx
 
 # Where each list's values are used: (table, column, is a list column). Matching ignores case,
@@ -45,9 +46,14 @@ def entries(db: Database, kind: str) -> list[dict[str, Any]]:
 
 def get(db: Database, entry_id: int) -> dict[str, Any] | None:
     rows = db.read(f"SELECT {_COLUMNS}, deleted_at FROM reference_values WHERE id = ?", [entry_id])
-    if not rows:
-        return None
-    return dict(zip(("id", "kind", "value", "position", "version", "deleted_at"), rows[0], strict=True))
+    return (
+        dict(zip(("id", "kind", "value", "position", "version", "deleted_at"), rows[0], strict=True)) if rows else None
+    )
+
+
+def get_tx(tx: Tx, entry_id: int) -> dict[str, Any] | None:
+    row = tx.one(f"SELECT {_COLUMNS}, deleted_at FROM reference_values WHERE id = ?", [entry_id])
+    return dict(zip(("id", "kind", "value", "position", "version", "deleted_at"), row, strict=True)) if row else None
 
 
 def find(db: Database, kind: str, value: str) -> dict[str, Any] | None:
@@ -97,11 +103,9 @@ def next_position(tx: Tx, kind: str) -> int:
 
 
 def insert(tx: Tx, kind: str, value: str, position: int) -> int:
-    row = tx.one(
-        "INSERT INTO reference_values (kind, value, position) VALUES (?, ?, ?) RETURNING id", [kind, value, position]
+    return versioned.insert_id(
+        tx, "reference_values", {"kind": kind, "value": value, "position": position}, by=None, at=None
     )
-    assert row is not None
-    return int(row[0])
 
 
 def restore(tx: Tx, entry_id: int, value: str, position: int) -> None:
@@ -111,29 +115,11 @@ def restore(tx: Tx, entry_id: int, value: str, position: int) -> None:
     )
 
 
-def set_value(tx: Tx, entry_id: int, expected_version: int, value: str) -> int | None:
-    row = tx.one(
-        "UPDATE reference_values SET value = ?, version = version + 1 "
-        "WHERE id = ? AND version = ? AND deleted_at IS NULL RETURNING version",
-        [value, entry_id, expected_version],
-    )
-    return int(row[0]) if row else None
-
-
 def set_position(tx: Tx, entry_id: int, position: int) -> None:
     tx.execute(
         "UPDATE reference_values SET position = ?, version = version + 1 WHERE id = ? AND position <> ?",
         [position, entry_id, position],
     )
-
-
-def soft_delete(tx: Tx, entry_id: int, expected_version: int, at: dt.datetime) -> int | None:
-    row = tx.one(
-        "UPDATE reference_values SET deleted_at = ?, version = version + 1 "
-        "WHERE id = ? AND version = ? AND deleted_at IS NULL RETURNING version",
-        [at, entry_id, expected_version],
-    )
-    return int(row[0]) if row else None
 
 
 def rename_uses(tx: Tx, kind: str, old: str, new: str, at: dt.datetime, by: str) -> dict[str, int]:
@@ -146,10 +132,10 @@ def rename_uses(tx: Tx, kind: str, old: str, new: str, at: dt.datetime, by: str)
         else:
             new_value = "?"
         params: list[Any] = [old, new] if is_list else [new]
-        rows = tx.all(
+        n = tx.count(
             f"UPDATE {table} SET {column} = {new_value}, version = version + 1, updated_at = ?, updated_by = ? "
-            f"WHERE {_match(column, is_list)} RETURNING id",
+            f"WHERE {_match(column, is_list)}",
             [*params, at, by, old],
         )
-        out[table] = out.get(table, 0) + len(rows)
+        out[table] = out.get(table, 0) + n
     return out

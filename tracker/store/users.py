@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from . import versioned
 from .database import Database, Tx
 
 USER_COLUMNS = (
@@ -36,6 +37,11 @@ def get_by_username(db: Database, username: str) -> dict[str, Any] | None:
 def get_by_id(db: Database, user_id: int) -> dict[str, Any] | None:
     rows = db.read(f"SELECT {_COLS} FROM users WHERE id = ?", [user_id])
     return _user_row(rows[0]) if rows else None
+
+
+def get_tx(tx: Tx, user_id: int) -> dict[str, Any] | None:
+    """The account as this transaction sees it."""
+    return _user_row(tx.one(f"SELECT {_COLS} FROM users WHERE id = ?", [user_id]))
 
 
 def get_by_email(db: Database, email: str) -> dict[str, Any] | None:
@@ -88,36 +94,9 @@ def insert(
     is_demo: bool = False,
     must_change_password: bool = False,
 ) -> int:
-    row = tx.one(
-        "INSERT INTO users (username, display_name, email, role, password_hash, is_demo, "
-        "must_change_password) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        [username, display_name, email, role, password_hash, is_demo, must_change_password],
-    )
-    assert row is not None
-    return int(row[0])
-
-
-def update_fields(tx: Tx, user_id: int, expected_version: int, fields: dict[str, Any]) -> int | None:
-    """Version-checked update of allowed account columns; returns the new version or None."""
-    allowed = {
-        "display_name",
-        "email",
-        "role",
-        "disabled",
-        "must_change_password",
-        "password_hash",
-        "failed_attempts",
-        "locked_until",
-    }
-    bad = set(fields) - allowed
-    if bad:
-        raise ValueError(f"not an account column: {bad}")
-    sets = ", ".join(f"{k} = ?" for k in fields)
-    row = tx.one(
-        f"UPDATE users SET {sets}, version = version + 1 WHERE id = ? AND version = ? RETURNING version",
-        [*fields.values(), user_id, expected_version],
-    )
-    return int(row[0]) if row else None
+    values: dict[str, Any] = {"username": username, "display_name": display_name, "email": email, "role": role}
+    values |= {"password_hash": password_hash, "is_demo": is_demo, "must_change_password": must_change_password}
+    return versioned.insert_id(tx, "users", values, by=None, at=None)
 
 
 def mark_signed_in(tx: Tx, username: str, at: dt.datetime) -> None:
@@ -212,16 +191,13 @@ def revoke_session(tx: Tx, token_hash: str, at: dt.datetime) -> None:
 
 
 def revoke_user_sessions(tx: Tx, username: str, at: dt.datetime) -> int:
-    rows = tx.all(
-        "UPDATE sessions SET revoked_at = ? WHERE lower(username) = lower(?) AND revoked_at IS NULL "
-        "RETURNING token_hash",
-        [at, username],
+    return tx.count(
+        "UPDATE sessions SET revoked_at = ? WHERE lower(username) = lower(?) AND revoked_at IS NULL", [at, username]
     )
-    return len(rows)
 
 
 def revoke_all_sessions(tx: Tx, at: dt.datetime) -> int:
-    return len(tx.all("UPDATE sessions SET revoked_at = ? WHERE revoked_at IS NULL RETURNING token_hash", [at]))
+    return tx.count("UPDATE sessions SET revoked_at = ? WHERE revoked_at IS NULL", [at])
 
 
 def prune_sessions(tx: Tx, older_than: dt.datetime) -> None:
@@ -253,12 +229,10 @@ def has_calendar_token(db: Database, username: str) -> bool:
 
 
 def revoke_calendar_tokens(tx: Tx, username: str, at: dt.datetime) -> int:
-    rows = tx.all(
-        "UPDATE calendar_tokens SET revoked_at = ? WHERE lower(username) = lower(?) AND revoked_at IS NULL "
-        "RETURNING token_hash",
+    return tx.count(
+        "UPDATE calendar_tokens SET revoked_at = ? WHERE lower(username) = lower(?) AND revoked_at IS NULL",
         [at, username],
     )
-    return len(rows)
 
 
 # ---------------------------------------------------------------- server secrets
@@ -283,3 +257,8 @@ def replace_secret(tx: Tx, name: str, value: str) -> None:
         "ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value, created_at = now()::TIMESTAMP",
         [name, value],
     )
+
+
+def display_names(db: Database) -> dict[str, str]:
+    """Every account's user name → the name people read (the user name when none is set)."""
+    return {r[0]: r[1] or r[0] for r in db.read("SELECT username, display_name FROM users")}

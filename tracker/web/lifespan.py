@@ -1,5 +1,6 @@
 """The server's lifespan: before the first visitor, open (and migrate) the database and start the
-nightly backups; while it runs, tell the pages the cookie and calendar routes are served."""
+nightly backups and the e-mail digest job; while it runs, tell the pages the cookie and calendar
+routes are served."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from tracker import runtime
+from tracker.services import digest_job
 
 from .nightly import ensure_nightly_backups
 from .serving import ROUTES_FLAG
@@ -18,10 +20,12 @@ log = logging.getLogger(__name__)
 
 
 def warm_up() -> None:
-    """Open the database and start the nightly backups; a failure is left for the pages to explain."""
+    """Open the database, start the nightly backups and the digest job; a failure is left for the
+    pages to explain."""
     try:
         runtime.database()
         ensure_nightly_backups()
+        digest_job.start(runtime.database)
     except Exception as exc:  # the pages explain a missing database to the first visitor
         log.warning("start-up: %s", exc)
 
@@ -35,4 +39,5 @@ async def lifespan(app: Any) -> AsyncIterator[dict[str, Any]]:
     try:
         yield {}
     finally:
+        digest_job.stop()
         os.environ.pop(ROUTES_FLAG, None)

@@ -8,7 +8,7 @@ from typing import Any
 
 from tracker.services import sessions
 
-from .handoff import take_handoff
+from .handoff import BIND_COOKIE, take_handoff
 from .serving import base_path
 
 _PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")  # transparent GIF
@@ -26,9 +26,10 @@ def _cookie_options(request: Any) -> dict[str, Any]:
 
 
 async def set_cookie(request: Any) -> Any:
-    """``/session/cookie?h=CODE``: the signed cookie for a live hand-off code, once."""
+    """``/session/cookie?h=CODE``: the signed cookie for a live hand-off code, once, and only for
+    the browser that signed in."""
     response = _pixel()
-    found = take_handoff(request.query_params.get("h"))
+    found = take_handoff(request.query_params.get("h"), request.cookies.get(BIND_COOKIE))
     if found:
         value, max_age = found
         response.set_cookie(sessions.COOKIE_NAME, value, max_age=max_age, **_cookie_options(request))

@@ -12,7 +12,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from tracker.services.accounts import hash_password
+from tracker.services.passwords import hash_password
 from tracker.store import Database, Tx
 
 from .accounts import build_accounts, build_reference_lists

@@ -165,7 +165,7 @@ def _enum(enum: type[Enum]) -> Callable[[Any], Any]:
         try:
             return enum.from_label(text)  # type: ignore[attr-defined]
         except ValueError:
-            choices = ", ".join(getattr(m, "label", str(m.value)) for m in enum)  # type: ignore[attr-defined]
+            choices = ", ".join(getattr(m, "label", str(m.value)) for m in enum)
             raise Unreadable(f"'{text[:60]}' must be one of: {choices}") from None
 
     return read

@@ -42,4 +42,4 @@ def default_of(model: type[BaseModel], name: str) -> tuple[bool, Any]:
 
 def after_validators(model: type[BaseModel]) -> list[Callable[[Any], Any]]:
     decorators = model.__pydantic_decorators__.model_validators.values()
-    return [d.func for d in decorators if d.info.mode == "after"]  # type: ignore[misc]
+    return [d.func for d in decorators if d.info.mode == "after"]

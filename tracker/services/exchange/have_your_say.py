@@ -22,7 +22,7 @@ from tracker.domain.enums import Role
 from tracker.domain.errors import ImportRefused, ImportReport
 from tracker.domain.models import User
 from tracker.services import guard
-from tracker.store import Database
+from tracker.store import Database, Tx
 from tracker.store import consultations as store
 
 from .hys_file import MAX_BYTES, UnreadableExport, read_export, too_large_message
@@ -61,9 +61,11 @@ class HaveYourSayReport(ImportReport):
         return f"{self.total:,} consultations read: {super().summary()}"
 
 
-def _plan(
-    ready: list[dict[str, Any]], existing: dict[str, dict[str, Any]]
-) -> tuple[list[dict[str, Any]], list[tuple[dict[str, Any], dict[str, list[Any]]]], int, int]:
+# Inserts, updates (each with its changes), unchanged and deleted-here counts.
+PlanResult = tuple[list[dict[str, Any]], list[tuple[dict[str, Any], dict[str, list[Any]]]], int, int]
+
+
+def _plan(ready: list[dict[str, Any]], existing: dict[str, dict[str, Any]]) -> PlanResult:
     """Split checked rows into inserts, updates (with their changes), unchanged and deleted-here."""
     inserts: list[dict[str, Any]] = []
     updates: list[tuple[dict[str, Any], dict[str, list[Any]]]] = []
@@ -115,7 +117,7 @@ def import_export(
     else:
         now = clock.now()
 
-        def work(tx):  # type: ignore[no-untyped-def]
+        def work(tx: Tx) -> PlanResult:
             inserts, updates, unchanged, deleted = _plan(ready, store.imported_rows(tx))
             if not inserts and not updates:
                 return inserts, updates, unchanged, deleted  # an unchanged export is a true no-op

@@ -10,8 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from tracker.domain.enums import ReferenceKind
-from tracker.services import activities
+from tracker.services import accounts, activities, joint_positions
 from tracker.services import reference as reference_service
+from tracker.ui.kit.cells import EMPTY, dashes
 from tracker.ui.kit.records import date_cell
 from tracker.ui.shell.cache import TTL_SECONDS, shared
 from tracker.ui.shell.db import get_db
@@ -42,6 +43,26 @@ def log_filters(
     }
 
 
+@shared
+def issue_choices() -> dict[int, str]:
+    """The live issues by title, shared read-only (not copied per call: at scale L the form and
+    the log's filter would otherwise unpickle every title on each rerun)."""
+    return dict(joint_positions.issue_choices(get_db()))
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def people() -> dict[str, str]:
+    """User name → display name, for who recorded an activity."""
+    return accounts.display_names(get_db())
+
+
+def person(username: str | None) -> str:
+    """The name people know a user by ("—" for nobody)."""
+    if not username:
+        return EMPTY
+    return people().get(username, username)
+
+
 def kind_of(influencing: bool) -> str:
     return "Influencing" if influencing else "Awareness"
 
@@ -70,7 +91,9 @@ def log(filters: dict[str, Any], sort: str) -> Log:
         follow_up=rows["follow_up"].map(date_cell),
         is_influencing=rows["is_influencing"].map(kind_of),
         effort_days=rows["effort_days"].astype(float),
+        created_by=rows["created_by"].map(person),
     )
+    shown = dashes(shown, ("follow_up", "outcome", "funding_source", "issues", "organisations", "contacts"))
     labels = {int(r.id): label_of(r) for r in rows.itertuples()}
     return Log(rows, shown, labels, activities.totals(db, filters))
 
@@ -94,12 +117,12 @@ def follow_ups(today: dt.date) -> FollowUps:
             "Due": rows["follow_up"].map(date_cell),
             "Activity": rows["activity_date"].map(date_cell) + " · " + rows["type"],
             "Summary": rows["summary"],
-            "Issues": rows["issues"].fillna(""),
-            "By": rows["created_by"].fillna(""),
+            "Issues": rows["issues"],
+            "By": rows["created_by"].map(person),
         }
     )
     labels = {int(r.id): f"Due {date_cell(r.follow_up)} · {label_of(r)}" for r in rows.itertuples()}
-    return FollowUps(start, end, rows, shown, labels)
+    return FollowUps(start, end, rows, dashes(shown, ("Issues",)), labels)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)

@@ -15,9 +15,10 @@ from tracker.ui.activities import data
 from tracker.ui.activities.form import ACTIVITY_LABELS, activity_form, activity_state, as_data, as_widgets
 from tracker.ui.kit.feedback import record_or_back, save, save_record_edits, show_refusal
 from tracker.ui.kit.form_state import FormState
+from tracker.ui.kit.lazy_tabs import lazy_tabs
 from tracker.ui.kit.records import days, history_table
 from tracker.ui.kit.text import md, md_multiline
-from tracker.ui.positions import data as position_data
+from tracker.ui.organisations import data as organisation_data
 
 
 def activity_detail(db: Database, user: User, activity_id: int) -> None:
@@ -32,29 +33,62 @@ def activity_detail(db: Database, user: User, activity_id: int) -> None:
         f"{days(act.effort_days)} person-days",
         act.funding_source or "funding not set",
         f"follow up {clock.format_date(act.follow_up)}" if act.follow_up else "",
-        f"recorded by {act.created_by}" if act.created_by else "",
+        f"recorded by {data.person(act.created_by)}" if act.created_by else "",
     ]
     st.caption(" · ".join(md(f) for f in facts if f))
     st.markdown(md_multiline(act.summary))
     if act.outcome:
         st.markdown(f"**Outcome:** {md_multiline(act.outcome)}")
-    issues = position_data.issue_choices()
-    for iid in act.issue_ids:
-        st.page_link(
-            "pages/issues.py",
-            label=md(issues.get(iid, f"Issue {iid}")),
-            icon=":material/flag:",
-            query_params={"issue": str(iid)},
-        )
+    _who_was_met(act)
     names = (["Edit", "Delete"] if can_edit else []) + ["History"]
-    tabs = dict(zip(names, st.tabs(names), strict=True))
-    if can_edit:
+    # Remembered by label, so a save or a refusal reruns onto the tab the user acted on.
+    tabs = lazy_tabs(names, f"act_tabs_{act.id}")
+    if "Edit" in tabs:
         with tabs["Edit"]:
             _edit(db, user, act)
+    if "Delete" in tabs:
         with tabs["Delete"]:
             _delete(db, user, act)
-    with tabs["History"]:
-        history_table(activities.history(db, act.id), ACTIVITY_LABELS)
+    if "History" in tabs:
+        with tabs["History"]:
+            history_table(activities.history(db, act.id), ACTIVITY_LABELS)
+
+
+def _who_was_met(act: Activity) -> None:
+    """The issues it served and the organisations and contacts met, each linked to its page."""
+    issues = data.issue_choices()
+    orgs = organisation_data.organisation_choices()
+    people = organisation_data.contact_choices()
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        st.markdown("**Issues**")
+        for iid in act.issue_ids:
+            st.page_link(
+                "pages/issues.py",
+                label=md(issues.get(iid, f"Issue {iid}")),
+                icon=":material/flag:",
+                query_params={"issue": str(iid)},
+            )
+        if not act.issue_ids:
+            st.caption("None linked")
+    with c2:
+        st.markdown("**Organisations met**")
+        for oid in act.organisation_ids:
+            st.page_link(
+                "pages/organisations.py",
+                label=md(orgs.get(oid, f"Organisation {oid}")),
+                icon=":material/apartment:",
+                query_params={"organisation": str(oid)},
+            )
+        if not act.organisation_ids:
+            st.caption("None recorded")
+    with c3:
+        st.markdown("**Contacts met**")
+        met = [people.get(cid, f"Contact {cid}") for cid in act.contact_ids]
+        if met:
+            st.markdown("  \n".join(f":material/person: {md(name)}" for name in met))
+        else:
+            st.caption("None recorded")
 
 
 def _edit(db: Database, user: User, act: Activity) -> None:

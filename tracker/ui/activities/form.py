@@ -13,10 +13,10 @@ from tracker.domain import clock
 from tracker.domain.enums import INFLUENCING_ACTIVITY_TYPES
 from tracker.services.activities import is_influencing_type
 from tracker.ui.activities import data
+from tracker.ui.kit.date_field import ANY_DATE
 from tracker.ui.kit.form_state import FormState
-from tracker.ui.kit.records import DATE_FORMAT
+from tracker.ui.kit.search_picker import pick_many_field
 from tracker.ui.organisations import data as organisation_data
-from tracker.ui.positions import data as position_data
 
 INFLUENCING_HELP = (
     "Set from the type (influencing: "
@@ -52,13 +52,6 @@ def _with(options: list[Any], current: Any) -> list[Any]:
     return options if current is None or current in options else [*options, current]
 
 
-def _named(options: dict[int, str], current: list[int], missing: str) -> dict[int, str]:
-    out = dict(options)
-    for i in current:
-        out.setdefault(i, f"{missing} {i}")
-    return out
-
-
 def activity_state(prefix: str) -> FormState:
     return FormState(prefix, tuple(ACTIVITY_LABELS), ACTIVITY_LABELS, keys=_KEYS)
 
@@ -91,13 +84,10 @@ def activity_form(fs: FormState, submit_label: str) -> None:
     def type_changed() -> None:
         st.session_state[fs.key("is_influencing")] = is_influencing_type(value(fs.key("type")))
 
-    issues = _named(position_data.issue_choices(), value(fs.key("issue_ids")) or [], "Issue")
-    orgs = _named(organisation_data.organisation_choices(), value(fs.key("organisation_ids")) or [], "Organisation")
-    people = _named(organisation_data.contact_choices(), value(fs.key("contact_ids")) or [], "Contact")
     with st.container(border=True):
         c1, c2, c3 = st.columns([2, 2, 2])
         with c1:
-            fs.widget(st.date_input, "Date", "activity_date", max_value=clock.today(), format=DATE_FORMAT)
+            fs.widget(st.date_input, "Date", "activity_date", **ANY_DATE)
         with c2:
             fs.widget(st.selectbox, "Type", "type", options=types, placeholder="Choose a type", on_change=type_changed)
         with c3:
@@ -105,12 +95,13 @@ def activity_form(fs: FormState, submit_label: str) -> None:
             fs.widget(st.checkbox, "Counts as influencing", "is_influencing", help=INFLUENCING_HELP)
         fs.widget(st.text_area, "Summary", "summary", max_chars=10_000, height=80)
         fs.widget(st.text_area, "Outcome", "outcome", max_chars=10_000, height=68)
-        fs.records("Issues", "issue_ids", issues, "None", many=True)
+        pick_many_field(fs, "Issues", "issue_ids", data.issue_choices(), "issue")
         c4, c5 = st.columns(2)
         with c4:
-            fs.records("Organisations met", "organisation_ids", orgs, "None", many=True)
+            orgs = organisation_data.organisation_choices()
+            pick_many_field(fs, "Organisations met", "organisation_ids", orgs, "organisation")
         with c5:
-            fs.records("Contacts met", "contact_ids", people, "None", many=True)
+            pick_many_field(fs, "Contacts met", "contact_ids", organisation_data.contact_choices(), "contact")
         c6, c7, c8 = st.columns(3)
         with c6:
             effort = {"min_value": 0.0, "max_value": 365.0, "step": 0.25, "format": "%.2f"}
@@ -118,5 +109,5 @@ def activity_form(fs: FormState, submit_label: str) -> None:
         with c7:
             fs.widget(st.selectbox, "Funding source", "funding_source", options=funding, placeholder="Choose who pays")
         with c8:
-            fs.widget(st.date_input, "Follow-up date", "follow_up", format=DATE_FORMAT)
+            fs.widget(st.date_input, "Follow-up date", "follow_up", **ANY_DATE)
         st.button(submit_label, type="primary", key=fs.key("save"))

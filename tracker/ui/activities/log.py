@@ -15,13 +15,26 @@ from tracker.ui.kit.pager import page_of
 from tracker.ui.kit.record_picker import choose_record, open_record_picker, record_table
 from tracker.ui.kit.records import DATE_FORMAT, days
 from tracker.ui.organisations import data as organisation_data
-from tracker.ui.positions import data as position_data
+
+# What tells activities apart, first and sized to fit the page at 1400 px; kind, days and
+# follow-up after them (a sideways scroll); outcome, funding and author on the activity's page.
+LOG_COLUMNS = (
+    "activity_date",
+    "type",
+    "summary",
+    "issues",
+    "organisations",
+    "contacts",
+    "follow_up",
+    "is_influencing",
+    "effort_days",
+)
 
 
 def log_tab() -> None:
     """The activity log: filters, totals, the table; a click on a row opens one activity."""
     orgs = organisation_data.organisation_choices()
-    issues = position_data.issue_choices()
+    issues = data.issue_choices()
     org_param = _linked_id("organisation")
     issue_param = _linked_id("issue")
     today = clock.today()
@@ -65,20 +78,17 @@ def log_tab() -> None:
         shown,
         "activity",
         key="log_table",
+        column_order=LOG_COLUMNS,
         column_config={
-            "id": None,
-            "activity_date": "Date",
-            "type": "Type",
-            "is_influencing": "Kind",
-            "summary": st.column_config.TextColumn("Summary", width="large"),
-            "outcome": "Outcome",
-            "effort_days": st.column_config.NumberColumn("Effort (days)", format="%.2f"),
-            "funding_source": "Funding",
-            "follow_up": "Follow-up",
-            "issues": "Issues",
-            "organisations": "Organisations",
-            "contacts": "Contacts",
-            "created_by": "By",
+            "activity_date": st.column_config.TextColumn("Date", width=92, pinned=True),
+            "type": st.column_config.TextColumn("Type", width=105),
+            "summary": st.column_config.TextColumn("Summary", width=260),
+            "issues": st.column_config.TextColumn("Issues", width=150),
+            "organisations": st.column_config.TextColumn("Organisations", width=150),
+            "contacts": st.column_config.TextColumn("Contacts", width=120),
+            "follow_up": st.column_config.TextColumn("Follow-up", width=92),
+            "is_influencing": st.column_config.TextColumn("Kind", width=90),
+            "effort_days": st.column_config.NumberColumn("Days", format="%.2f", width=60),
         },
     )
     open_record_picker("Open an activity", found.labels, "activity", key="log_open")
@@ -99,5 +109,10 @@ def follow_ups_tab() -> None:
     export_buttons("activities", due.rows, key="activities_follow_ups")
     # One table to select from, however many are due: a link per row would not scale.
     shown = page_of(due.shown, "follow_ups_page")
-    record_table(shown, "activity", key="follow_ups_table", column_config={"id": None})
+    record_table(
+        shown,
+        "activity",
+        key="follow_ups_table",
+        column_config={"id": None, "Summary": st.column_config.TextColumn("Summary", width="large")},
+    )
     open_record_picker("Open a follow-up", due.labels, "activity", key="follow_ups_open")

@@ -12,8 +12,9 @@ from tracker.domain import clock
 from tracker.domain.enums import Role
 from tracker.domain.errors import InvalidInput
 from tracker.domain.models import User
-from tracker.services import accounts, sessions
+from tracker.services import accounts, passwords, sessions
 from tracker.store import Database
+from tracker.ui.kit.confirm import ask_once, asking, done_asking
 from tracker.ui.kit.feedback import save, save_edits, save_new, show_refusal
 from tracker.ui.kit.form_state import FormState
 from tracker.ui.kit.text import md
@@ -121,7 +122,7 @@ def _create_form(db: Database, admin: User) -> None:
                 fs.widget(st.text_input, "Repeat password", "repeat", max_chars=1000, type="password")
             st.checkbox(NEW_LABELS["must_change"], key=fs.key("must_change"))
             st.caption(
-                f"Passwords: at least {accounts.MIN_PASSWORD_LENGTH} characters, not containing the user name. "
+                f"Passwords: at least {passwords.MIN_PASSWORD_LENGTH} characters, not containing the user name. "
                 "Leave both empty for a single-sign-on-only account (it needs an e-mail)."
             )
             st.form_submit_button("Create account", type="primary", key=fs.key("save"))
@@ -147,7 +148,12 @@ def _as_widgets(stored: Mapping[str, Any]) -> dict[str, Any]:
 def _change_account(db: Database, admin: User, rows: list[dict[str, Any]]) -> None:
     st.subheader("Change an account")
     by_name = {r["username"]: r for r in rows}
-    chosen = st.selectbox("Account", list(by_name), key="adm_account")
+    chosen = st.selectbox(
+        "Account",
+        list(by_name),
+        format_func=lambda u: f"{by_name[u]['display_name']} ({u})" if by_name[u]["display_name"] else u,
+        key="adm_account",
+    )
     if not chosen:
         return
     account = by_name[chosen]
@@ -194,6 +200,7 @@ def _account_actions_pressed(db: Database, admin: User, fs: RecordForm, account:
             f"Account {name} {'disabled' if off else 'enabled'}.",
         )
     elif fs.pressed("reset"):
+        done_asking(fs.key("reset_q"))
         save(
             fs,
             lambda: accounts.reset_password(db, admin, uid, version),
@@ -216,12 +223,21 @@ def _account_buttons(fs: RecordForm, account: dict[str, Any], *, own: bool) -> N
             disabled=own,
             help="Signs the account out everywhere at once." if not own else "You cannot disable your own account.",
         )
-    if account["has_password"]:
-        c2.button(
-            "Reset password", key=fs.key("reset"), icon=":material/lock_reset:", help="Gives a temporary password."
-        )
     if account.get("locked_until"):
         c3.button("Unlock", key=fs.key("unlock"), icon=":material/lock_open:")
+    if account["has_password"]:
+        with c2 if not asking(fs.key("reset_q")) else st.container():
+            ask_once(
+                fs.key("reset_q"),
+                "Reset password…",
+                f"Reset the password of **{md(account['display_name'] or account['username'])}** "
+                f"({md(account['username'])})? Their current password stops working at once and every "
+                "browser they are signed in on is signed out. You get a temporary password to hand over.",
+                "Reset the password",
+                confirm_key=fs.key("reset"),
+                icon=":material/lock_reset:",
+                help="Gives a temporary password.",
+            )
 
 
 # ---------------------------------------------------------------- sessions

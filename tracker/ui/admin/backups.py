@@ -25,6 +25,20 @@ def _history(_user: User) -> list[dict[str, Any]]:
     return backup.history(get_db(), _user)
 
 
+def taken_by(who: str, taken_at: Any) -> str:
+    """Who took a backup as the admin reads it. The nightly job also catches up when the app
+    starts after the night's hour: that one is not labelled "nightly" (pure, given the settings)."""
+    if who != backup.NIGHTLY:
+        return who
+    try:
+        hour = backup.nightly_hour()
+    except InvalidInput:
+        hour = None
+    if hour is not None and clock.local(taken_at).hour == hour:
+        return "Nightly job"
+    return "Catch-up at start-up"
+
+
 def _settings() -> str:
     try:
         hour = backup.nightly_hour()
@@ -67,7 +81,7 @@ def render_backup_panel(db: Database, user: User) -> None:
         frame = pd.DataFrame(
             {
                 "Taken": [clock.format_timestamp(r["taken_at"]) for r in rows],
-                "By": [r["taken_by"] for r in rows],
+                "By": [taken_by(r["taken_by"], r["taken_at"]) for r in rows],
                 "Verified": [bool(r["verified"]) for r in rows],
                 "Check": [r["detail"] or "" for r in rows],
                 "Schema": [r["schema_version"] for r in rows],

@@ -9,22 +9,55 @@ import pandas as pd
 import streamlit as st
 
 from tracker.domain import clock
+from tracker.domain.enums import Role
 from tracker.domain.models import User
 from tracker.services import accounts, reference
 from tracker.ui.shell.cache import TTL_SECONDS
 from tracker.ui.shell.db import get_db
 
+# How each recorded field of an account reads (the audit keeps the code's names).
+FIELD_LABELS = {
+    "username": "Username",
+    "display_name": "Name",
+    "email": "E-mail",
+    "role": "Role",
+    "disabled": "Disabled",
+    "must_change_password": "Must change password",
+    "password": "Password",
+    "sessions": "Active sign-ins",
+    "locked": "Locked",
+}
+_ROLES = {r.value: r.label for r in Role}
+
+
+def _value(field: str, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if field == "role":
+        return _ROLES.get(str(value), str(value))
+    return str(value)
+
 
 def describe_changes(changes: dict[str, Any]) -> str:
-    """'role: viewer → editor; email: – → a@b.org' (pure)."""
+    """'Role: Viewer → Editor; E-mail: — → a@b.org' (pure); a field whose value stayed is left out."""
     parts = []
     for field, value in changes.items():
+        name = FIELD_LABELS.get(field, field.replace("_", " ").capitalize())
         if isinstance(value, list) and len(value) == 2:
-            before, after = ("–" if v in (None, "") else v for v in value)
-            parts.append(f"{field}: {before} → {after}")
+            before, after = value
+            if before == after:
+                continue
+            parts.append(f"{name}: {_value(field, before)} → {_value(field, after)}")
         else:
-            parts.append(f"{field}: {json.dumps(value, ensure_ascii=False)}")
+            parts.append(f"{name}: {json.dumps(value, ensure_ascii=False)}")
     return "; ".join(parts)
+
+
+def changed_something(entry: dict[str, Any]) -> bool:
+    """An update whose every field kept its value is no change (older rows may hold such)."""
+    return entry["action"] != "update" or bool(describe_changes(entry.get("changes") or {}))
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
@@ -49,6 +82,7 @@ def _changes_table(entries: list[dict[str, Any]], what: str, name: Any) -> None:
             "Changes": describe_changes(e["changes"]),
         }
         for e in entries
+        if changed_something(e)
     ]
     frame = pd.DataFrame(rows, columns=["When", "By", what, "Action", "Changes"])
     st.dataframe(frame, hide_index=True, width="stretch")

@@ -18,8 +18,9 @@ def admin_page(admin: User) -> None:
     st.title("Admin")
     show_flash()
     db = get_db()
+    # Keyed and tracked, so a save (its rerun and flash) comes back to the tab the admin used.
     accounts_tab, lists_tab, history_tab, backups_tab = st.tabs(
-        ["Accounts", "Reference lists", "Account history", "Backups"]
+        ["Accounts", "Reference lists", "Account history", "Backups"], key="adm_tab", on_change="rerun"
     )
     with accounts_tab:
         accounts_panel(db, admin)

@@ -6,9 +6,10 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
+from tracker.domain.enums import Role
 from tracker.domain.errors import FieldError, StorageError
 from tracker.domain.models import User
-from tracker.services import accounts, sessions
+from tracker.services import accounts, digests, passwords, sessions
 from tracker.store import Database
 from tracker.ui.auth import sso, state
 from tracker.ui.kit.feedback import attempt
@@ -19,8 +20,13 @@ from tracker.web.serving import base_path, routes_active
 # ---------------------------------------------------------------- signed out
 
 
-def sign_in_page(db: Database) -> None:
-    """Sign-in in place: the page's URL and query parameters survive it."""
+# Where an editor lands after signing in on the bare address (no deep link): the morning page.
+EDITOR_LANDING = "pages/my_work.py"
+
+
+def sign_in_page(db: Database, page_path: str = "dashboard.py") -> None:
+    """Sign-in in place: the page's URL and query parameters survive it. Signed in on the bare
+    entry address, an editor or admin lands on My work; a director keeps the Overview."""
     st.title("Policy Influence Tracker")
     state.clear_pixel()
     notice = st.session_state.pop(state.NOTICE_KEY, None)
@@ -43,6 +49,8 @@ def sign_in_page(db: Database) -> None:
         except StorageError as exc:
             st.error(md(str(exc)), icon=":material/block:")
             return
+        if page_path == "dashboard.py" and not st.query_params and user.role.allows(Role.EDITOR):
+            st.switch_page(EDITOR_LANDING)
         st.rerun()
 
 
@@ -94,7 +102,7 @@ def _password_form(db: Database, user: User, *, key: str, title: str) -> bool:
             label = fs.label(field)
             st.text_input(label, type="password", max_chars=1000, autocomplete=AUTOCOMPLETE[field], key=fs.key(field))
             fs.field_error(field)
-        st.caption(f"At least {accounts.MIN_PASSWORD_LENGTH} characters, not containing your user name.")
+        st.caption(f"At least {passwords.MIN_PASSWORD_LENGTH} characters, not containing your user name.")
         st.form_submit_button("Change password", type="primary", key=fs.key("save"))
     return False
 
@@ -121,8 +129,27 @@ def account_panel(db: Database, user: User) -> None:
         if _password_form(db, user, key="own_password_change", title="Change your password"):
             st.session_state["auth_account_notice"] = "Your password is changed."
             st.rerun()
+    _digest_choice(db, user)
     if routes_active():
         _calendar_feed(db, user)
+
+
+def _digest_choice(db: Database, user: User) -> None:
+    current, is_default = digests.choice_of(db, user)
+    options = list(digests.CHOICE_LABELS)
+    chosen = st.selectbox(
+        "E-mail digest",
+        options,
+        index=options.index(current),
+        format_func=digests.CHOICE_LABELS.__getitem__,
+        key="account_digest",
+        help="What changed or falls due for you, by e-mail. "
+        + ("This is your role's default." if is_default else "You chose this."),
+    )
+    if chosen != current:
+        digests.set_choice(db, user, chosen)
+        st.session_state["auth_account_notice"] = f"E-mail digest: {digests.CHOICE_LABELS[chosen]}."
+        st.rerun()
 
 
 def _calendar_feed(db: Database, user: User) -> None:

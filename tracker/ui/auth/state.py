@@ -41,9 +41,19 @@ def sign_in(db: Database, user: User, via: str) -> None:
     state[VIA_KEY] = via
     state.pop(CLEAR_KEY, None)
     state.pop(SSO_REFUSED_KEY, None)
-    if via == "password" and serving.routes_active():
-        url = handoff.offer_cookie(new, cookie_secret(db))
+    browser = browser_binding()
+    if via == "password" and serving.routes_active() and browser:
+        url = handoff.offer_cookie(new, cookie_secret(db), browser)
         state[COOKIE_URL_KEY] = (url, time.time() + handoff.HANDOFF_SECONDS)
+
+
+def browser_binding() -> str | None:
+    """This browser's sign-in binding cookie (set by the server's middleware with the page)."""
+    try:
+        value = st.context.cookies.get(handoff.BIND_COOKIE)
+    except Exception:  # no browser behind this run (a script run outside the server)
+        return None
+    return value if isinstance(value, str) and 0 < len(value) <= 100 else None
 
 
 def sign_out(db: Database, message: str | None = None) -> None:

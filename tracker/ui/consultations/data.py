@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from tracker.domain import clock
-from tracker.domain.enums import ConsultationType, ReferenceKind, ResponseStatus
+from tracker.domain.enums import ReferenceKind, ResponseStatus
 from tracker.services import calendar
 from tracker.services import consultations as service
 from tracker.services import reference as reference_service
@@ -42,7 +42,7 @@ def lists(filters: dict[str, Any], today: dt.date) -> Lists:
     """Built once per filter set and shared read-only: a rerun only hands the tables to Streamlit."""
     df = service.search(get_db(), filters, today)
     current, past = service.split_by_deadline(df)
-    return Lists(df, current, past, current_view(current), past_view(past), due_soon(current))
+    return Lists(df, current, past, current_view(current), past_view(past, today), due_soon(current))
 
 
 def due_soon(current: pd.DataFrame) -> dict[str, tuple[int, list[tuple[str, str]]]]:
@@ -58,43 +58,41 @@ def _labels(enum: Any, codes: pd.Series) -> list[str]:
     return [enum(c).label for c in codes]
 
 
-def _listed(values: pd.Series) -> list[list[str]]:
-    return [list(v) if v is not None else [] for v in values]
+def _deadline_words(df: pd.DataFrame) -> list[str]:
+    """'Closes in 5 days', or for one not yet open 'Opens 3 Dec 2026 · closes in 40 days'."""
+    return [
+        f"Opens {clock.format_date(o)} · {d}" if p == "upcoming" else d.capitalize()
+        for p, o, d in zip(df["phase"], df["opens"], df["deadline"], strict=True)
+    ]
 
 
 def current_view(df: pd.DataFrame) -> pd.DataFrame:
+    """What matters for deciding what to answer next; type, areas and issues are on the record's page."""
     return pd.DataFrame(
         {
-            "Deadline": df["deadline"],
-            "Alert": [[ALERT_TEXT[u]] if u in ALERT_TEXT else [] for u in df["urgency"]],
-            "Closes": df["closes"],
             "Title": df["title"],
-            "Status": [
-                f"opens {clock.format_date(o)}" if p == "upcoming" else "open"
-                for p, o in zip(df["phase"], df["opens"], strict=True)
-            ],
+            "Closes": df["closes"],
+            "Deadline": _deadline_words(df),
+            "Alert": [[ALERT_TEXT[u]] if u in ALERT_TEXT else [] for u in df["urgency"]],
             "Our response": _labels(ResponseStatus, df["response_status"]),
             "Authority": df["authority"],
-            "Type": _labels(ConsultationType, df["type"]),
-            "Policy areas": _listed(df["policy_areas"]),
-            "Linked issues": _listed(df["issue_titles"]),
         }
     )
 
 
-def past_view(df: pd.DataFrame) -> pd.DataFrame:
+def _responses(df: pd.DataFrame, today: dt.date) -> list[str]:
+    return [service.response_word(s, c, today) for s, c in zip(df["response_status"], df["closes"], strict=True)]
+
+
+def past_view(df: pd.DataFrame, today: dt.date) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "Closed": df["closes"],
             "Title": df["title"],
-            "Our response": _labels(ResponseStatus, df["response_status"]),
+            "Closed": df["closes"],
+            "Our response": _responses(df, today),
             "Submitted on": df["submitted_on"],
             "Feedback reference": df["feedback_reference"],
             "Authority": df["authority"],
-            "Type": _labels(ConsultationType, df["type"]),
-            "Policy areas": _listed(df["policy_areas"]),
-            "Linked issues": _listed(df["issue_titles"]),
-            "Feedback received": df["total_feedback"],
         }
     )
 

@@ -25,8 +25,10 @@ from tracker.ui.consultations.form import (
 from tracker.ui.kit.feedback import leave, record_or_back, save, save_record_edits, show_refusal
 from tracker.ui.kit.form_state import FormState
 from tracker.ui.kit.text import md
+from tracker.ui.positions.formal_input import formal_input_panel
 
 QUERY_KEY = "consultation"
+DETAIL_TABS = ["Our response", "Edit all fields", "Change history", "Delete"]
 TABLE_KEYS = ("consultations_current", "consultations_past")
 Colour = Literal["red", "orange", "blue", "green", "violet", "gray"]
 URGENCY_COLOUR: dict[str, Colour] = {"strong": "red", "warning": "orange"}
@@ -50,13 +52,19 @@ def render_consultation(db: Database, user: User, consultation_id: int) -> None:
     badges = st.container(horizontal=True)
     with badges:
         st.badge(c.type.label, color="gray")
-        deadline_text = mark.label if mark.phase != "upcoming" else f"opens {clock.format_date(c.opens)} · {mark.label}"
+        deadline_text = (
+            mark.label.capitalize()
+            if mark.phase != "upcoming"
+            else f"Opens {clock.format_date(c.opens)} · {mark.label}"
+        )
         st.badge(
             deadline_text,
             icon=":material/schedule:",
-            color=URGENCY_COLOUR.get(mark.urgency or "", "blue" if mark.phase != "closed" else "gray"),  # type: ignore[arg-type]
+            color=URGENCY_COLOUR.get(mark.urgency or "", "blue" if mark.phase != "closed" else "gray"),
         )
-        st.badge(f"Our response: {c.response_status.label}", color=STATUS_COLOUR[c.response_status])
+        response = service.response_word(c.response_status, c.closes, today)
+        missed = response == service.MISSED
+        st.badge(f"Our response: {response}", color="red" if missed else STATUS_COLOUR[c.response_status])
     if mark.urgency == "strong":
         st.error(
             f"{mark.label.capitalize()} ({clock.format_date(c.closes)}); our response is {c.response_status.label.lower()}.",
@@ -70,9 +78,18 @@ def render_consultation(db: Database, user: User, consultation_id: int) -> None:
 
     _facts(c)
     _links(db, c)
+    formal_input_panel(
+        user,
+        service.formal_input_suggestions(db, c.id),
+        key=f"cons_formal_{c.id}",
+        why="Our response to this consultation was submitted",
+        dated=c.submitted_on,
+        record=partial(service.record_formal_input, db, user, c.id),
+    )
 
     if user.role.allows(Role.EDITOR):
-        tabs = st.tabs(["Our response", "Edit all fields", "Change history", "Delete"])
+        # Keyed and tracked: after a save (or a refusal) the page stays on the tab the user used.
+        tabs = st.tabs(DETAIL_TABS, key=f"cons_detail_tab_{c.id}", on_change="rerun")
         with tabs[0]:
             _response_tab(db, user, c)
         with tabs[1]:
@@ -136,8 +153,14 @@ def _response_tab(db: Database, user: User, c: Consultation) -> None:
     fs = response_state(f"response_{c.id}")
     get = partial(service.get, db, c.id)
     update = partial(service.record_response, db, user, c.id)
-    save_record_edits(fs, c, update, get, as_widgets, "Response saved.", show=value_text)
+    save_record_edits(fs, c, update, get, as_widgets, partial(_response_saved, db), show=value_text)
     response_form(fs)
+
+
+def _response_saved(db: Database, saved: Consultation) -> str:
+    if service.formal_input_suggestions(db, saved.id):
+        return "Response saved. Its linked issues below Formal input are listed above: record it in one click."
+    return "Response saved."
 
 
 def _edit_tab(db: Database, user: User, c: Consultation) -> None:
@@ -163,7 +186,7 @@ def _delete_tab(db: Database, user: User, c: Consultation) -> None:
 
 
 def _history(db: Database, cid: int) -> None:
-    entries = service.history(db, cid)
+    entries = service.readable_history(db, cid)
     if not entries:
         st.caption("No recorded changes.")
         return

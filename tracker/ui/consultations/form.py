@@ -12,8 +12,9 @@ from tracker.domain import clock
 from tracker.domain.enums import CONSULTATION_WINDOW_WEEKS, ConsultationType, ResponseStatus
 from tracker.services.exchange import have_your_say
 from tracker.ui.consultations import data
+from tracker.ui.kit.date_field import ANY_DATE
 from tracker.ui.kit.form_state import FormState
-from tracker.ui.kit.records import DATE_FORMAT
+from tracker.ui.kit.search_picker import pick_many_field
 
 FIELD_LABELS = {
     "title": "Title",
@@ -112,10 +113,17 @@ def consultation_form(fs: FormState, submit_label: str) -> None:
             fs.widget(st.text_input, "Link", "url", max_chars=2000, placeholder="https://…")
         c1, c2 = st.columns(2)
         with c1:
-            fs.widget(st.date_input, "Opens", "opens", format=DATE_FORMAT)
+            fs.widget(st.date_input, "Opens", "opens", **ANY_DATE)
         with c2:
-            fs.widget(st.date_input, "Closes", "closes", format=DATE_FORMAT)
-        fs.records("Linked issues", "issue_ids", issues, "Choose the issues this consultation concerns", many=True)
+            fs.widget(st.date_input, "Closes", "closes", **ANY_DATE)
+        pick_many_field(
+            fs,
+            "Linked issues",
+            "issue_ids",
+            issues,
+            "issue",
+            placeholder="Choose the issues this consultation concerns",
+        )
         fs.widget(
             st.selectbox,
             "Joint position",
@@ -140,8 +148,8 @@ def _response_fields(fs: FormState, *, limit_dates: bool) -> None:
     with c1:
         fs.widget(st.selectbox, "Our response", "response_status", options=list(ResponseStatus), format_func=_label)
     with c2:
-        dates = {"max_value": clock.today(), "help": "Needed when the response is submitted."} if limit_dates else {}
-        fs.widget(st.date_input, "Submitted on", "submitted_on", format=DATE_FORMAT, **dates)
+        dates = {"help": "Needed when the response is submitted; today or earlier."} if limit_dates else {}
+        fs.widget(st.date_input, "Submitted on", "submitted_on", **ANY_DATE, **dates)
     with c3:
         reference_help = "The reference the authority gave our feedback, e.g. F1234567." if limit_dates else None
         fs.widget(st.text_input, "Feedback reference", "feedback_reference", max_chars=200, help=reference_help)

@@ -16,6 +16,7 @@ from tracker.store import Database
 from tracker.ui.consultations import data
 from tracker.ui.consultations.detail import QUERY_KEY, TABLE_KEYS
 from tracker.ui.consultations.form import as_widgets, consultation_form, consultation_state
+from tracker.ui.kit.date_field import ANY_DATE
 from tracker.ui.kit.exports import export_buttons
 from tracker.ui.kit.feedback import attempt, save_new, show_refusal
 from tracker.ui.kit.form_state import FormState
@@ -51,35 +52,39 @@ def period_range(choice: str, today: dt.date, custom: Any = None) -> tuple[dt.da
 
 
 def _filters(today: dt.date) -> dict[str, Any]:
+    """Search, our response and the period first; the rest under "More filters" (open while one is
+    set), so on a phone the deadlines are not a screen of filters away."""
     options = data.filter_options()
     issue_titles = dict(options["issues"])
+    preset = st.query_params.get("issue")
+    if "cf_issue" not in st.session_state and preset and preset.isdigit() and int(preset) in issue_titles:
+        st.session_state["cf_issue"] = int(preset)
     with st.container(border=True):
         c1, c2, c3, c4 = st.columns(4)
         text = c1.text_input("Search", key="cf_text", placeholder="Title or reference", max_chars=200)
-        authorities = c2.multiselect("Authority", options["authorities"], key="cf_authority", placeholder="All")
-        types = c3.multiselect(
-            "Type", list(ConsultationType), format_func=lambda t: t.label, key="cf_type", placeholder="All"
-        )
-        statuses = c4.multiselect(
+        statuses = c2.multiselect(
             "Our response", list(ResponseStatus), format_func=lambda s: s.label, key="cf_status", placeholder="All"
-        )
-        c1, c2, c3, c4 = st.columns(4)
-        areas = c1.multiselect("Policy area", options["areas"], key="cf_area", placeholder="All")
-        issue_options: list[int | None] = [None, *issue_titles]
-        preset = st.query_params.get("issue")
-        if "cf_issue" not in st.session_state and preset and preset.isdigit() and int(preset) in issue_titles:
-            st.session_state["cf_issue"] = int(preset)
-        issue_id = c2.selectbox(
-            "Linked issue",
-            issue_options,
-            format_func=lambda i: "Any" if i is None else issue_titles.get(i, f"Issue {i}"),
-            key="cf_issue",
         )
         period = c3.selectbox("Period (closing date)", PERIODS, key="cf_period")
         custom = None
         if period == "Choose dates…":
             custom = c4.date_input(
-                "Closing between", value=(today, today + dt.timedelta(days=30)), format="DD/MM/YYYY", key="cf_dates"
+                "Closing between", value=(today, today + dt.timedelta(days=30)), key="cf_dates", **ANY_DATE
+            )
+        narrowed = any(st.session_state.get(k) for k in ("cf_authority", "cf_type", "cf_area", "cf_issue"))
+        with st.expander("More filters: authority, type, policy area, linked issue", expanded=narrowed):
+            c1, c2, c3, c4 = st.columns(4)
+            authorities = c1.multiselect("Authority", options["authorities"], key="cf_authority", placeholder="All")
+            types = c2.multiselect(
+                "Type", list(ConsultationType), format_func=lambda t: t.label, key="cf_type", placeholder="All"
+            )
+            areas = c3.multiselect("Policy area", options["areas"], key="cf_area", placeholder="All")
+            issue_options: list[int | None] = [None, *issue_titles]
+            issue_id = c4.selectbox(
+                "Linked issue",
+                issue_options,
+                format_func=lambda i: "Any" if i is None else issue_titles.get(i, f"Issue {i}"),
+                key="cf_issue",
             )
     closes_from, closes_to = period_range(period, today, custom)
     return {
@@ -118,14 +123,16 @@ def _current_table(lists: data.Lists) -> None:
         selection_mode="single-row",
         placeholder="—",
         column_config={
+            # Sized to fit a 1400 px screen beside the sidebar; narrower screens scroll the table.
+            "Title": st.column_config.TextColumn(width=300),
+            "Closes": st.column_config.DateColumn(format="D MMM YYYY", width=95),
+            "Deadline": st.column_config.TextColumn(width=120),
             # A coloured chip per alert; read-only in st.dataframe, and drawn without a Styler.
             "Alert": st.column_config.MultiselectColumn(
-                options=list(data.ALERT_TEXT.values()), color=list(data.ALERT_COLOURS)
+                options=list(data.ALERT_TEXT.values()), color=list(data.ALERT_COLOURS), width=140
             ),
-            "Closes": st.column_config.DateColumn(format="D MMM YYYY"),
-            "Title": st.column_config.TextColumn(width="large"),
-            "Policy areas": st.column_config.ListColumn(),
-            "Linked issues": st.column_config.ListColumn(),
+            "Our response": st.column_config.TextColumn(width=105),
+            "Authority": st.column_config.TextColumn(width=140),
         },
     )
     st.caption("Alerts show while our response is neither submitted nor skipped. Select a row to open it.")
@@ -146,18 +153,20 @@ def _past_table(lists: data.Lists) -> None:
         selection_mode="single-row",
         placeholder="—",
         column_config={
-            "Closed": st.column_config.DateColumn(format="D MMM YYYY"),
-            "Submitted on": st.column_config.DateColumn(format="D MMM YYYY"),
-            "Title": st.column_config.TextColumn(width="large"),
-            "Policy areas": st.column_config.ListColumn(),
-            "Linked issues": st.column_config.ListColumn(),
-            "Feedback received": st.column_config.NumberColumn(
-                format="localized", help="All respondents, from the portal"
-            ),
+            "Title": st.column_config.TextColumn(width=310),
+            "Closed": st.column_config.DateColumn(format="D MMM YYYY", width=95),
+            "Our response": st.column_config.TextColumn(width=105),
+            "Submitted on": st.column_config.DateColumn(format="D MMM YYYY", width=105),
+            "Feedback reference": st.column_config.TextColumn(width=130),
+            "Authority": st.column_config.TextColumn(width=150),
         },
     )
     answered = int((df["response_status"] == ResponseStatus.SUBMITTED.value).sum())
-    st.caption(f"{len(df):,} past consultations; we submitted a response to {answered:,}. Select a row to open it.")
+    missed = int((lists.past_view["Our response"] == service.MISSED).sum())
+    st.caption(
+        f"{len(df):,} past consultations; we submitted a response to {answered:,} and missed {missed:,}. "
+        "Select a row to open it; type, policy areas and linked issues are on its page and in the export."
+    )
 
 
 CURRENT_TAB, PAST_TAB, NEW_TAB, IMPORT_TAB = (
@@ -200,8 +209,9 @@ def _new_consultation(db: Database, user: User) -> None:
 
 
 def render_consultation_list(db: Database, user: User) -> None:
-    """Deadlines: the calendar download, filters, due-soon warnings, the current and past tables,
-    and for editors the new-consultation form and the Have Your Say import."""
+    """Deadlines: the calendar download, then the tabs. The list tabs hold the filters, due-soon
+    warnings and their table; for editors the new-consultation form and the Have Your Say
+    import are tabs of their own, so neither sits under the list's filters."""
     today = clock.today()
     head, button = st.columns([4, 1], vertical_alignment="bottom")
     head.caption(f"Deadlines are counted in the organisation's time zone; today is {clock.format_date(today)}.")
@@ -214,25 +224,18 @@ def render_consultation_list(db: Database, user: User) -> None:
         on_click="ignore",
         help="All open and upcoming deadlines, for Outlook or Google Calendar.",
     )
-    filters = _filters(today)
-    fs = FormState("cf", ())
-    ok, lists = attempt(fs, lambda: data.lists(filters, today))
-    show_refusal(fs)
-    if not ok or lists is None:
-        return
-    _warnings(lists)
-    export_buttons("consultations", lists.all, key="consultations_list")
     labels = [CURRENT_TAB, PAST_TAB]
-    editor = user.role.allows(Role.EDITOR)
-    if editor:
+    if user.role.allows(Role.EDITOR):
         labels += [NEW_TAB, IMPORT_TAB]
-    tabs = lazy_tabs(labels, "cons_tab")  # the new-consultation form lists every issue
-    if CURRENT_TAB in tabs:
-        with tabs[CURRENT_TAB]:
-            _current_table(lists)
-    if PAST_TAB in tabs:
-        with tabs[PAST_TAB]:
-            _past_table(lists)
+    tabs = lazy_tabs(labels, "cons_tab")  # only the open tab runs: the new-consultation form lists every issue
+    for name, table in ((CURRENT_TAB, _current_table), (PAST_TAB, _past_table)):
+        if name in tabs:
+            with tabs[name]:
+                lists = _filtered(today)
+                if lists is not None:
+                    if name == CURRENT_TAB:
+                        _warnings(lists)  # about what is still open: not repeated over the past list
+                    table(lists)
     if NEW_TAB in tabs:
         with tabs[NEW_TAB]:
             _new_consultation(db, user)
@@ -241,3 +244,16 @@ def render_consultation_list(db: Database, user: User) -> None:
 
         with tabs[IMPORT_TAB]:
             render_have_your_say_import(user, key="consultations_page")
+
+
+def _filtered(today: dt.date) -> data.Lists | None:
+    """The filters (their keys are shared by both list tabs, so a choice carries over), the
+    due-soon warnings and the export of what they match."""
+    filters = _filters(today)
+    fs = FormState("cf", ())
+    ok, lists = attempt(fs, lambda: data.lists(filters, today))
+    show_refusal(fs)
+    if not ok or lists is None:
+        return None
+    export_buttons("consultations", lists.all, key="consultations_list")
+    return lists

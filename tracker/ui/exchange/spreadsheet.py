@@ -21,6 +21,7 @@ from tracker.domain.errors import (
 from tracker.domain.models import User
 from tracker.services.exchange import exports, imports, spreadsheet
 from tracker.services.exchange.spreadsheet import Sheet
+from tracker.ui.kit import background
 from tracker.ui.kit.text import md
 from tracker.ui.shell.db import get_db
 
@@ -59,64 +60,82 @@ def render_spreadsheet_import(user: User, key: str = "sheet") -> None:
     if done and done[0] == digest:
         st.success(md(done[1]), icon=":material/check_circle:")
         return
-
-    try:
-        sheet = imports.read_sheet(data, upload.name)
-    except ImportRefused as exc:
-        _refusal(exc, table, key)
-        return
-    st.markdown(f"**{md(upload.name)}** · {len(sheet):,} lines · first {min(len(sheet), PREVIEW_LINES)} shown")
-    st.dataframe(preview_frame(sheet), hide_index=True, width="stretch")
-
     checked = _check(user, table, data, upload.name, digest, key)
     if checked is None:
         return
-    c1, c2, c3 = st.columns(3)
-    c1.metric("New", f"{checked.inserted:,}")
-    c2.metric("Updated", f"{checked.updated:,}")
-    c3.metric("Unchanged", f"{checked.unchanged:,}")
     if checked.inserted + checked.updated == 0:
         st.caption("Everything in this file is already in the tracker; importing it would change nothing.")
         return
-    label = f"Import into {_label(table).lower()}: {checked.inserted:,} new, {checked.updated:,} updated"
-    if st.button(label, type="primary", key=f"{key}_go", icon=":material/upload:"):
-        bar = st.progress(0.0, text="Starting…")
-
-        def progress(fraction: float, message: str) -> None:
-            bar.progress(min(max(fraction, 0.0), 1.0), text=message)
-
-        try:
-            report = imports.import_file(get_db(), user, table, data, upload.name, progress=progress)
-        except ImportRefused as exc:
-            st.session_state.pop(f"{key}_checked", None)
-            _refusal(exc, table, key)
-            return
-        except (PermissionDenied, StorageError, EditConflict, InvalidInput) as exc:
-            st.error(md(str(exc)), icon=":material/error:")
-            return
-        message = f"Imported {upload.name} into {_label(table).lower()}: {report.summary()}."
-        st.session_state[f"{key}_done"] = (digest, message)
-        st.session_state.pop(f"{key}_checked", None)
-        st.success(md(message), icon=":material/check_circle:")
+    _import(user, table, data, upload.name, digest, checked, key)
 
 
 def _check(user: User, table: str, data: bytes, name: str, digest: str, key: str) -> ImportReport | None:
-    """The dry run (what an import would do), kept for this file so reruns do not repeat it."""
+    """Read and dry-run the file (what an import would do) in the background, once per file;
+    show its preview and counts when done."""
     saved = st.session_state.get(f"{key}_checked")
-    if saved and saved[0] == digest:
-        report: ImportReport = saved[1]
-        return report
-    try:
-        with st.spinner("Checking every line…"):
-            report = imports.import_file(get_db(), user, table, data, name, dry_run=True)
-    except ImportRefused as exc:
-        _refusal(exc, table, key)
-        return None
-    except (PermissionDenied, StorageError, InvalidInput) as exc:
-        st.error(md(str(exc)), icon=":material/error:")
-        return None
-    st.session_state[f"{key}_checked"] = (digest, report)
-    return report
+    if not (saved and saved[0] == digest):
+        job = background.finish(f"{key}_checking")
+        if job is None:
+            if background.running(f"{key}_checking") is None:
+                db = get_db()
+
+                def work(progress: imports.Progress) -> tuple[pd.DataFrame, int, ImportReport]:
+                    sheet = imports.read_sheet(data, name)
+                    report = imports.import_file(db, user, table, data, name, dry_run=True, progress=progress)
+                    return preview_frame(sheet), len(sheet), report
+
+                background.start(f"{key}_checking", "Checking every line", work)
+            background.show_progress(f"{key}_checking")
+            return None
+        if not _ended_well(job, table, key):
+            return None
+        saved = (digest, *job.result)
+        st.session_state[f"{key}_checked"] = saved
+    _, preview, lines, report = saved
+    st.markdown(f"**{md(name)}** · {lines:,} lines · first {min(lines, PREVIEW_LINES)} shown")
+    st.dataframe(preview, hide_index=True, width="stretch")
+    c1, c2, c3 = st.columns(3)
+    c1.metric("New", f"{report.inserted:,}")
+    c2.metric("Updated", f"{report.updated:,}")
+    c3.metric("Unchanged", f"{report.unchanged:,}")
+    checked: ImportReport = report
+    return checked
+
+
+def _import(user: User, table: str, data: bytes, name: str, digest: str, checked: ImportReport, key: str) -> None:
+    """The import button; the import itself runs in the background with its progress bar."""
+    job_key = f"{key}_importing"
+    job = background.finish(job_key)
+    if job is not None:
+        st.session_state.pop(f"{key}_checked", None)
+        if _ended_well(job, table, key):
+            message = f"Imported {name} into {_label(table).lower()}: {job.result.summary()}."
+            st.session_state[f"{key}_done"] = (digest, message)
+            st.success(md(message), icon=":material/check_circle:")
+        return
+    if background.running(job_key) is None:
+        label = f"Import into {_label(table).lower()}: {checked.inserted:,} new, {checked.updated:,} updated"
+        if not st.button(label, type="primary", key=f"{key}_go", icon=":material/upload:"):
+            return
+        db = get_db()
+        background.start(
+            job_key, "Importing", lambda progress: imports.import_file(db, user, table, data, name, progress=progress)
+        )
+    background.show_progress(job_key)
+
+
+def _ended_well(job: background.Job, table: str, key: str) -> bool:
+    """Whether the job succeeded; otherwise its refusal or error in words."""
+    if isinstance(job.error, ImportRefused):
+        _refusal(job.error, table, key)
+        return False
+    if isinstance(job.error, (PermissionDenied, StorageError, EditConflict, InvalidInput)):
+        st.error(md(str(job.error)), icon=":material/error:")
+        return False
+    if job.error is not None:
+        st.error("The import stopped unexpectedly; nothing was written. Please try again.", icon=":material/error:")
+        return False
+    return True
 
 
 def preview_frame(sheet: Sheet, lines: int = PREVIEW_LINES) -> pd.DataFrame:

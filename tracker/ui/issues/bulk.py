@@ -10,6 +10,7 @@ from tracker.domain.models import User
 from tracker.services import issues as svc
 from tracker.store import Database
 from tracker.ui.issues import data
+from tracker.ui.issues.forms import FIRST_DAY, LAST_DAY
 from tracker.ui.kit.feedback import save, show_refusal
 from tracker.ui.kit.form_state import FormState
 
@@ -50,10 +51,20 @@ def bulk_panel(db: Database, user: User, listing: data.Listing, opts: dict[str, 
             value: Any
             if action == "owner":
                 value = st.selectbox(
-                    "New owner", [None, *opts["owners"]], key="iss_bulk_owner", format_func=lambda o: o or "— nobody —"
+                    "New owner",
+                    [None, *opts["owners"]],
+                    key="iss_bulk_owner",
+                    format_func=lambda o: data.person(o) if o else "— nobody —",
                 )
             elif action == "review":
-                value = st.date_input("Next review", key="iss_bulk_review", format="DD/MM/YYYY", value=None)
+                value = st.date_input(
+                    "Next review",
+                    key="iss_bulk_review",
+                    format="DD/MM/YYYY",
+                    value=None,
+                    min_value=FIRST_DAY,
+                    max_value=LAST_DAY,
+                )
             else:
                 value = st.text_input("Tag to add", key="iss_bulk_tag", max_chars=60)
             label = f"Apply to {len(ids):,} issue{'s' if len(ids) != 1 else ''}"

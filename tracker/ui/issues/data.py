@@ -43,7 +43,7 @@ def listing(query_json: str) -> Listing:
     counts = svc.counts(db, query)
     return Listing(
         rows=rows,
-        table=list_frame(rows),
+        table=list_frame(rows, svc.people(db)),
         counts=counts,
         ladder=count_ladder(counts["by_stage"]) if counts["total"] else None,
         versions={int(i): int(v) for i, v in zip(rows["id"], rows["version"], strict=True)},
@@ -79,7 +79,8 @@ def options() -> dict[str, list[str]]:
     return {
         "areas": _merge(reference.values(db, ReferenceKind.POLICY_AREA), svc.areas_in_use(db)),
         "segments": reference.values(db, ReferenceKind.MEMBER_SEGMENT),
-        "owners": _merge(accounts.owner_choices(db), svc.owners_in_use(db)),
+        # By the names people read, as the pickers show them.
+        "owners": sorted(_merge(accounts.owner_choices(db), svc.owners_in_use(db)), key=lambda u: person(u).lower()),
         "tags": svc.tags_in_use(db),
     }
 
@@ -87,3 +88,16 @@ def options() -> dict[str, list[str]]:
 def _merge(first: list[str], more: list[str]) -> list[str]:
     seen = {v.lower() for v in first}
     return first + [v for v in more if v.lower() not in seen]
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def people() -> dict[str, str]:
+    """User name → display name (owners, authors and editors are shown by the latter)."""
+    return svc.people(get_db())
+
+
+def person(username: str | None) -> str:
+    """A user as people know them: the display name, else the user name; "—" for nobody."""
+    if not username:
+        return "—"
+    return people().get(username, username)

@@ -41,6 +41,7 @@ def issue_view(db: Database, user: User, issue_id: int) -> None:
         return
     if st.session_state.get(OPEN) != issue_id:
         forget_forms(st.session_state.get(OPEN))
+        st.session_state.pop(_tab_key(st.session_state.get(OPEN)), None)
         st.session_state[OPEN] = issue_id
     editing = user.role.allows(Role.EDITOR)
     if editing:
@@ -51,7 +52,7 @@ def issue_view(db: Database, user: User, issue_id: int) -> None:
     labels = ["Details", "Timeline", "Linked", "History"]
     if editing and issue.archived_at is None:
         labels += ["Edit", "Move to stage…"]
-    tabs = st.tabs(labels)
+    tabs = _tabs(issue.id, labels)
     with tabs[0]:
         _details(issue)
     with tabs[1]:
@@ -67,6 +68,22 @@ def issue_view(db: Database, user: User, issue_id: int) -> None:
             move_form(db, user, issue)
 
 
+def _tab_key(issue_id: Any) -> str:
+    return f"iss_tab_{issue_id}"
+
+
+def _tabs(issue_id: int, labels: list[str]) -> list[Any]:
+    """The issue's tabs, the chosen one remembered by its label in the session.
+
+    Untracked tabs are reset to the first by the browser whenever the page above them changes
+    (a flash after a save appears, then goes), which hid a refused form's errors behind
+    Details. Every tab is still drawn, so input typed in a form survives a look at another tab."""
+    key = _tab_key(issue_id)
+    if st.session_state.get(key) not in labels:
+        st.session_state.pop(key, None)  # e.g. the Edit tab of an issue archived since
+    return list(st.tabs(labels, key=key, on_change="rerun"))
+
+
 def _header(db: Database, issue: Issue) -> None:
     st.title(md(issue.title))
     since = svc.stage_since(db, issue.id)
@@ -75,7 +92,7 @@ def _header(db: Database, issue: Issue) -> None:
         f"**Stage:** {issue.stage.label}" + (f" since {clock.format_date(since)}" if since else ""),
         f"**Target:** {issue.target_stage.label}",
         f"**Lifecycle:** {issue.lifecycle.label}",
-        f"**Owner:** {md(issue.owner) if issue.owner else 'nobody'}",
+        f"**Owner:** {md(data.person(issue.owner)) if issue.owner else 'nobody'}",
         f"**Next review:** {md(review_text(issue, clock.today()))}",
     ]
     st.markdown(" · ".join(parts))
@@ -112,8 +129,8 @@ def _details(issue: Issue) -> None:
             ("Member relevance", f"{issue.member_relevance} / 5"),
             ("Member segments", value_text("member_segments", issue.member_segments)),
             ("Tags", value_text("tags", issue.tags)),
-            ("Created", f"{clock.format_timestamp(issue.created_at)} by {issue.created_by or '—'}"),
-            ("Last changed", f"{clock.format_timestamp(issue.updated_at)} by {issue.updated_by or '—'}"),
+            ("Created", f"{clock.format_timestamp(issue.created_at)} by {data.person(issue.created_by)}"),
+            ("Last changed", f"{clock.format_timestamp(issue.updated_at)} by {data.person(issue.updated_by)}"),
         ]
         st.dataframe(
             pd.DataFrame(rows, columns=["Field", "Value"]),
@@ -127,7 +144,7 @@ def _details(issue: Issue) -> None:
 
 
 def _timeline(issue_id: int) -> None:
-    tl = timeline_frame(data.timeline(issue_id))
+    tl = timeline_frame(data.timeline(issue_id), data.people())
     if tl.empty:
         st.info("Nothing on the timeline yet.")
         return
@@ -137,12 +154,12 @@ def _timeline(issue_id: int) -> None:
         hide_index=True,
         key="iss_timeline",
         column_config={
-            "Date": st.column_config.DateColumn("Date", format="D MMM YYYY", width="small"),
-            "What": st.column_config.TextColumn("What", width="medium"),
-            "Link": st.column_config.LinkColumn("Link", display_text="open", width="small"),
-            "Note or summary": st.column_config.TextColumn(width="medium"),
-            "Evidence": st.column_config.TextColumn(width="medium"),
-            "By": st.column_config.TextColumn(width="small"),
+            "Date": st.column_config.DateColumn("Date", format="D MMM YYYY", width=95),
+            "What": st.column_config.TextColumn("What", width=280),
+            "Link": st.column_config.LinkColumn("Link", display_text="open", width=50),
+            "Note or summary": st.column_config.TextColumn(width=170),
+            "Evidence": st.column_config.TextColumn(width=170),
+            "By": st.column_config.TextColumn(width=105),
         },
     )
 
@@ -173,7 +190,7 @@ def _linked(issue_id: int) -> None:
 
 
 def _history(issue_id: int) -> None:
-    frame = history_frame(data.history(issue_id))
+    frame = history_frame(data.history(issue_id), data.people())
     if frame.empty:
         st.info("No changes have been recorded for this issue in this app yet.")
         return

@@ -6,6 +6,7 @@ No streamlit here, so every rule is unit-tested directly.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote, urlparse
 
@@ -108,27 +109,39 @@ def field_label(field: str) -> str:
     return FIELD_LABELS.get(field, field.replace("_", " ").capitalize())
 
 
-def history_frame(entries: list[dict[str, Any]]) -> pd.DataFrame:
+NOBODY: Mapping[str, str] = {}
+
+
+def name_of(username: Any, names: Mapping[str, str]) -> str:
+    """A user name as the person's display name; "—" when empty."""
+    if not isinstance(username, str) or not username:
+        return "—"
+    return names.get(username, username)
+
+
+def history_frame(entries: list[dict[str, Any]], names: Mapping[str, str] = NOBODY) -> pd.DataFrame:
     """Audit entries as rows: when, who, what, field, before → after (one row per changed field)."""
     rows: list[dict[str, Any]] = []
     for e in entries:
         action = ACTION_LABELS.get(e["action"], e["action"].capitalize())
         changes = {k: v for k, v in (e.get("changes") or {}).items() if k != "event_id"}
         if not changes:
-            rows.append(_history_row(e, action, "", "", ""))
+            rows.append(_history_row(e, action, "—", "—", "—", names))
         for field, pair in changes.items():
             before, after = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
             rows.append(
-                _history_row(e, action, field_label(field), value_text(field, before), value_text(field, after))
+                _history_row(e, action, field_label(field), value_text(field, before), value_text(field, after), names)
             )
     return pd.DataFrame(rows, columns=["When", "Who", "What", "Field", "Before", "After"])
 
 
-def _history_row(e: dict[str, Any], action: str, field: str, before: str, after: str) -> dict[str, Any]:
+def _history_row(
+    e: dict[str, Any], action: str, field: str, before: str, after: str, names: Mapping[str, str]
+) -> dict[str, Any]:
     at = e.get("at")
     return {
-        "When": clock.format_timestamp(at) if isinstance(at, dt.datetime) else str(at or ""),
-        "Who": e.get("actor") or "",
+        "When": clock.format_timestamp(at) if isinstance(at, dt.datetime) else str(at or "—"),
+        "Who": name_of(e.get("actor"), names),
         "What": action,
         "Field": field,
         "Before": before,
@@ -156,7 +169,7 @@ def md_link(label: Any, url: Any) -> str:
     return f"[{md(label)}]({target})"
 
 
-def timeline_frame(df: pd.DataFrame) -> pd.DataFrame:
+def timeline_frame(df: pd.DataFrame, names: Mapping[str, str] = NOBODY) -> pd.DataFrame:
     """Stage events and activities, as shown: date, what, note or summary, evidence, link, by."""
     rows = []
     for r in df.itertuples(index=False):
@@ -174,10 +187,11 @@ def timeline_frame(df: pd.DataFrame) -> pd.DataFrame:
             {
                 "Date": r.day,
                 "What": what,
-                "Note or summary": text if isinstance(text, str) else "",
-                "Evidence": evidence if isinstance(evidence, str) else "",
-                "Link": safe_url(r.link),
-                "By": r.author if isinstance(r.author, str) else "",
+                "Note or summary": text if isinstance(text, str) and text else "—",
+                "Evidence": evidence if isinstance(evidence, str) and evidence else "—",
+                # Empty, not None: the grid writes a missing link as "None".
+                "Link": safe_url(r.link) or "",
+                "By": name_of(r.author, names),
             }
         )
     return pd.DataFrame(rows, columns=["Date", "What", "Note or summary", "Evidence", "Link", "By"])
@@ -208,7 +222,7 @@ def _labels(codes: pd.Series, label: Any) -> list[str]:
     return [known[v] for v in values]
 
 
-def list_frame(df: pd.DataFrame) -> pd.DataFrame:
+def list_frame(df: pd.DataFrame, names: Mapping[str, str] = NOBODY) -> pd.DataFrame:
     """The search result with labels instead of codes, indexed by issue id."""
     out = pd.DataFrame(index=df["id"].astype(int) if "id" in df else None)
     out.index.name = "#"
@@ -218,16 +232,21 @@ def list_frame(df: pd.DataFrame) -> pd.DataFrame:
     out["Stage"] = _labels(df["stage"], stage_label)
     out["Target"] = _labels(df["target_stage"], stage_label)
     out["Lifecycle"] = _labels(df["lifecycle"], lambda v: code_label(Lifecycle, v))
-    out["Policy area"] = df["policy_area"].fillna("").to_numpy()
+    out["Policy area"] = df["policy_area"].fillna("—").to_numpy()
     out["Level"] = _labels(df["level"], lambda v: code_label(Level, v))
-    out["Owner"] = df["owner"].fillna("").to_numpy()
+    out["Owner"] = [name_of(o, names) for o in df["owner"].astype(object).where(df["owner"].notna(), None)]
     out["Priority"] = _labels(df["priority"], lambda v: code_label(Priority, v))
     out["Relevance"] = df["member_relevance"].to_numpy()
-    out["Next review"] = pd.to_datetime(df["next_review"]).dt.date.to_numpy()
-    out["On stage since"] = pd.to_datetime(df["stage_since"]).dt.date.to_numpy()
+    # As text, so an empty date reads "—" (the grid draws a missing date as "None").
+    out["Next review"] = _day_texts(df["next_review"])
+    out["On stage since"] = _day_texts(df["stage_since"])
     out["Tags"] = [list(t) if t is not None else [] for t in df["tags"]]
     out["Archived"] = df["archived_at"].notna().to_numpy()
     return out
+
+
+def _day_texts(days: pd.Series) -> list[str]:
+    return [clock.format_date(d.date()) if pd.notna(d) else "—" for d in pd.to_datetime(days)]
 
 
 def review_text(issue: Issue, today: dt.date) -> str:

@@ -11,11 +11,17 @@ import streamlit as st
 from tracker.domain import clock
 from tracker.domain.enums import Level, Lifecycle, PolicyCycle, Position, Priority, Stage
 from tracker.domain.models import Issue, IssueInput
+from tracker.ui.issues.data import person
 from tracker.ui.issues.format import FIELD_LABELS
 from tracker.ui.kit.form_state import FormState
 
+# A date field with bounds refuses a typed date outside them in the browser alone (the field
+# turns red and its old value is sent), so a record would be saved with a date nobody typed.
+# The issue forms' date fields take any four-digit year; the services refuse a date out of
+# range with a message naming the range, shown at the field, and store nothing.
+FIRST_DAY, LAST_DAY = dt.date(1000, 1, 1), dt.date(9999, 12, 31)
 ISSUE_FIELDS: tuple[str, ...] = tuple(IssueInput.model_fields)
-CREATE_EXTRA = ("stage", "evidence_ref", "evidence_url")
+CREATE_EXTRA = ("stage", "event_date", "evidence_ref", "evidence_url")
 MOVE_FIELDS = ("to_stage", "event_date", "note", "evidence_ref", "evidence_url")
 # Other labels the services give the create and move forms' fields (FieldError.field → widget name).
 ALIASES = {
@@ -50,7 +56,7 @@ def issue_defaults(issue: Issue | Mapping[str, Any] | None) -> dict[str, Any]:
         src = {f: getattr(issue, f) for f in ISSUE_FIELDS}
     out = _as_widgets(src)
     if issue is None:
-        out |= {"stage": Stage.WATCHING, "evidence_ref": "", "evidence_url": ""}
+        out |= {"stage": Stage.WATCHING, "event_date": clock.today(), "evidence_ref": "", "evidence_url": ""}
     return out
 
 
@@ -113,7 +119,7 @@ def issue_fields(fs: FormState, opts: dict[str, list[str]], *, creating: bool) -
     c1, c2, c3 = st.columns(3)
     with c1:
         owners = _with([None, *opts.get("owners", [])], st.session_state.get(k("owner")))
-        st.selectbox("Owner", owners, key=k("owner"), format_func=_label)
+        st.selectbox("Owner", owners, key=k("owner"), format_func=person)
         fs.field_error("owner")
     with c2:
         st.selectbox("Priority", list(Priority), key=k("priority"), format_func=_label)
@@ -145,17 +151,32 @@ def issue_fields(fs: FormState, opts: dict[str, list[str]], *, creating: bool) -
         st.selectbox("Lifecycle status", list(Lifecycle), key=k("lifecycle"), format_func=_label)
         fs.field_error("lifecycle")
     with c3:
-        st.date_input("Next review", key=k("next_review"), format="DD/MM/YYYY", min_value=dt.date(2000, 1, 1))
+        st.date_input("Next review", key=k("next_review"), format="DD/MM/YYYY", min_value=FIRST_DAY, max_value=LAST_DAY)
         fs.field_error("next_review")
     st.text_input("Tags", key=k("tags"), help="Separate tags with commas", placeholder="e.g. MDR, SMEs")
     fs.field_error("tags")
 
     if creating:
-        st.markdown("**Where the issue stands today**")
-        c1, c2, c3 = st.columns(3)
+        st.markdown("**Where the issue starts**")
+        st.caption(
+            "Bringing in an issue worked on before? Date it when it was identified; then record each "
+            "later move with its date and evidence on its “Move to stage…” tab, oldest first."
+        )
+        c1, c2 = st.columns(2)
         with c1:
             st.selectbox("Starting stage", list(Stage), key=k("stage"), format_func=_label)
             fs.field_error("stage")
+        with c2:
+            st.date_input(
+                "Identified on",
+                key=k("event_date"),
+                format="DD/MM/YYYY",
+                help="When the issue was identified (or reached its starting stage): today, or a date in the past",
+                min_value=FIRST_DAY,
+                max_value=LAST_DAY,
+            )
+            fs.field_error("event_date")
+        c2, c3 = st.columns(2)
         with c2:
             st.text_input("Evidence reference", key=k("evidence_ref"), max_chars=500, help="Needed above Watching")
             fs.field_error("evidence_ref")
@@ -195,9 +216,11 @@ def move_fields(fs: FormState, current: Stage, last_date: dt.date | None) -> Non
             "Date",
             key=k("event_date"),
             format="DD/MM/YYYY",
-            max_value=clock.today(),
-            min_value=last_date or dt.date(2000, 1, 1),
-            help="When it happened: not in the future, not before the previous stage change",
+            help="When it happened: "
+            + (f"from {clock.format_date(last_date)} (the previous stage change) " if last_date else "")
+            + f"to today, {clock.format_date(clock.today())}",
+            min_value=FIRST_DAY,
+            max_value=LAST_DAY,
         )
         fs.field_error("event_date")
     c1, c2 = st.columns(2)

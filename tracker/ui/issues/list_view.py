@@ -67,7 +67,8 @@ def _filters(opts: dict[str, list[str]]) -> svc.IssueQuery:
         areas = c[2].multiselect("Policy area", opts["areas"], key="iss_q_areas")
         levels = c[3].multiselect("Level", list(Level), key="iss_q_levels", format_func=lambda s: s.label)
         d = st.columns(4)
-        owners = d[0].multiselect("Owner", opts["owners"], key="iss_q_owners")
+        names = data.people()
+        owners = d[0].multiselect("Owner", opts["owners"], key="iss_q_owners", format_func=lambda o: names.get(o, o))
         priorities = d[1].multiselect("Priority", list(Priority), key="iss_q_prio", format_func=lambda s: s.label)
         tags = d[2].multiselect("Tag", opts["tags"], key="iss_q_tags")
         archived = d[3].selectbox(
@@ -114,6 +115,12 @@ def _counts(counts: dict[str, Any], chart: Any) -> None:
         st.plotly_chart(chart, config=ladder.CONFIG, key="iss_count_ladder")
 
 
+# What a row needs to be recognised and triaged, sized to fit the page's width at 1,400 px;
+# the other columns (target, lifecycle, area, level, relevance, tags, on stage since) are on
+# the issue's page and in the export. On a phone the table scrolls sideways, title first.
+LIST_COLUMNS = ("Title", "Stage", "Owner", "Priority", "Next review", "Archived")
+
+
 def _table(frame: pd.DataFrame) -> int | None:
     """The list; returns the id of the row the user clicked."""
     event = st.dataframe(
@@ -124,15 +131,15 @@ def _table(frame: pd.DataFrame) -> int | None:
         hide_index=False,
         height=min(38 + 35 * max(len(frame), 1), 600),
         column_config={
-            "#": st.column_config.NumberColumn("#", format="%d", width="small"),
-            "Title": st.column_config.TextColumn("Title", width="large"),
-            "Relevance": st.column_config.NumberColumn("Relevance", format="%d / 5", width="small"),
-            "Next review": st.column_config.DateColumn("Next review", format="D MMM YYYY"),
-            "On stage since": st.column_config.DateColumn("On stage since", format="D MMM YYYY"),
-            "Tags": st.column_config.ListColumn("Tags"),
-            "Archived": st.column_config.CheckboxColumn("Archived", width="small"),
+            "#": st.column_config.NumberColumn("#", format="%d", width=45),
+            "Title": st.column_config.TextColumn("Title", width=345),
+            "Stage": st.column_config.TextColumn("Stage", width=150),
+            "Owner": st.column_config.TextColumn("Owner", width=115),
+            "Priority": st.column_config.TextColumn("Priority", width=70),
+            "Next review": st.column_config.TextColumn("Next review", width=100),
+            "Archived": st.column_config.CheckboxColumn("Archived", width=75),
         },
-        column_order=[c for c in frame.columns if c != "Archived" or frame["Archived"].any()],
+        column_order=[c for c in LIST_COLUMNS if c != "Archived" or frame["Archived"].any()],
     )
     rows = getattr(getattr(event, "selection", None), "rows", None) or []
     return int(frame.index[rows[0]]) if rows and rows[0] < len(frame) else None

@@ -68,29 +68,22 @@ def export_buttons(table: str, frame: Any | None = None, *, key: str) -> None:
         return
     name = spec.label.lower()
     what = f"these {len(frame):,} {name}" if frame is not None else f"all {name}"
-    left, right = st.columns(2, gap="small")
+    formats = (
+        ("CSV", "csv", spreadsheet.CSV_MIME, ":material/download:", "as CSV (UTF-8)"),
+        ("Excel", "xlsx", spreadsheet.XLSX_MIME, ":material/table_view:", "as an Excel workbook"),
+    )
     try:
-        left.download_button(
-            "CSV",
-            data=_builder(user, table, "csv", frame),
-            file_name=exports.file_name(table, "csv"),
-            mime=spreadsheet.CSV_MIME,
-            key=f"{key}_csv",
-            icon=":material/download:",
-            help=f"Download {what} as CSV (UTF-8)",
-            on_click="ignore",
-            width="stretch",
-        )
-        right.download_button(
-            "Excel",
-            data=_builder(user, table, "xlsx", frame),
-            file_name=exports.file_name(table, "xlsx"),
-            mime=spreadsheet.XLSX_MIME,
-            key=f"{key}_xlsx",
-            icon=":material/table_view:",
-            help=f"Download {what} as an Excel workbook",
-            on_click="ignore",
-            width="stretch",
-        )
+        for column, (label, ext, mime, icon, as_what) in zip(st.columns(2, gap="small"), formats, strict=True):
+            column.download_button(
+                label,
+                data=_builder(user, table, ext, frame),
+                file_name=exports.file_name(table, ext),
+                mime=mime,
+                key=f"{key}_{ext}",
+                icon=icon,
+                help=f"Download {what} {as_what}",
+                on_click="ignore",
+                width="stretch",
+            )
     except TrackerError as exc:
         st.error(md(str(exc)))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -40,10 +40,19 @@ def open_record_picker(label: str, names: Mapping[int, str], param: str, *, key:
         st.rerun()
 
 
-def record_table(frame: pd.DataFrame, param: str, *, key: str, column_config: dict[str, Any]) -> None:
-    """A list of records (an ``id`` column) as a table; clicking a row opens ``?param=<id>``."""
+def record_table(
+    frame: pd.DataFrame,
+    param: str,
+    *,
+    key: str,
+    column_config: dict[str, Any],
+    column_order: Sequence[str] | None = None,
+) -> None:
+    """A list of records (an ``id`` column) as a table; clicking a row opens ``?param=<id>``.
+    ``column_order`` shows only those columns, in that order (the others stay for exports)."""
     event = st.dataframe(
         frame,
+        column_order=column_order,
         hide_index=True,
         width="stretch",
         on_select="rerun",

@@ -12,6 +12,7 @@ from tracker.domain.errors import NotFound
 from tracker.domain.models import Contact, User
 from tracker.services import contacts
 from tracker.store import Database
+from tracker.ui.kit.cells import dashes
 from tracker.ui.kit.feedback import save, save_new, save_record_edits, show_refusal
 from tracker.ui.kit.form_state import FormState
 from tracker.ui.kit.pager import page_of
@@ -24,19 +25,19 @@ from tracker.ui.organisations.forms import CONTACT_LABELS, as_widgets, contact_f
 
 def contact_dataframe(people: pd.DataFrame) -> None:
     st.dataframe(
-        people,
+        dashes(people, ("role", "institution", "organisation", "email", "phone")),
         hide_index=True,
         width="stretch",
+        # Sized to fit the page at 1400 px; the phone number comes last.
+        column_order=("name", "role", "institution", "organisation", "email", "meetings", "phone"),
         column_config={
-            "id": None,
-            "name": "Name",
-            "role": "Role",
-            "institution": "Institution",
-            "organisation": "Organisation",
-            "email": "E-mail",
-            "phone": "Phone",
-            "erased": None,
-            "meetings": st.column_config.NumberColumn("Activities", format="%d"),
+            "name": st.column_config.TextColumn("Name", width=140),
+            "role": st.column_config.TextColumn("Role", width=140),
+            "institution": st.column_config.TextColumn("Institution", width=170),
+            "organisation": st.column_config.TextColumn("Organisation", width=170),
+            "email": st.column_config.TextColumn("E-mail", width=180),
+            "meetings": st.column_config.NumberColumn("Activities", format="%d", width=70),
+            "phone": st.column_config.TextColumn("Phone", width=110),
         },
     )
 

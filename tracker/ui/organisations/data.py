@@ -11,6 +11,7 @@ import streamlit as st
 from tracker.domain.enums import ReferenceKind
 from tracker.services import contacts, organisations
 from tracker.services import reference as reference_service
+from tracker.ui.kit.cells import dashes
 from tracker.ui.shell.cache import TTL_SECONDS, shared
 from tracker.ui.shell.db import get_db
 
@@ -19,7 +20,8 @@ from tracker.ui.shell.db import get_db
 class Directory:
     """The organisations matching the filters, built once and shared read-only."""
 
-    rows: pd.DataFrame
+    rows: pd.DataFrame  # as the service returns them (exports)
+    shown: pd.DataFrame  # the same rows as displayed: empty cells read "—"
     names: dict[int, str]  # id → name, for the "Open an organisation" box
 
 
@@ -29,10 +31,13 @@ def directory(search: str, org_type: str | None, country: str | None, partners_o
         get_db(),
         {"search": search, "type": org_type, "country": country, "partners_only": partners_only, "sort": sort},
     )
-    return Directory(rows, dict(zip(rows["id"].astype(int), rows["name"], strict=True)))
+    shown = dashes(rows, ("type", "country", "transparency_register"))
+    return Directory(rows, shown, dict(zip(rows["id"].astype(int), rows["name"], strict=True)))
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+# The choice lists are shared, not copied per call: at scale L every picker and filter on a rerun
+# would otherwise unpickle thousands of names. Callers read them only (copy before adding to one).
+@shared
 def organisation_choices() -> dict[int, str]:
     return dict(organisations.choices(get_db()))
 
@@ -67,7 +72,7 @@ def contact_table(search: str, organisation_id: int | None, institution: str | N
     return contacts.search(get_db(), {"search": search, "organisation_id": organisation_id, "institution": institution})
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@shared
 def contact_choices() -> dict[int, str]:
     return dict(contacts.choices(get_db()))
 

@@ -44,7 +44,8 @@ def organisation_detail(db: Database, user: User, org_id: int) -> None:
     names = ["Joint positions", "Activities", "Contacts", "History"]
     if can_edit:
         names += ["Edit", "Merge a duplicate into this one"]
-    tabs = dict(zip(names, st.tabs(names), strict=True))
+    # Keyed and tracked, so a save (its rerun and flash) comes back to the tab the user acted on.
+    tabs = dict(zip(names, st.tabs(names, key=f"org_tabs_{org_id}", on_change="rerun"), strict=True))
     with tabs["Joint positions"]:
         positions = data.positions_of(org_id)
         if positions.empty:

@@ -37,21 +37,31 @@ def directory() -> None:
     else:
         st.caption(f"{len(table):,} organisations")
     export_buttons("organisations", table, key="organisations_list")
-    shown = page_of(table, "org_page")
+    shown = page_of(found.shown, "org_page")
     record_table(
         shown,
         "organisation",
         key="org_table",
+        # Sized to fit the page at 1400 px; the register number and website come last.
+        column_order=(
+            "name",
+            "type",
+            "country",
+            "is_partner",
+            "positions_signed",
+            "activities",
+            "transparency_register",
+            "website",
+        ),
         column_config={
-            "id": None,
-            "name": "Name",
-            "type": "Type",
-            "country": "Country",
-            "transparency_register": "Transparency Register",
-            "is_partner": st.column_config.CheckboxColumn("Partner"),
-            "website": st.column_config.LinkColumn("Website"),
-            "positions_signed": st.column_config.NumberColumn("Positions signed", format="%d"),
-            "activities": st.column_config.NumberColumn("Activities", format="%d"),
+            "name": st.column_config.TextColumn("Name", width=250),
+            "type": st.column_config.TextColumn("Type", width=80),
+            "country": st.column_config.TextColumn("Country", width=90),
+            "is_partner": st.column_config.CheckboxColumn("Partner", width=60),
+            "positions_signed": st.column_config.NumberColumn("Positions signed", format="%d", width=110),
+            "activities": st.column_config.NumberColumn("Activities", format="%d", width=80),
+            "transparency_register": st.column_config.TextColumn("Transparency Register", width=130),
+            "website": st.column_config.LinkColumn("Website", width=150),
         },
     )
     open_record_picker("Open an organisation", found.names, "organisation", key="org_open")

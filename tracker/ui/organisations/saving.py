@@ -10,6 +10,7 @@ import streamlit as st
 from tracker.domain.models import Organisation, User
 from tracker.services import organisations
 from tracker.store import Database
+from tracker.ui.kit.confirm import ask_once
 from tracker.ui.kit.feedback import save, save_new, save_record_edits, show_refusal
 from tracker.ui.kit.form_state import FormState
 from tracker.ui.kit.record_picker import choose_record
@@ -156,8 +157,18 @@ def merge_form(db: Database, user: User, keep_id: int | None) -> None:
         icon=":material/merge:",
     )
     fs = FormState(f"merge_{keep_id}", ())
-    confirm = st.checkbox("I checked that these are the same organisation", key=f"merge_confirm_{keep_id}")
-    if st.button("Merge", type="primary", disabled=not confirm, key=f"merge_go_{keep_id}"):
+    question = (
+        f"Merge **{md(orgs[drop])}** into **{md(orgs[keep])}**? Its links move for good and it is marked "
+        "as merged; this cannot be undone. Check that they are the same organisation."
+    )
+    if ask_once(
+        f"merge_q_{keep_id}",
+        "Merge…",
+        question,
+        "Merge permanently",
+        confirm_key=f"merge_go_{keep_id}",
+        icon=":material/merge:",
+    ):
 
         def run() -> Organisation:
             k, d = organisations.get(db, keep), organisations.get(db, drop)

@@ -15,6 +15,7 @@ from tracker.ui.shell.cache import TTL_SECONDS, shared
 from tracker.ui.shell.db import get_db
 
 STATUS_LABELS = {s.value: s.label for s in JointPositionStatus}
+EMPTY = "—"  # an empty cell, never "None"
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,18 @@ def position_list(search: str, status: str | None, organisation_id: int | None, 
     rows = joint_positions.search(
         get_db(), {"search": search, "status": status, "organisation_id": organisation_id, "sort": sort}
     )
-    shown = rows.assign(status=rows["status"].map(STATUS_LABELS), published_on=rows["published_on"].map(date_cell))
+    # What matters at a glance; the target institution and the rest are on the position's page.
+    shown = pd.DataFrame(
+        {
+            "id": rows["id"],
+            "title": rows["title"],
+            "status": rows["status"].map(STATUS_LABELS),
+            "lead_organisation": rows["lead_organisation"].fillna(EMPTY),
+            "published_on": rows["published_on"].map(lambda d: date_cell(d) or EMPTY),
+            "signatories": [f"{a:,} of {n:,}" for a, n in zip(rows["agreed"], rows["invited_total"], strict=True)],
+            "issues": rows["issues"],
+        }
+    )
     titles = dict(zip(rows["id"].astype(int), rows["title"], strict=True))
     return PositionList(rows, shown, titles)
 

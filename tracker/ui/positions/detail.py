@@ -12,14 +12,16 @@ from tracker.domain.enums import JointPositionStatus, Role, SignatoryStatus, Sta
 from tracker.domain.models import JointPosition, User
 from tracker.services import joint_positions as jp
 from tracker.store import Database
+from tracker.ui.kit.date_field import ANY_DATE
 from tracker.ui.kit.feedback import record_or_back, save, save_record_edits, show_refusal
 from tracker.ui.kit.form_state import FormState
-from tracker.ui.kit.records import DATE_FORMAT, history_table
+from tracker.ui.kit.records import history_table
 from tracker.ui.kit.text import md
 from tracker.ui.organisations import data as organisation_data
 from tracker.ui.positions import data
 from tracker.ui.positions.form import POSITION_LABELS, as_widgets, position_form, position_state
-from tracker.ui.positions.signatories import formal_input_suggestions, signatories_tab
+from tracker.ui.positions.formal_input import formal_input_panel
+from tracker.ui.positions.signatories import signatories_tab
 
 
 def status_flow(current: JointPositionStatus) -> str:
@@ -27,7 +29,11 @@ def status_flow(current: JointPositionStatus) -> str:
     return " → ".join(f"**{s.label}**" if s == current else s.label for s in JointPositionStatus)
 
 
+STATUS_FIELDS = {"published_on": "Published on", "document_url": "Document link"}
+
+
 def status_tab(db: Database, user: User, position: JointPosition) -> None:
+    """Move the position along its flow; publishing (final) asks once before it is done."""
     st.markdown(status_flow(position.status))
     moves = jp.allowed_moves(position.status)
     if not moves:
@@ -44,22 +50,53 @@ def status_tab(db: Database, user: User, position: JointPosition) -> None:
     target = st.selectbox(
         "Move to", moves, format_func=lambda s: s.label, key=f"status_to_{position.id}", index=len(moves) - 1
     )
-    change: dict[str, Any] = {"status": target}
-    if target == JointPositionStatus.PUBLISHED:
+    fs = FormState(f"status_{position.id}", tuple(STATUS_FIELDS), STATUS_FIELDS)
+    fs.ensure(position.version, {"published_on": clock.today(), "document_url": position.document_url or ""})
+    publishing = target == JointPositionStatus.PUBLISHED
+    _act_on_status_buttons(db, user, position, fs, target)
+    if publishing:
         c1, c2 = st.columns(2)
-        change["published_on"] = c1.date_input(
-            "Published on", value=clock.today(), max_value=clock.today(), format=DATE_FORMAT, key=f"pub_{position.id}"
-        )
-        change["document_url"] = c2.text_input(
-            "Document link", value=position.document_url or "", placeholder="https://", key=f"doc_{position.id}"
-        )
-    label = "Publish" if target == JointPositionStatus.PUBLISHED else f"Move to {target.label}"
-    fs = FormState(f"status_{position.id}", ())
-    if st.button(label, type="primary", key=f"status_go_{position.id}"):
-        save(
-            fs, lambda: jp.set_status(db, user, position.id, position.version, change), lambda moved: _moved(db, moved)
-        )
-    show_refusal(fs)
+        with c1:
+            fs.widget(st.date_input, "Published on", "published_on", **ANY_DATE, help="Today or earlier.")
+        with c2:
+            fs.widget(st.text_input, "Document link", "document_url", placeholder="https://")
+    show_refusal(fs)  # after the fields: each message also stands under its field
+    confirming = f"{fs.prefix}__confirm"
+    if not publishing:
+        st.button(f"Move to {target.label}", type="primary", key=fs.key("move"))
+    elif not st.session_state.get(confirming):
+        st.button("Publish…", type="primary", key=fs.key("publish"), on_click=_ask, args=(confirming,))
+    else:
+        day = st.session_state.get(fs.key("published_on"))
+        with st.container(border=True):
+            st.warning(
+                f"Publish “{md(position.title)}” dated {clock.format_date(day) or '—'}? "
+                "A published position stays published: this cannot be undone.",
+                icon=":material/warning:",
+            )
+            c1, c2 = st.columns(2, width=360)
+            c1.button("Yes, publish", type="primary", key=fs.key("confirm"), icon=":material/publish:")
+            c2.button("Cancel", key=fs.key("cancel"))
+
+
+def _ask(flag: str) -> None:
+    st.session_state[flag] = True
+
+
+def _act_on_status_buttons(
+    db: Database, user: User, position: JointPosition, fs: FormState, target: JointPositionStatus
+) -> None:
+    """The buttons pressed on the last run, read before the fields are drawn (errors go under them)."""
+    confirming = f"{fs.prefix}__confirm"
+    if target != JointPositionStatus.PUBLISHED or fs.pressed("cancel"):
+        st.session_state.pop(confirming, None)
+    change: dict[str, Any] = {"status": target}
+    if fs.pressed("confirm") and target == JointPositionStatus.PUBLISHED:
+        st.session_state.pop(confirming, None)
+        change |= fs.values()
+    elif not fs.pressed("move") or target == JointPositionStatus.PUBLISHED:
+        return
+    save(fs, lambda: jp.set_status(db, user, position.id, position.version, change), lambda moved: _moved(db, moved))
 
 
 def _moved(db: Database, moved: JointPosition) -> str:
@@ -107,7 +144,14 @@ def position_detail(db: Database, user: User, position_id: int) -> None:
         )
     if position.summary:
         st.text(position.summary)
-    formal_input_suggestions(db, user, position)
+    formal_input_panel(
+        user,
+        jp.formal_input_suggestions(db, position.id),
+        key=f"formal_{position.id}",
+        why="This position is published",
+        dated=position.published_on,
+        record=partial(jp.record_formal_input, db, user, position.id),
+    )
     issues = data.linked_issues(position.id)
     if issues:
         st.markdown("**Linked issues**")
@@ -119,7 +163,8 @@ def position_detail(db: Database, user: User, position_id: int) -> None:
                 query_params={"issue": str(i["id"])},
             )
     names = ["Signatories", "Status"] + (["Edit"] if can_edit else []) + ["History"]
-    tabs = dict(zip(names, st.tabs(names), strict=True))
+    # Keyed and tracked: after a save (or a refusal) the page stays on the tab the user used.
+    tabs = dict(zip(names, st.tabs(names, key=f"jp_detail_tab_{position.id}", on_change="rerun"), strict=True))
     with tabs["Signatories"]:
         signatories_tab(db, user, position)
     with tabs["Status"]:
@@ -128,7 +173,7 @@ def position_detail(db: Database, user: User, position_id: int) -> None:
         with tabs["Edit"]:
             _edit(db, user, position)
     with tabs["History"]:
-        history_table(jp.history(db, position.id), POSITION_LABELS)
+        history_table(jp.readable_history(db, position.id), POSITION_LABELS)
 
 
 def _edit(db: Database, user: User, position: JointPosition) -> None:

@@ -7,10 +7,10 @@ from typing import Any
 
 import streamlit as st
 
-from tracker.domain import clock
 from tracker.domain.enums import JointPositionStatus
+from tracker.ui.kit.date_field import ANY_DATE
 from tracker.ui.kit.form_state import FormState
-from tracker.ui.kit.records import DATE_FORMAT
+from tracker.ui.kit.search_picker import pick_many_field
 from tracker.ui.organisations import data as organisation_data
 from tracker.ui.positions import data
 
@@ -80,9 +80,9 @@ def position_form(fs: FormState, submit_label: str, *, creating: bool) -> None:
             fs.records("Consultation", "consultation_id", consultations, "None")
         with c4:
             fs.widget(st.text_input, "Document link", "document_url", max_chars=2000, placeholder="https://")
-        fs.records("Linked issues", "issue_ids", issues, "None", many=True)
+        pick_many_field(fs, "Linked issues", "issue_ids", issues, "issue", placeholder="None")
         if creating:
             fs.widget(st.selectbox, "Status", "status", options=START_STATUSES, format_func=lambda s: s.label)
         elif value(fs.key("status")) == JointPositionStatus.PUBLISHED:
-            fs.widget(st.date_input, "Published on", "published_on", max_value=clock.today(), format=DATE_FORMAT)
+            fs.widget(st.date_input, "Published on", "published_on", **ANY_DATE)
         fs.submit(submit_label, type="primary")

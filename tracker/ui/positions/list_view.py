@@ -80,14 +80,12 @@ def position_list() -> None:
         key="jp_table",
         column_config={
             "id": None,
-            "title": st.column_config.TextColumn("Title", width="large"),
-            "status": "Status",
-            "lead_organisation": "Lead",
-            "target_institution": "Target institution",
-            "published_on": "Published",
-            "agreed": st.column_config.NumberColumn("Agreed", format="%d"),
-            "invited_total": st.column_config.NumberColumn("Signatories", format="%d"),
-            "issues": st.column_config.NumberColumn("Issues", format="%d"),
+            "title": st.column_config.TextColumn("Title", width=360),
+            "status": st.column_config.TextColumn("Status", width=95),
+            "lead_organisation": st.column_config.TextColumn("Lead", width=190),
+            "published_on": st.column_config.TextColumn("Published", width=105),
+            "signatories": st.column_config.TextColumn("Agreed", width=80, help="Agreed of invited signatories"),
+            "issues": st.column_config.NumberColumn("Issues", format="%d", width=60),
         },
     )
     open_record_picker("Open a joint position", found.titles, "position", key="jp_open")

@@ -1,68 +1,26 @@
-"""A joint position's signatories (invite, change a status, remove) and the Formal-input suggestion."""
+"""A joint position's signatories: invite, change a status, remove."""
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from tracker.domain import clock
-from tracker.domain.enums import Role, SignatoryStatus, Stage
+from tracker.domain.enums import Role, SignatoryStatus
 from tracker.domain.models import JointPosition, User
 from tracker.services import joint_positions as jp
 from tracker.store import Database
+from tracker.ui.kit.date_field import ANY_DATE
 from tracker.ui.kit.feedback import save, show_refusal
 from tracker.ui.kit.form_state import FormState
-from tracker.ui.kit.records import DATE_FORMAT, shown
-from tracker.ui.kit.text import md
+from tracker.ui.kit.records import shown
+from tracker.ui.kit.search_picker import pick_many_field
 from tracker.ui.organisations import data as organisation_data
 from tracker.ui.positions import data
 
 SIGNATORY_LABELS = {s.value: s.label for s in SignatoryStatus}
-
-
-def formal_input_suggestions(db: Database, user: User, position: JointPosition) -> None:
-    """Never silent: each linked issue below Formal input gets a one-click, pre-filled proposal."""
-    can_edit = user.role.allows(Role.EDITOR)
-    fs = FormState(f"formal_{position.id}", ())
-    suggestions = jp.formal_input_suggestions(db, position.id)
-    if not suggestions:
-        return
-    with st.container(border=True):
-        st.markdown(":material/lightbulb: **Record Formal input on the linked issues?**")
-        st.caption(
-            "This position is published, and these linked issues are still below Formal input on the ladder. "
-            "Nothing changes until you record the event."
-        )
-        for s in suggestions:
-            d = s["data"]
-            st.markdown(f"**{md(s['title'])}** — now at {md(Stage(s['stage']).label)}")
-            evidence = f"Evidence: {md(d['evidence_ref'])}"
-            if d["evidence_url"]:
-                evidence += f" · {md(d['evidence_url'])}"
-            when = clock.format_date(d["event_date"])
-            if d["event_date"] != position.published_on:
-                when += " (the issue's latest stage change is later than the publication)"
-            st.caption(f"{evidence} · dated {when}")
-            c1, c2 = st.columns([2, 3])
-            if can_edit and c1.button(
-                "Record Formal input", key=f"formal_{s['issue_id']}", type="primary", icon=":material/trending_up:"
-            ):
-                save(
-                    fs,
-                    partial(jp.record_formal_input, db, user, position.id, s["issue_id"], s["version"]),
-                    f"Recorded Formal input on “{s['title']}”.",
-                )
-            with c2:
-                st.page_link(
-                    "pages/issues.py",
-                    label="Open the issue",
-                    icon=":material/flag:",
-                    query_params={"issue": str(s["issue_id"])},
-                )
-        show_refusal(fs)
 
 
 def signatories_tab(db: Database, user: User, position: JointPosition) -> None:
@@ -94,31 +52,45 @@ def signatories_tab(db: Database, user: User, position: JointPosition) -> None:
         _change_status(db, user, position, sigs)
 
 
+INVITE_LABELS = {"organisation_ids": "Organisation", "status": "Signatory status", "status_date": "Date"}
+
+
+def invite_state(position_id: int) -> FormState:
+    return FormState(
+        f"invite_{position_id}",
+        tuple(INVITE_LABELS),
+        INVITE_LABELS,
+        aliases={"Organisations": "organisation_ids"},
+        keys={"organisation_ids": "orgs"},
+    )
+
+
 def _invite(db: Database, user: User, position: JointPosition) -> None:
-    fs = FormState(f"invite_{position.id}", ())
+    """Several organisations at once; after "Added 3 signatories" the form starts empty again,
+    a refused batch keeps what was chosen so it can be corrected."""
+    fs = invite_state(position.id)
+    fs.ensure(None, {"organisation_ids": [], "status": SignatoryStatus.INVITED, "status_date": clock.today()})
+    if fs.pressed("save"):
+        invited = fs.values()
+        save(
+            fs,
+            lambda: jp.add_signatories(db, user, position.id, invited),
+            lambda added: f"Added {len(added):,} signator{'y' if len(added) == 1 else 'ies'}.",
+        )
     orgs = organisation_data.organisation_choices()
-    with st.form(f"invite_{position.id}", border=True, enter_to_submit=False):
+    with st.form(fs.prefix, border=True, enter_to_submit=False):
         st.markdown("**Add signatories**")
-        chosen = st.multiselect(
-            "Organisations",
-            list(orgs),
-            format_func=lambda i: orgs[i],
-            placeholder="Choose organisations",
-            key=f"invite_orgs_{position.id}",
+        fs.error_summary()
+        pick_many_field(
+            fs, "Organisations", "organisation_ids", orgs, "organisation", placeholder="Choose organisations"
         )
         c1, c2 = st.columns(2)
-        status = c1.selectbox(
-            "Signatory status", list(SignatoryStatus), format_func=lambda s: s.label, key=f"invite_status_{position.id}"
-        )
-        day = c2.date_input("Date", value=clock.today(), max_value=clock.today(), format=DATE_FORMAT)
-        if st.form_submit_button("Add signatories", icon=":material/group_add:"):
-            invited = {"organisation_ids": chosen, "status": status, "status_date": day}
-            save(
-                fs,
-                lambda: jp.add_signatories(db, user, position.id, invited),
-                lambda added: f"Added {len(added):,} signator{'y' if len(added) == 1 else 'ies'}.",
-            )
-    show_refusal(fs)
+        with c1:
+            statuses = {"options": list(SignatoryStatus), "format_func": lambda s: s.label}
+            fs.widget(st.selectbox, "Signatory status", "status", **statuses)
+        with c2:
+            fs.widget(st.date_input, "Date", "status_date", **ANY_DATE, help="Today or earlier.")
+        fs.submit("Add signatories", icon=":material/group_add:")
 
 
 def _change_status(db: Database, user: User, position: JointPosition, sigs: list[dict[str, Any]]) -> None:
@@ -136,7 +108,13 @@ def _change_status(db: Database, user: User, position: JointPosition, sigs: list
         new_status = c1.selectbox(
             "New status", list(SignatoryStatus), format_func=lambda s: s.label, key=f"sig_status_{position.id}"
         )
-        day = c2.date_input("Date of the change", value=clock.today(), max_value=clock.today(), format=DATE_FORMAT)
+        day = c2.date_input(
+            "Date of the change",
+            value=clock.today(),
+            key=f"sig_date_{position.id}",
+            help="Today or earlier.",
+            **ANY_DATE,
+        )
         c3, c4 = st.columns(2)
         change = c3.form_submit_button("Save status", type="primary")
         remove = c4.form_submit_button(

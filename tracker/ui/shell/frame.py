@@ -43,7 +43,7 @@ def page_frame(label: str) -> User:
     st.session_state.pop(RUN_USER_KEY, None)
     user = state.current_user(db)
     if user is None:
-        forms.sign_in_page(db)
+        forms.sign_in_page(db, spec.path)
         st.stop()
     assert user is not None
     if user.must_change_password and st.session_state.get(state.VIA_KEY) != "sso":

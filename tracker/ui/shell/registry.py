@@ -18,6 +18,7 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("dashboard.py", "Overview", ":material/monitoring:", Role.VIEWER),
+    PageSpec("pages/my_work.py", "My work", ":material/assignment_ind:", Role.VIEWER),
     PageSpec("pages/issues.py", "Issues", ":material/flag:", Role.VIEWER),
     PageSpec("pages/consultations.py", "Consultations", ":material/event:", Role.VIEWER),
     PageSpec("pages/joint_positions.py", "Joint positions", ":material/handshake:", Role.VIEWER),
