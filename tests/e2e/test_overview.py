@@ -26,7 +26,12 @@ def _open_overview(page: Page, base_url: str, path: str = "/" + ALL_OPEN) -> Non
 
 
 def _issue_links(page: Page, stage: str) -> Locator:
-    return main(page).get_by_role("link").filter(has=page.get_by_text(re.compile(f" — {re.escape(stage)}")))
+    """The drill-down's links to issues on ``stage`` (in the dialog the selection opens)."""
+    return (
+        page.get_by_role("dialog")
+        .get_by_role("link")
+        .filter(has=page.get_by_text(re.compile(f" — {re.escape(stage)}")))
+    )
 
 
 def test_every_overview_chart_is_drawn(page: Page, base_url: str):
@@ -53,7 +58,7 @@ def test_a_filter_changes_the_kpi_tiles(page: Page, base_url: str):
 def test_clicking_a_bar_lists_its_issues_and_a_link_opens_the_issue(page: Page, base_url: str):
     _open_overview(page, base_url)
     ladder = page.get_by_test_id("stPlotlyChart").filter(has_text=LADDER)
-    links = main(page).get_by_role("link").filter(has=page.get_by_text(re.compile(r" — Policy uptake")))
+    links = _issue_links(page, "Policy uptake")
     click_bar(page, ladder, "Policy uptake", until=links.first)
     title = links.first.inner_text().split("\n")[-1].rsplit(" — ", 1)[0]
     links.first.click()
@@ -80,7 +85,7 @@ def test_a_selection_survives_back_forward_and_reload_and_its_list_is_brought_in
     links = _issue_links(page, "Formal input")
     click_bar(page, ladder, "Formal input", until=links.first)
     expect(page).to_have_url(re.compile(r"drill=ladder"))
-    expect(links.first).to_be_in_viewport()
+    expect(links.first).to_be_in_viewport()  # the list opens in a dialog, wherever the chart is
     count = links.count()
 
     page.go_back()
@@ -98,4 +103,9 @@ def test_a_selection_survives_back_forward_and_reload_and_its_list_is_brought_in
     if sign_in_form_shown(page):  # the sign-in keeps the address, and with it the selection
         sign_in(page, "director")
     expect(links).to_have_count(count)
-    expect(main(page)).to_contain_text("Issues on Formal input today")
+    expect(page.get_by_role("dialog")).to_contain_text("Issues on Formal input today")
+
+    page.keyboard.press("Escape")  # closing the list ends the selection
+    settle(page)
+    expect(links).to_have_count(0)
+    expect(page).not_to_have_url(re.compile(r"drill="))

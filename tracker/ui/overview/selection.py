@@ -33,8 +33,6 @@ MAX_PICKS = 12  # what a link may carry; the page lists at most three
 _WRITTEN = "ov_sel_written"  # the selection this session last put into (or read from) the address
 _SEEN = "ov_sel_seen"  # per chart: the widget selection seen on the previous run
 _GEN = "ov_sel_gen"  # per chart: bumped to give its widget a new key (which clears its selection)
-_SHOWN = "ov_sel_shown"  # the selection whose list was drawn on the previous run
-_NONCE = "ov_sel_nonce"
 
 
 @dataclass(frozen=True)
@@ -143,18 +141,6 @@ def targets(sel: Selection, fig: object) -> list[DrillTarget]:
     return out
 
 
-def newly_shown(sel: Selection) -> int | None:
-    """A fresh number when ``sel``'s list was not drawn on the previous run (so the page brings
-    it into view once), else None."""
-    ss = st.session_state
-    if not sel or ss.get(_SHOWN) == sel:
-        ss[_SHOWN] = sel
-        return None
-    ss[_SHOWN] = sel
-    ss[_NONCE] = int(ss.get(_NONCE, 0)) + 1
-    return int(ss[_NONCE])
-
-
 def forget() -> None:
-    """Drop the selection from the address (the filters changed: its view is gone)."""
+    """Drop the selection from the address (the filters changed, or the user closed its list)."""
     _write(Selection())

@@ -68,26 +68,22 @@ def chart(
     if not targets:
         st.caption("Click a bar or point to list the issues behind it.")
         return
+    st.caption("The issues behind the selection are listed in the window on top of the page.")
+    # A dialog is in view wherever the chart is on the page (a list drawn under a chart near
+    # the bottom of the screen would open unseen). Closing it ends the selection.
+    st.dialog(charts.CHARTS[key].name, width="large", icon=":material/list:", on_dismiss=selection.forget)(
+        _drill_lists
+    )(key, targets, ov, pkey)
+
+
+def _drill_lists(
+    key: str, targets: list[metrics.DrillTarget], ov: metrics.Overview | metrics.Headline, pkey: ParamsKey
+) -> None:
     with st.container(key=f"ov_drill_{key}"):
         for target in targets[:3]:
             drill_list(target, ov, pkey)
         if len(targets) > 3:
             st.caption(f"{len(targets) - 3} more selected elements not listed: select fewer to see them.")
-    nonce = selection.newly_shown(sel)
-    if nonce is not None:
-        bring_into_view(f"st-key-ov_drill_{key}", nonce)
-
-
-def bring_into_view(css_class: str, nonce: int) -> None:
-    """Scroll the list just opened into view (a list under a chart near the bottom of the screen
-    would otherwise open unseen). The script is fixed text: no user data goes into it, and the
-    nonce only makes Streamlit run it again for the next new list."""
-    st.html(
-        f"<script>/* {int(nonce)} */ setTimeout(() => {{ const el = parent.document.querySelector("
-        f"'.{css_class}') || document.querySelector('.{css_class}'); "
-        "if (el) el.scrollIntoView({behavior: 'smooth', block: 'nearest'}); }, 150);</script>",
-        unsafe_allow_javascript=True,
-    )
 
 
 def drill_list(target: metrics.DrillTarget, ov: metrics.Overview | metrics.Headline, pkey: ParamsKey) -> None:
