@@ -28,7 +28,7 @@ import plotly.graph_objects as go
 
 from tracker.domain.clock import format_date
 from tracker.domain.enums import STAGE_COLOURS, STAGE_LABELS, ResponseStatus, Stage
-from tracker.services.metrics import DrillTarget, Overview
+from tracker.services.metrics import DrillTarget, Headline, Overview
 
 UP_COLOUR = "#00798C"
 DOWN_COLOUR = "#D1495B"
@@ -49,11 +49,27 @@ def safe(text: object) -> str:
     return html.escape("" if text is None else str(text), quote=False)
 
 
+DARK_INK = "#1F2933"
+LIGHT_INK = "#FFFFFF"
+
+
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of a #RRGGBB colour."""
+    rgb = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    lin = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two #RRGGBB colours (1 to 21)."""
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
 def readable_on(colour: str) -> str:
-    """Dark or light text for a label drawn on a filled marker of ``colour`` (not on the page)."""
-    r, g, b = (int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4))
-    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
-    return "#1F2933" if luminance > 0.5 else "#FFFFFF"
+    """Dark or light text for a label drawn on a filled bar or marker of ``colour`` (not on the
+    page, whose colour the theme decides): whichever contrasts more."""
+    return DARK_INK if contrast(colour, DARK_INK) >= contrast(colour, LIGHT_INK) else LIGHT_INK
 
 
 def stage_name(stage: int) -> str:
@@ -106,10 +122,14 @@ def _figure(
     ``update_xaxes`` walks and re-validates Plotly's property tree at every call, which made
     those calls most of the Overview's figure-building time.
     """
+    subtitle = wrap(subtitle, SUBTITLE_CHARS)
     lines = subtitle.count("<br>") + 1
-    legend = [str(t.name or "") for t in traces if t.showlegend is not False and t.name]
-    legend_rows = 0 if len(legend) < 2 else 1 + sum(len(n) + 6 for n in legend) // 70
-    top = 60 + 16 * lines + 24 * legend_rows
+    entries = [t for t in traces if t.showlegend is not False and t.name]
+    # The legend sits at the foot of the figure and takes its own room (Plotly moves the plot
+    # up for it), so on a phone, where it wraps to several rows, it never covers the title;
+    # the figure grows by about what it needs there (two entries a row).
+    legend_room = 0 if len(entries) < 2 else 22 * math.ceil(len(entries) / 2)
+    top = 56 + 16 * lines
     base: dict[str, Any] = {
         "title": {
             "text": title,
@@ -117,19 +137,20 @@ def _figure(
             "x": 0,
             "xanchor": "left",
             "xref": "container",
-            "y": 0.985,
+            "y": 0.985 if height >= 400 else 0.98,
             "yanchor": "top",
             "yref": "container",
             "font": {"size": 16},
         },
         "paper_bgcolor": "rgba(0,0,0,0)",
         "plot_bgcolor": "rgba(0,0,0,0)",
-        "height": height,
+        "height": height + legend_room,
         "margin": {"l": 10, "r": 10, "t": top, "b": 10},
         "legend": {
             "orientation": "h",
+            "yref": "container",
             "yanchor": "bottom",
-            "y": 1.0,
+            "y": 0,
             "x": 0,
             "xanchor": "left",
             "traceorder": "normal",
@@ -140,6 +161,25 @@ def _figure(
         "yaxis": _axis(y, **(yaxis or {})),
     }
     return go.Figure(data=traces, layout=_merge(base, layout))
+
+
+SUBTITLE_CHARS = 58  # what fits on one line of a chart on a 400 px phone
+
+
+def wrap(text: str, width: int) -> str:
+    """``text`` with Plotly line breaks (<br>) between words so no line is longer than ``width``
+    characters (Plotly never wraps a title or subtitle itself, it cuts it off)."""
+    out = []
+    for line in text.split("<br>"):
+        current = ""
+        for word in line.split(" "):
+            if current and len(current) + 1 + len(word) > width:
+                out.append(current)
+                current = word
+            else:
+                current = f"{current} {word}" if current else word
+        out.append(current)
+    return "<br>".join(out)
 
 
 def _counts(top: float) -> dict[str, Any]:
@@ -196,7 +236,7 @@ def png_config(filename: str) -> dict[str, Any]:
     return {"toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2}, "displaylogo": False}
 
 
-def filename(key: str, ov: Overview) -> str:
+def filename(key: str, ov: Overview | Headline) -> str:
     p = ov.filters.period
     return f"{key.replace('_', '-')}_{p.start.isoformat()}_to_{p.end.isoformat()}"
 
@@ -218,6 +258,8 @@ def ladder(df: pd.DataFrame, today: dt.date) -> go.Figure | None:
         marker_color=[s.colour for s in stages],
         text=[f"{counts.get(s.value, 0):,}" for s in stages],
         textposition="auto",
+        insidetextfont={"color": [readable_on(s.colour) for s in stages], "size": 13},
+        outsidetextfont={"size": 13},
         customdata=[_cd(DrillTarget("stage", (s.value,)), f"Issues on {s.label} today") for s in stages],
         hovertemplate="%{y}: %{x:,} issues<extra></extra>",
         showlegend=False,
@@ -292,6 +334,8 @@ def moves(df: pd.DataFrame, period_label: str) -> go.Figure | None:
                 marker_color=colour,
                 text=[f"{int(v):,}" if v else "" for v in df[col]],
                 textposition="auto",
+                insidetextfont={"color": readable_on(colour), "size": 13},
+                outsidetextfont={"size": 13},
                 customdata=[
                     _cd(DrillTarget("moves", (m, direction)), f"Issues that moved {direction} in {_month(m)}")
                     for m in months
@@ -328,6 +372,7 @@ def transitions(df: pd.DataFrame, period_label: str) -> go.Figure | None:
         },
         text=[f"{int(v):,}" for v in d["moves"]],
         textposition="outside",
+        outsidetextfont={"size": 13},
         cliponaxis=False,
         customdata=[
             _cd(DrillTarget("transition", (int(a), int(b))), f"Issues that moved {lab}")
@@ -443,11 +488,17 @@ def deadlines(df: pd.DataFrame, today: dt.date, until: dt.date) -> go.Figure | N
     """Consultation deadlines per week ahead on a time axis, stacked by our response status."""
     if df.empty:
         return None
+    # The axis ends a week after the last deadline (at least four weeks out), not at the end of
+    # the window: empty weeks at the end would squeeze the bars into a corner of the chart.
+    last = max(pd.Timestamp(w).date() for w in df["week"])
+    first = today - dt.timedelta(days=today.weekday())
+    end = min(until, max(last + dt.timedelta(days=7), first + dt.timedelta(weeks=4)))
     weeks: list[dt.date] = []
-    w = today - dt.timedelta(days=today.weekday())
-    while w <= until:
+    w = first
+    while w <= end:
         weeks.append(w)
         w += dt.timedelta(days=7)
+    later = "" if end >= until else f"; none closes later, up to {format_date(until)}"
     traces = []
     for status in ResponseStatus:
         sub = df[df["response_status"] == status.value]
@@ -474,10 +525,11 @@ def deadlines(df: pd.DataFrame, today: dt.date, until: dt.date) -> go.Figure | N
     return _figure(
         traces,
         "Consultation deadlines ahead",
-        f"Per week, by our response status, {format_date(today)} – {format_date(until)}",
+        f"Per week, by our response status, from {format_date(today)}{later}",
         "Week",
         "Consultations closing",
-        xaxis={"type": "date", "tickformat": "%-d %b", "ticklabelmode": "period"},
+        # A tick per week (Plotly's own choice left a short axis with a single date).
+        xaxis={"type": "date", "tickformat": "%-d %b", "tick0": weeks[0], "dtick": 7 * 24 * 3600 * 1000},
         yaxis=_counts(top),
         barmode="stack",
         bargap=0.2,
@@ -489,7 +541,12 @@ def response(df: pd.DataFrame) -> go.Figure | None:
     if df.empty:
         return None
     years = [int(y) for y in df["year"]]
-    xs = [str(y) for y in years]
+    rates: list[float | None] = []
+    for s, m in zip(df["submitted"], df["missed"], strict=True):
+        rates.append(int(s) / (int(s) + int(m)) if int(s) + int(m) else None)
+    # The rate is printed under its year, not on the line: a label over the bars is unreadable
+    # where it crosses them.
+    xs = [f"{y}<br>rate {r:.0%}" if r is not None else str(y) for y, r in zip(years, rates, strict=True)]
     traces: list[Any] = []
     for outcome, colour, group in (
         ("submitted", UP_COLOUR, "rate"),
@@ -506,27 +563,23 @@ def response(df: pd.DataFrame) -> go.Figure | None:
                 customdata=[
                     _cd(DrillTarget("response_year", (y, outcome)), f"Consultations {outcome} in {y}") for y in years
                 ],
-                hovertemplate=f"%{{x}}: %{{y}} {outcome}<extra></extra>",
+                hovertemplate=[f"{y}: %{{y}} {outcome}<extra></extra>" for y in years],
             )
         )
-    rates: list[float | None] = []
-    for s, m in zip(df["submitted"], df["missed"], strict=True):
-        rates.append(int(s) / (int(s) + int(m)) if int(s) + int(m) else None)
     traces.append(
         go.Scatter(
             x=xs,
             y=[r * 100 if r is not None else None for r in rates],
             name="Response rate",
-            mode="lines+markers+text",
+            mode="lines+markers",
             text=[f"{r:.0%}" if r is not None else "" for r in rates],
-            textposition="top center",
             line={"color": STAGE_COLOURS[Stage.POSITIONING], "width": 2},
             yaxis="y2",
-            hovertemplate="%{x}: response rate %{text}<extra></extra>",
+            hovertemplate="Response rate %{text}<extra></extra>",
         )
     )
     top = int((df["submitted"] + df["missed"]).max())
-    # Both y axes count in whole numbers (the rate axis's own range and ticks win over the rest).
+    # Whole numbers on the count axis only: the rate axis has its own percent ticks.
     counts = {k: v for k, v in _counts(max(top, int(df["skipped"].max()))).items() if v is not None}
     return _figure(
         traces,
@@ -545,7 +598,6 @@ def response(df: pd.DataFrame) -> go.Figure | None:
             "tickvals": [0, 25, 50, 75, 100],
             "ticksuffix": "%",
             "showgrid": False,
-            **counts,
         },
     )
 
@@ -620,13 +672,14 @@ def network(nodes: pd.DataFrame, edges: pd.DataFrame, total: int, cap: int, end:
             x=[p[0] for p in xy],
             y=[p[1] for p in xy],
             mode="markers+text",
-            text=[safe(n) for n in nodes["name"]],
+            text=[safe(short(str(n))) for n in nodes["name"]],
             textposition=[_radial(px, py) for px, py in xy],
             textfont={"size": 11},
             marker={
                 "size": [10 + 22 * math.sqrt(int(v) / biggest) for v in nodes["cosigned"]],
                 "color": UP_COLOUR,
-                "line": {"width": 0},
+                # A light rim: the teal alone is dim on a dark page.
+                "line": {"width": 1.5, "color": "rgba(255, 255, 255, 0.75)"},
             },
             customdata=[
                 [
@@ -635,13 +688,14 @@ def network(nodes: pd.DataFrame, edges: pd.DataFrame, total: int, cap: int, end:
                     int(c),
                     int(p),
                     safe(t or "organisation"),
+                    safe(n),
                 ]
                 for o, n, c, p, t in zip(
                     nodes["org_id"], nodes["name"], nodes["cosigned"], nodes["positions"], nodes["type"], strict=True
                 )
             ],
             hovertemplate=(
-                "%{text} (%{customdata[4]})<br>%{customdata[2]} co-signed positions, "
+                "%{customdata[5]} (%{customdata[4]})<br>%{customdata[2]} co-signed positions, "
                 "%{customdata[3]} signed in all<extra></extra>"
             ),
             showlegend=False,
@@ -650,12 +704,13 @@ def network(nodes: pd.DataFrame, edges: pd.DataFrame, total: int, cap: int, end:
     shown = f"top {len(nodes)} of {total:,} by co-signatures" if total > len(nodes) else f"all {total:,}"
     return _figure(
         traces,
-        "Partner network: who co-signs joint positions with whom",
+        "Partner network: who co-signs with whom",
         f"Organisations that co-signed up to {format_date(end)} ({shown}); thicker line: more positions together",
         None,
         None,
         height=620,
-        xaxis={"visible": False, "range": [-1.7, 1.7]},
+        # Room beside the circle for the labels, which keep their size when the chart narrows.
+        xaxis={"visible": False, "range": [-2.6, 2.6]},
         yaxis={"visible": False, "range": [-1.2, 1.2]},
     )
 
@@ -665,6 +720,13 @@ def _radial(x: float, y: float) -> str:
     if abs(x) < 0.05:
         return "top center" if y > 0 else "bottom center"
     return "middle right" if x > 0 else "middle left"
+
+
+NODE_LABEL_CHARS = 16  # a label beside a node stays inside a phone-wide chart; hover has the full name
+
+
+def short(name: str, width: int = NODE_LABEL_CHARS) -> str:
+    return name if len(name) <= width else name[: width - 1].rstrip() + "…"
 
 
 # ------------------------------------------------------------------ effort and activities
@@ -745,7 +807,7 @@ def activities(df: pd.DataFrame, period_label: str) -> go.Figure | None:
         )
     return _figure(
         traces,
-        "Awareness-raising vs influencing activities",
+        "Awareness-raising vs influencing",
         f"Activities per month, {period_label}",
         "Month",
         "Activities",
@@ -784,23 +846,40 @@ def warm_up() -> None:
 # ------------------------------------------------------------------ the overview's charts
 
 
+FIRST = ("ladder", "relevance")  # what a :class:`~tracker.services.metrics.Headline` can draw
+
+
+def headline_figure(head: Headline | Overview, key: str) -> go.Figure | None:
+    """One of the charts drawn first (:data:`FIRST`), from the headline's aggregates."""
+    if key == "ladder":
+        return ladder(head.ladder, head.today)
+    if key == "relevance":
+        return relevance(head.relevance)
+    raise KeyError(key)
+
+
+def overview_figure(ov: Overview, key: str) -> go.Figure | None:
+    """One overview chart by its :data:`CHARTS` key (None: nothing to draw)."""
+    p = ov.filters.period
+    if key in FIRST:
+        return headline_figure(ov, key)
+    build = {
+        "progression": lambda: progression(ov.progression, p.month_points(), _hist_label(ov)),
+        "moves": lambda: moves(ov.moves, p.label),
+        "transitions": lambda: transitions(ov.transitions, p.label),
+        "time_on_rung": lambda: time_on_rung(ov.time_on_rung, p.label),
+        "deadlines": lambda: deadlines(ov.deadlines, ov.today, ov.deadline_until),
+        "response": lambda: response(ov.response_years),
+        "network": lambda: network(ov.network_nodes, ov.network_edges, ov.network_total, ov.network_cap, p.end),
+        "effort": lambda: effort(ov.effort, p.label),
+        "activities": lambda: activities(ov.activity_months, _hist_label(ov)),
+    }
+    return build[key]()
+
+
 def overview_figures(ov: Overview) -> dict[str, go.Figure | None]:
     """Every overview chart, keyed as in :data:`CHARTS` (None: nothing to draw)."""
-    p = ov.filters.period
-    hist = _hist_label(ov)
-    return {
-        "ladder": ladder(ov.ladder, ov.today),
-        "progression": progression(ov.progression, p.month_points(), hist),
-        "moves": moves(ov.moves, p.label),
-        "transitions": transitions(ov.transitions, p.label),
-        "time_on_rung": time_on_rung(ov.time_on_rung, p.label),
-        "relevance": relevance(ov.relevance),
-        "deadlines": deadlines(ov.deadlines, ov.today, ov.deadline_until),
-        "response": response(ov.response_years),
-        "network": network(ov.network_nodes, ov.network_edges, ov.network_total, ov.network_cap, p.end),
-        "effort": effort(ov.effort, p.label),
-        "activities": activities(ov.activity_months, hist),
-    }
+    return {key: overview_figure(ov, key) for key in CHARTS}
 
 
 def title_of(fig: go.Figure | None) -> str:
@@ -815,7 +894,7 @@ def for_report(fig: go.Figure) -> tuple[str, list[str], str]:
     title = title_of(fig)
     sub = str(fig.layout.title.subtitle.text or "")
     lines = [line for line in sub.split("<br>") if line]
-    top = int(fig.layout.margin.t or 60) - (60 + 16 * max(1, len(lines))) + 24
+    top = int(fig.layout.margin.t or 56) - (56 + 16 * max(1, len(lines))) + 24
     copy = go.Figure(fig)
     copy.update_layout(template="plotly_white", clickmode="event", title=None, margin={"t": max(24, top)})
     return title, [html.unescape(line) for line in lines], copy.to_json()

@@ -79,7 +79,7 @@ def test_network_states_its_cap():
     )
     edges = pd.DataFrame({"a": [1], "b": [2], "positions": [2]})
     fig = charts.network(nodes, edges, total=40, cap=2, end=TODAY)
-    assert "top 2 of 40" in fig.layout.title.subtitle.text
+    assert "top 2 of 40" in fig.layout.title.subtitle.text.replace("<br>", " ")
 
 
 def test_user_text_in_labels_is_escaped_for_plotly():
@@ -93,8 +93,14 @@ def test_user_text_in_labels_is_escaped_for_plotly():
         }
     )
     fig = charts.network(nodes, pd.DataFrame({"a": [1], "b": [2], "positions": [1]}), 2, 25, TODAY)
-    labels = list(fig.data[-1].text)
-    assert labels == ['&lt;a href="javascript:x"&gt;Evil&lt;/a&gt;', "&lt;b&gt;Bold&lt;/b&gt;"]
+    dots = fig.data[-1]
+    assert [cd[5] for cd in dots.customdata] == [
+        '&lt;a href="javascript:x"&gt;Evil&lt;/a&gt;',
+        "&lt;b&gt;Bold&lt;/b&gt;",
+    ]
+    # Shortened, then escaped: no markup survives, even cut in half.
+    assert list(dots.text) == [charts.safe(charts.short('<a href="javascript:x">Evil</a>')), "&lt;b&gt;Bold&lt;/b&gt;"]
+    assert "<" not in "".join(dots.text)
 
 
 EMPTY = {
@@ -127,3 +133,77 @@ def test_co_signers_sit_side_by_side_on_the_network_circle():
     # 1 signs most with 3, 3 with 4; 2 signs with nobody drawn: it comes last.
     assert charts.circle_order([1, 2, 3, 4], [(1, 3, 2), (3, 4, 1), (1, 4, 1)]) == [1, 3, 4, 2]
     assert charts.circle_order([5, 6], []) == [5, 6]
+
+
+def test_legends_sit_at_the_foot_and_never_cover_the_title(figures):
+    for key, fig in figures.items():
+        if sum(1 for t in fig.data if t.showlegend is not False and t.name) < 2:
+            continue
+        legend = fig.layout.legend
+        assert (legend.yref, legend.yanchor, legend.y) == ("container", "bottom", 0), key
+
+
+def test_titles_and_subtitles_fit_a_phone(figures):
+    for key, fig in figures.items():
+        assert len(fig.layout.title.text) <= 40, key
+        for line in fig.layout.title.subtitle.text.split("<br>"):
+            assert len(line) <= charts.SUBTITLE_CHARS, (key, line)
+
+
+def test_numbers_inside_bars_are_readable_on_their_bar(figures):
+    for key in ("ladder", "moves"):
+        for bar in figures[key].data:
+            fills = bar.marker.color if isinstance(bar.marker.color, (list, tuple)) else [bar.marker.color] * len(bar.x)
+            inks = bar.insidetextfont.color
+            inks = inks if isinstance(inks, (list, tuple)) else [inks] * len(fills)
+            for fill, ink in zip(fills, inks, strict=True):
+                # 3:1 is WCAG's bar for large text; the numbers are 13 px on mid-tone rung colours
+                # (the purple reaches 3.8:1 with either ink), so this asks for the better ink.
+                assert charts.contrast(fill, ink) >= 3.5, (key, fill, ink)
+                assert ink == charts.readable_on(fill)
+
+
+def test_network_nodes_have_a_light_rim_for_dark_pages(figures):
+    nodes = figures["network"].data[-1]
+    assert nodes.marker.line.width >= 1 and "255, 255, 255" in nodes.marker.line.color
+
+
+def test_the_response_rate_axis_keeps_its_percent_ticks(figures):
+    rate_axis = figures["response"].layout.yaxis2
+    assert rate_axis.tickformat is None and rate_axis.dtick is None
+    assert list(rate_axis.tickvals) == [0, 25, 50, 75, 100] and rate_axis.ticksuffix == "%"
+    assert figures["response"].layout.yaxis.tickformat == ",d"
+
+
+def test_network_labels_are_short_and_the_hover_names_in_full():
+    long_name = "Alpine Health Innovation Cluster of the Eastern Alps"
+    nodes = pd.DataFrame(
+        {
+            "org_id": [1, 2],
+            "name": [long_name, "B"],
+            "type": ["Cluster", "NGO"],
+            "positions": [3, 2],
+            "cosigned": [2, 2],
+        }
+    )
+    fig = charts.network(nodes, pd.DataFrame({"a": [1], "b": [2], "positions": [2]}), total=2, cap=2, end=TODAY)
+    dots = fig.data[-1]
+    assert all(len(t) <= charts.NODE_LABEL_CHARS for t in dots.text)
+    assert dots.customdata[0][5] == long_name and "customdata[5]" in dots.hovertemplate
+
+
+def test_the_response_rate_is_printed_under_its_year_not_over_the_bars(figures):
+    fig = figures["response"]
+    line = next(t for t in fig.data if t.name == "Response rate")
+    assert "text" not in line.mode
+    assert all("rate " in x for x in line.x if x)  # the demo has a rate for every year
+
+
+def test_the_deadlines_axis_ends_after_the_last_deadline_not_at_the_window_end():
+    week = dt.date(2026, 11, 30)
+    df = pd.DataFrame({"week": [week], "response_status": ["drafting"], "consultations": [1]})
+    fig = charts.deadlines(df, TODAY, TODAY + dt.timedelta(weeks=12))
+    weeks = list(fig.data[0].x)
+    assert weeks[-1] <= week + dt.timedelta(weeks=4)
+    assert "none closes later" in fig.layout.title.subtitle.text.replace("<br>", " ")
+    assert fig.layout.xaxis.dtick == 7 * 24 * 3600 * 1000  # a labelled tick per week

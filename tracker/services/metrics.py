@@ -400,9 +400,19 @@ class Overview:
     token: str = field(default_factory=lambda: uuid.uuid4().hex)
 
 
-def overview(db: Database, filters: Filters, today: dt.date | None = None) -> Overview:
-    """All the overview's aggregates: a fixed number of set-wise queries, whatever the data size."""
-    today = today or clock.today()
+@dataclass
+class Headline:
+    """What the overview shows first (the tiles and "Where we stand"): three queries, so the page
+    is drawn before the other sections' aggregates are computed."""
+
+    filters: Filters
+    today: dt.date
+    kpis: list[Kpi]
+    ladder: pd.DataFrame
+    relevance: pd.DataFrame
+
+
+def _kpis_for(db: Database, filters: Filters, today: dt.date) -> list[Kpi]:
     p, scope = filters.period, filters.scope
     shift = today - p.end  # "due" is measured from today; the comparison from as far before
     k = store.kpis(
@@ -412,12 +422,32 @@ def overview(db: Database, filters: Filters, today: dt.date | None = None) -> Ov
         today,
     )
     rows = {r["name"]: r for r in k.to_dict("records")}
+    return _kpis(rows["cur"], rows["prev"])
+
+
+def headline(db: Database, filters: Filters, today: dt.date | None = None) -> Headline:
+    """The KPI tiles, the ladder today and the relevance matrix (as :func:`overview` has them)."""
+    today = today or clock.today()
+    scope = filters.scope
+    return Headline(
+        filters=filters,
+        today=today,
+        kpis=_kpis_for(db, filters, today),
+        ladder=store.ladder_today(db, scope),
+        relevance=store.relevance_matrix(db, scope),
+    )
+
+
+def overview(db: Database, filters: Filters, today: dt.date | None = None) -> Overview:
+    """All the overview's aggregates: a fixed number of set-wise queries, whatever the data size."""
+    today = today or clock.today()
+    p, scope = filters.period, filters.scope
     nodes, edges, total = store.partner_network(db, scope, p.end, NETWORK_CAP)
     until = today + dt.timedelta(weeks=DEADLINE_WEEKS) - dt.timedelta(days=1)
     return Overview(
         filters=filters,
         today=today,
-        kpis=_kpis(rows["cur"], rows["prev"]),
+        kpis=_kpis_for(db, filters, today),
         ladder=store.ladder_today(db, scope),
         progression=store.progression(db, scope, p.month_points()),
         moves=store.moves_by_month(db, scope, p.start, p.end),

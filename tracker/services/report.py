@@ -34,6 +34,16 @@ class ReportChart:
     subtitle: tuple[str, ...] = ()  # lines of plain text under the title
 
 
+# The report's tables and the Overview's (tracker.ui.overview.tables) share these headers, so the
+# board reads the same words on paper as on screen.
+UPCOMING_TITLE = "Next consultation deadlines"
+UPCOMING_HEADERS = ("Closes", "Consultation", "Type", "Our response", "Linked issues")
+RESPONSE_AREA_TITLE = "Consultation response rate by policy area"
+RESPONSE_AREA_HEADERS = ("Policy area", "Submitted", "Missed", "Skipped (left out)", "Response rate")
+PAIRS_TITLE = "Who co-signs most often"
+PAIRS_HEADERS = ("Organisation", "Co-signed with", "Positions together")
+
+
 @lru_cache(maxsize=1)
 def _plotly_js() -> str:
     from plotly.offline import get_plotlyjs
@@ -135,11 +145,11 @@ def board_report_html(
             f'Plotly.newPlot("{div}",f.data,f.layout,{{responsive:true,displaylogo:false}});}})();'
         )
 
-    parts.append("<h2>Consultation deadlines ahead</h2>")
+    parts.append(f"<h2>{_e(UPCOMING_TITLE)}</h2>")
     up = ov.upcoming
     parts.append(
         _table(
-            ["Closes", "Consultation", "Type", "Our response", "Linked issues"],
+            UPCOMING_HEADERS,
             [
                 (
                     format_date(pd.Timestamp(r["closes"]).date()),
@@ -153,10 +163,10 @@ def board_report_html(
             "No consultation closes from today on.",
         )
     )
-    parts.append(f"<h2>Consultation response rate by policy area, {_e(p.label)}</h2>")
+    parts.append(f"<h2>{_e(RESPONSE_AREA_TITLE)}, {_e(p.label)}</h2>")
     parts.append(
         _table(
-            ["Policy area", "Submitted", "Missed", "Skipped (left out)", "Response rate"],
+            RESPONSE_AREA_HEADERS,
             [
                 (
                     r["key"],
@@ -170,10 +180,10 @@ def board_report_html(
             "No consultation linked to these issues closed in this period.",
         )
     )
-    parts.append("<h2>Partners who co-sign most often</h2>")
+    parts.append(f"<h2>{_e(PAIRS_TITLE)}</h2>")
     parts.append(
         _table(
-            ["Organisation", "Organisation", "Positions co-signed"],
+            PAIRS_HEADERS,
             [(r["a"], r["b"], f"{int(r['positions']):,}") for r in ov.top_pairs.to_dict("records")],
             "No joint position has been co-signed by two organisations yet.",
         )

@@ -38,7 +38,6 @@ class View:
     """One computed overview with its figures and tables, ready to draw."""
 
     ov: metrics.Overview
-    figures: dict[str, go.Figure | None]
     upcoming: pd.DataFrame
     response_areas: pd.DataFrame
     pairs: pd.DataFrame
@@ -46,18 +45,34 @@ class View:
 
 @cache.shared
 def view(key: ParamsKey, today_iso: str) -> View:
-    """Built once per filter set and day, shared read-only: building Plotly figures and tables
-    costs more than the queries, and a rerun then only hands them to Streamlit
-    (st.plotly_chart copies a figure before sending it, never changes it)."""
+    """Every aggregate, built once per filter set and day when a later section is opened (or the
+    board report asked for), shared read-only (figures apart: see :func:`figure`)."""
     today = dt.date.fromisoformat(today_iso)
     ov = metrics.overview(get_db(), _filters(key, today), today)
     return View(
         ov=ov,
-        figures=charts.overview_figures(ov),
         upcoming=tables.upcoming(ov.upcoming),
         response_areas=tables.response_areas(ov.response_areas),
         pairs=tables.pairs(ov.top_pairs),
     )
+
+
+@cache.shared
+def head(key: ParamsKey, today_iso: str) -> metrics.Headline:
+    """The tiles' and the first section's aggregates: what the page draws at once."""
+    today = dt.date.fromisoformat(today_iso)
+    return metrics.headline(get_db(), _filters(key, today), today)
+
+
+@cache.shared
+def figure(key: ParamsKey, today_iso: str, name: str) -> go.Figure | None:
+    """One chart, built the first time a section showing it is opened, then shared read-only:
+    building Plotly figures costs more than the queries, and a rerun then only hands them to
+    Streamlit (st.plotly_chart copies a figure before sending it, never changes it). The first
+    section's charts need only the headline, so they never wait for the other sections' queries."""
+    if name in charts.FIRST:
+        return charts.headline_figure(head(key, today_iso), name)
+    return charts.overview_figure(view(key, today_iso).ov, name)
 
 
 @st.cache_data(ttl=cache.TTL_SECONDS, show_spinner=False, max_entries=256)

@@ -13,7 +13,7 @@ import streamlit as st
 
 from tracker.domain.enums import Level, Lifecycle
 from tracker.services import metrics
-from tracker.ui.overview import data
+from tracker.ui.overview import data, selection
 
 URL_KEYS = ("period", "from", "to", "area", "level", "owner", "tag", "status")
 _PREFIX = "ov_f_"
@@ -50,7 +50,9 @@ def _seed(url: metrics.Filters, choices: dict[str, list]) -> None:
 def _reset() -> None:
     for key in _W.values():
         st.session_state.pop(key, None)
-    st.query_params.clear()
+    for key in (*URL_KEYS, *selection.URL_KEYS):
+        if key in st.query_params:
+            del st.query_params[key]
 
 
 def sidebar_filters(today: dt.date) -> metrics.Filters:
@@ -113,5 +115,11 @@ def sidebar_filters(today: dt.date) -> metrics.Filters:
     filters = metrics.Filters(period, scope)
     wanted = metrics.filters_to_params(filters)
     if wanted != _url_params():
-        st.query_params.from_dict(wanted)
+        # Only the filters' own keys, set in one change (one history entry; a removed filter
+        # adds one): the open sections stay open. A selection belonged to the old view, so it goes.
+        st.query_params.update(wanted)
+        for k in URL_KEYS:
+            if k in st.query_params and k not in wanted:
+                del st.query_params[k]
+        selection.forget()
     return filters

@@ -6,6 +6,7 @@ import pandas as pd
 
 from tracker.domain.clock import format_date
 from tracker.domain.enums import ConsultationType, ResponseStatus
+from tracker.services import report
 
 
 def _label(enum: type, value: object) -> str:
@@ -17,30 +18,29 @@ def _label(enum: type, value: object) -> str:
 
 def upcoming(df: pd.DataFrame) -> pd.DataFrame:
     """The next consultation deadlines."""
-    return pd.DataFrame(
-        {
-            "Closes": [format_date(pd.Timestamp(d).date()) for d in df["closes"]],
-            "Consultation": df["title"],
-            "Type": [_label(ConsultationType, v) for v in df["type"]],
-            "Our response": [_label(ResponseStatus, v) for v in df["response_status"]],
-            "Linked issues": df["issues"].fillna(""),
-        }
-    )
+    columns = [
+        [format_date(pd.Timestamp(d).date()) for d in df["closes"]],
+        df["title"],
+        [_label(ConsultationType, v) for v in df["type"]],
+        [_label(ResponseStatus, v) for v in df["response_status"]],
+        df["issues"].fillna(""),
+    ]
+    return pd.DataFrame(dict(zip(report.UPCOMING_HEADERS, columns, strict=True)))
 
 
 def response_areas(df: pd.DataFrame) -> pd.DataFrame:
     """Response rate by policy area (the rate in percent, for a progress column)."""
-    return pd.DataFrame(
-        {
-            "Policy area": df["key"],
-            "Submitted": df["submitted"].astype(int),
-            "Missed": df["missed"].astype(int),
-            "Skipped (left out)": df["skipped"].astype(int),
-            "Response rate": [r * 100 if r is not None and r == r else None for r in df["rate"]],
-        }
-    )
+    columns = [
+        df["key"],
+        df["submitted"].astype(int),
+        df["missed"].astype(int),
+        df["skipped"].astype(int),
+        [r * 100 if r is not None and r == r else None for r in df["rate"]],
+    ]
+    return pd.DataFrame(dict(zip(report.RESPONSE_AREA_HEADERS, columns, strict=True)))
 
 
 def pairs(df: pd.DataFrame) -> pd.DataFrame:
     """Who co-signs most often."""
-    return pd.DataFrame({"Organisation": df["a"], "Co-signed with": df["b"], "Positions": df["positions"].astype(int)})
+    columns = [df["a"], df["b"], df["positions"].astype(int)]
+    return pd.DataFrame(dict(zip(report.PAIRS_HEADERS, columns, strict=True)))

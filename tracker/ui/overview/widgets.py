@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -13,56 +13,80 @@ from tracker import charts
 from tracker.domain import clock
 from tracker.services import metrics, report
 from tracker.ui.kit.text import md
-from tracker.ui.overview import data
+from tracker.ui.overview import data, selection
 from tracker.ui.overview.data import ParamsKey
 
 LINKS_SHOWN = 50  # issues listed as links under a chart; the rest in a table
+TILE_WIDTH = 176  # px: two tiles side by side on a 400 px phone
 
 
 def kpi_tiles(kpis: list[metrics.Kpi]) -> None:
-    """Seven tiles in two rows; each with its change, definition (help) and a one-line note."""
-    for row in (kpis[:4], kpis[4:]):
-        cols = st.columns(4)
-        for col, k in zip(cols, row, strict=False):
-            with col, st.container(border=True):
+    """The figures as small tiles that wrap: five a row on a desktop, two on a phone, so they do
+    not push every chart a screen down. The label is drawn as text above the number so that it
+    wraps in a narrow tile (a metric's own label is cut off with an ellipsis); the previous
+    period's value sits beside the change ("from 23"), and a note only when the tile has one."""
+    with st.container(horizontal=True, gap="small", key="ov_kpis"):
+        for k in kpis:
+            with st.container(border=True, width=TILE_WIDTH, gap=None):
+                st.markdown(f":small[**{md(k.label)}**]", help=k.help)
                 st.metric(
                     k.label,
                     k.value_text,
                     delta=k.delta_text,
                     delta_color=k.delta_color if k.delta_text not in (None, "no change") else "off",
                     delta_arrow="off" if k.delta_text == "no change" else "auto",
+                    delta_description=f"from {k.previous_text}" if k.delta_text and k.previous is not None else None,
                     help=k.help,
+                    label_visibility="collapsed",
                 )
-                st.caption(k.note or f"{k.previous_text} in the previous period")
+                if k.note:
+                    st.caption(k.note)
 
 
-def chart(key: str, fig: go.Figure | None, ov: metrics.Overview, pkey: ParamsKey) -> None:
-    """Draw one chart (or say in words that there is nothing to draw) and, when the user has
-    selected a bar or point, list the issues behind it."""
+def chart(
+    key: str,
+    fig: go.Figure | None,
+    ov: metrics.Overview | metrics.Headline,
+    pkey: ParamsKey,
+    sel: selection.Selection,
+) -> None:
+    """Draw one chart (or say in words that there is nothing to draw) and, when the address holds
+    a selection on it, list the issues behind it."""
     spec = charts.CHARTS[key]
     if fig is None:
         st.info(spec.empty, icon=":material/info:")
         return
-    # The widget key carries the filters, so a selection never outlives the view it was made in.
-    event = st.plotly_chart(
+    st.plotly_chart(
         fig,
-        key=f"ov_chart_{key}_{zlib.crc32(repr(pkey).encode()):08x}",
+        key=selection.widget_key(key, pkey),
         on_select="rerun",
         selection_mode="points",
         config=charts.png_config(charts.filename(key, ov)),
         theme="streamlit",
     )
-    targets = charts.selection_targets(event.selection if event else None)
+    targets = selection.targets(sel, fig) if sel.chart == key else []
     if not targets:
         st.caption("Click a bar or point to list the issues behind it.")
         return
-    for target in targets[:3]:
-        drill_list(target, ov, pkey)
-    if len(targets) > 3:
-        st.caption(f"{len(targets) - 3} more selected elements not listed: select fewer to see them.")
+    st.caption("The issues behind the selection are listed in the window on top of the page.")
+    # A dialog is in view wherever the chart is on the page (a list drawn under a chart near
+    # the bottom of the screen would open unseen). Closing it ends the selection.
+    st.dialog(charts.CHARTS[key].name, width="large", icon=":material/list:", on_dismiss=selection.forget)(
+        _drill_lists
+    )(key, targets, ov, pkey)
 
 
-def drill_list(target: metrics.DrillTarget, ov: metrics.Overview, pkey: ParamsKey) -> None:
+def _drill_lists(
+    key: str, targets: list[metrics.DrillTarget], ov: metrics.Overview | metrics.Headline, pkey: ParamsKey
+) -> None:
+    with st.container(key=f"ov_drill_{key}"):
+        for target in targets[:3]:
+            drill_list(target, ov, pkey)
+        if len(targets) > 3:
+            st.caption(f"{len(targets) - 3} more selected elements not listed: select fewer to see them.")
+
+
+def drill_list(target: metrics.DrillTarget, ov: metrics.Overview | metrics.Headline, pkey: ParamsKey) -> None:
     result = data.drill(pkey, ov.today.isoformat(), target.encode(), target.label)
     title = target.label or "Issues behind the selection"
     if result is None or result.rows.empty:
@@ -101,34 +125,46 @@ def drill_list(target: metrics.DrillTarget, ov: metrics.Overview, pkey: ParamsKe
             )
 
 
+def _table(table: pd.DataFrame, **columns: Any) -> None:
+    """A table whose first column stays pinned: on a phone the rest scrolls sideways under it, so
+    each row still says what it is about."""
+    first = str(table.columns[0])
+    config = {first: st.column_config.Column(pinned=True), **columns}
+    st.dataframe(table, hide_index=True, column_config=config)
+
+
 def upcoming_table(table: pd.DataFrame) -> None:
+    st.markdown(f"**{md(report.UPCOMING_TITLE)}**")
     if table.empty:
         st.info("No consultation closes from today on.", icon=":material/info:")
         return
-    st.dataframe(table, hide_index=True)
+    _table(table, Consultation=st.column_config.TextColumn(width="large"))
 
 
 def response_area_table(table: pd.DataFrame, period_label: str) -> None:
-    st.markdown(f"**Response rate by policy area, {md(period_label)}**")
+    st.markdown(f"**{md(report.RESPONSE_AREA_TITLE)}, {md(period_label)}**")
     if table.empty:
         st.info("No consultation linked to these issues closed in this period.", icon=":material/info:")
         return
-    st.dataframe(
-        table,
-        hide_index=True,
-        column_config={
-            "Response rate": st.column_config.ProgressColumn(
-                "Response rate", min_value=0, max_value=100, format="%.0f%%", help=metrics.KPI_HELP["response"]
-            )
-        },
+    rate = report.RESPONSE_AREA_HEADERS[-1]
+    # A full bar is good news: drawn in the "submitted" colour, not the theme's alarm red.
+    bar = st.column_config.ProgressColumn(
+        rate,
+        min_value=0,
+        max_value=100,
+        format="%.0f%%",
+        help=metrics.KPI_HELP["response"],
+        color=charts.UP_COLOUR,
     )
+    _table(table, **{rate: bar})
 
 
 def pairs_table(table: pd.DataFrame) -> None:
+    st.markdown(f"**{md(report.PAIRS_TITLE)}**")
     if table.empty:
         st.info("No joint position has been co-signed by two organisations yet.", icon=":material/info:")
         return
-    st.dataframe(table, hide_index=True)
+    _table(table)
 
 
 def report_builder(ov: metrics.Overview, generated_by: str) -> Callable[[], str]:
@@ -149,11 +185,12 @@ def report_builder(ov: metrics.Overview, generated_by: str) -> Callable[[], str]
     return build
 
 
-def report_download(ov: metrics.Overview, generated_by: str) -> None:
-    p = ov.filters.period
+def report_download(p: metrics.Period, build: Callable[[], str]) -> None:
+    """The board report's button; ``build`` runs only when it is clicked (every section, drawn
+    or not, is in the report)."""
     st.download_button(
         "Board report (HTML)",
-        data=report_builder(ov, generated_by),
+        data=build,
         file_name=f"board-report_{p.start.isoformat()}_to_{p.end.isoformat()}.html",
         mime="text/html",
         on_click="ignore",
