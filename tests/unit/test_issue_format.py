@@ -87,3 +87,18 @@ def test_timeline_names_moves_up_down_and_activities():
         "Stage: Watching (start)",
     ]
     assert (frame["Link"] == "").all()  # blank: the grid would write None as "None"
+
+
+def test_every_rung_label_is_readable_on_a_light_and_a_dark_page():
+    from tracker.charts import contrast
+    from tracker.domain.enums import STAGE_COLOURS, Stage
+    from tracker.ui.issues.ladder import count_ladder, issue_ladder
+
+    for fig in (issue_ladder(Stage(0)), issue_ladder(Stage(3)), count_ladder({0: 4, 5: 0})):
+        for bar in fig.data:
+            fill, ink = bar.marker.color, bar.textfont.color
+            assert fill.startswith("#") and len(fill) == 7, "an opaque fill: the page's theme cannot show through"
+            # Faded (unreached) rungs get full text contrast; reached ones keep their stage's own
+            # colour (the same on every chart) and the better of dark and white ink on it.
+            needed = 3.0 if fill == STAGE_COLOURS[Stage.from_label(bar.name)] else 4.5
+            assert contrast(fill, ink) >= needed, (bar.name, fill, ink)

@@ -6,36 +6,36 @@ from collections.abc import Mapping
 
 import plotly.graph_objects as go
 
+from tracker.charts import readable_on
 from tracker.domain.enums import STAGE_COLOURS, Stage
 
 CONFIG = {"displayModeBar": False, "staticPlot": True}
 
 
-def _rgba(hex_colour: str, alpha: float) -> str:
+def pale(hex_colour: str, share: float = 0.22) -> str:
+    """The rung's colour mixed into white, opaque: a faded rung looks the same on a light and a
+    dark page, so its label can be dark ink on both (a translucent fill took the page's colour,
+    and the rung-coloured label vanished on a dark page)."""
     h = hex_colour.lstrip("#")
-    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
-    return f"rgba({r}, {g}, {b}, {alpha})"
+    mixed = (round(int(h[i : i + 2], 16) * share + 255 * (1 - share)) for i in (0, 2, 4))
+    return "#" + "".join(f"{v:02X}" for v in mixed)
 
 
 def _strip(texts: list[str], strong: list[bool], hover: list[str], height: int) -> go.Figure:
     fig = go.Figure()
     for stage, text, bold, tip in zip(Stage, texts, strong, hover, strict=True):
+        fill = STAGE_COLOURS[stage] if bold else pale(STAGE_COLOURS[stage])
         fig.add_trace(
             go.Bar(
                 x=[1],
                 y=["ladder"],
                 orientation="h",
                 name=stage.label,
-                # Faded rungs: a translucent fill with the text in the rung's own colour, so the
-                # label stays readable on light and dark themes alike.
-                marker={
-                    "color": STAGE_COLOURS[stage] if bold else _rgba(STAGE_COLOURS[stage], 0.18),
-                    "line": {"width": 0},
-                },
+                marker={"color": fill, "line": {"width": 0}},
                 text=[text],
                 textposition="inside",
                 insidetextanchor="middle",
-                textfont={"color": "#FFFFFF" if bold else STAGE_COLOURS[stage], "size": 13},
+                textfont={"color": readable_on(fill), "size": 13},
                 hovertext=[tip],
                 hoverinfo="text",
             )
