@@ -17,7 +17,7 @@ from tracker.store import Database, Tx
 from tracker.store import audit as audit_store
 from tracker.store import consultations as store
 
-from . import attribution, guard, issues, joint_positions, versioned
+from . import attribution, formal_input, guard, issues, versioned
 
 ENTITY = "consultation"
 WARNING_DAYS = 14  # a pending response closing within this many days is flagged
@@ -330,7 +330,7 @@ def formal_input_suggestions(db: Database, consultation_id: int) -> list[dict[st
     evidence = f"Consultation response submitted {clock.format_date(c.submitted_on)}: {c.title}"
     if c.feedback_reference:
         evidence += f" (feedback reference {c.feedback_reference})"
-    return joint_positions.formal_input_proposals(
+    return formal_input.proposals(
         db,
         c.issue_ids,
         c.submitted_on,
@@ -343,5 +343,5 @@ def formal_input_suggestions(db: Database, consultation_id: int) -> list[dict[st
 def record_formal_input(db: Database, actor: User, consultation_id: int, issue_id: int, expected_version: int) -> Any:
     """Record the suggested "Formal input" stage event on one linked issue (a person asked for it)."""
     guard.require_role(actor, Role.EDITOR)
-    match = joint_positions.proposal_for(formal_input_suggestions(db, consultation_id), issue_id)
+    match = formal_input.proposal_for(formal_input_suggestions(db, consultation_id), issue_id)
     return issues.move_stage(db, actor, issue_id, expected_version, dict(match["data"]))

@@ -21,7 +21,7 @@ import datetime as dt
 from typing import Any
 
 from tracker.domain import clock
-from tracker.domain.enums import JointPositionStatus, Role, SignatoryStatus, Stage
+from tracker.domain.enums import JointPositionStatus, Role, SignatoryStatus
 from tracker.domain.errors import InvalidInput, NotFound
 from tracker.domain.models import (
     JointPosition,
@@ -37,7 +37,7 @@ from tracker.store import joint_positions as store
 from tracker.store import organisations as org_store
 from tracker.store import versioned as store_versioned
 
-from . import attribution, guard, versioned
+from . import attribution, formal_input, guard, versioned
 from . import issues as issue_service
 
 ENTITY = "joint_position"
@@ -418,7 +418,7 @@ def formal_input_suggestions(db: Database, position_id: int) -> list[dict[str, A
     position = get(db, position_id)
     if position.status != S.PUBLISHED or position.published_on is None:
         return []
-    return formal_input_proposals(
+    return formal_input.proposals(
         db,
         position.issue_ids,
         position.published_on,
@@ -428,50 +428,11 @@ def formal_input_suggestions(db: Database, position_id: int) -> list[dict[str, A
     )
 
 
-def formal_input_proposals(
-    db: Database, issue_ids: list[int], day: dt.date, *, evidence_ref: str, evidence_url: str | None, note: str
-) -> list[dict[str, Any]]:
-    """Each of ``issue_ids`` that is active and below Formal input, with the stage event dated
-    ``day`` that would record it — the proposal made after any formal step (a published
-    position, a submitted consultation response)."""
-    out = []
-    for issue in store.issue_rows(db, issue_ids):
-        if issue["archived"] or int(issue["stage"]) >= Stage.FORMAL_INPUT:
-            continue
-        since = issue["stage_since"]
-        # An event dated before the issue's latest one would not become its current stage.
-        when = day if since is None or since <= day else since
-        out.append(
-            {
-                "issue_id": int(issue["id"]),
-                "title": issue["title"],
-                "stage": Stage(int(issue["stage"])),
-                "version": int(issue["version"]),
-                "data": {
-                    "to_stage": Stage.FORMAL_INPUT,
-                    "event_date": when,
-                    "note": note,
-                    "evidence_ref": evidence_ref[:500],
-                    "evidence_url": evidence_url,
-                },
-            }
-        )
-    return out
-
-
 def record_formal_input(db: Database, actor: User, position_id: int, issue_id: int, expected_version: int) -> Any:
     """Record the suggested "Formal input" stage event on one linked issue (a person asked for it)."""
     guard.require_role(actor, Role.EDITOR)
-    match = proposal_for(formal_input_suggestions(db, position_id), issue_id)
+    match = formal_input.proposal_for(formal_input_suggestions(db, position_id), issue_id)
     return issue_service.move_stage(db, actor, issue_id, expected_version, dict(match["data"]))
-
-
-def proposal_for(proposals: list[dict[str, Any]], issue_id: int) -> dict[str, Any]:
-    """The one of :func:`formal_input_proposals` for ``issue_id``; refused when there is none."""
-    match = next((s for s in proposals if s["issue_id"] == issue_id), None)
-    if match is None:
-        raise InvalidInput.one("Issue", "is not a linked issue below Formal input")
-    return match
 
 
 KIND = versioned.Kind(
