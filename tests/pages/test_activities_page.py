@@ -93,8 +93,8 @@ def test_editor_edits_and_deletes_an_activity(app_for, demo_db, officer):
     assert not at.error, errors(at)
     assert activities.get(demo_db, a.id).effort_days == Decimal("2")
     at = open_tab(at, f"act_tabs_{a.id}", "Delete")
-    at.checkbox(key=f"act_del_sure_{a.id}").check().run()
-    at.button(key=f"act_del_{a.id}").click().run()
+    at.checkbox(key=f"act_del_{a.id}_sure").check().run()
+    at.button(key=f"act_del_{a.id}_go").click().run()
     assert not at.error, errors(at)
     assert demo_db.read("SELECT deleted_at IS NOT NULL FROM activities WHERE id = ?", [a.id]) == [(True,)]
 
@@ -205,9 +205,9 @@ def test_empty_cells_of_the_log_read_a_dash_never_none(app_for, demo_db, officer
 def test_the_tab_the_editor_acted_on_stays_open_across_reruns(app_for, demo_db, officer):
     made = activities.create(demo_db, officer, {"activity_date": "2026-11-20", "type": "Letter", "summary": "Kept"})
     at = open_tab(app_for("officer", PAGE, query={"activity": str(made.id)}), f"act_tabs_{made.id}", "Delete")
-    at.checkbox(key=f"act_del_sure_{made.id}").check().run()
+    at.checkbox(key=f"act_del_{made.id}_sure").check().run()
     at.session_state["kit_flash"] = "Saved the activity."  # a rerun after a save shows a flash first
     at.run()
     assert at.session_state[f"act_tabs_{made.id}"] == "Delete"
-    assert at.checkbox(key=f"act_del_sure_{made.id}").value is True
+    assert at.checkbox(key=f"act_del_{made.id}_sure").value is True
     assert not [b for b in at.button if b.key == f"act_edit_{made.id}_save"]  # only the open tab is drawn

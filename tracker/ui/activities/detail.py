@@ -13,8 +13,7 @@ from tracker.services import activities, my_work
 from tracker.store import Database
 from tracker.ui.activities import data
 from tracker.ui.activities.form import ACTIVITY_LABELS, activity_form, activity_state, as_data, as_widgets
-from tracker.ui.kit.feedback import record_or_back, save, save_record_edits, show_refusal
-from tracker.ui.kit.form_state import FormState
+from tracker.ui.kit.feedback import delete_panel, record_or_back, save_record_edits
 from tracker.ui.kit.lazy_tabs import lazy_tabs
 from tracker.ui.kit.records import days, history_table
 from tracker.ui.kit.text import md, md_multiline
@@ -122,17 +121,15 @@ def _edit(db: Database, user: User, act: Activity) -> None:
 
 
 def _delete(db: Database, user: User, act: Activity) -> None:
-    fs = FormState(f"act_del{act.id}", ())
-    st.caption("A deleted activity leaves the log and every total; the change history keeps it.")
-    sure = st.checkbox("Delete this activity", key=f"act_del_sure_{act.id}")
-    if st.button("Delete", disabled=not sure, key=f"act_del_{act.id}", icon=":material/delete:"):
-        save(
-            fs,
-            lambda: activities.delete(db, user, act.id, act.version),
-            "Deleted the activity.",
-            then=_back_to_log,
-        )
-    show_refusal(fs)
+    delete_panel(
+        f"act_del_{act.id}",
+        "A deleted activity leaves the log and every total; the change history keeps it.",
+        "Delete this activity",
+        "Delete",
+        lambda: activities.delete(db, user, act.id, act.version),
+        "Deleted the activity.",
+        then=_back_to_log,
+    )
 
 
 def _back_to_log(_: object) -> None:

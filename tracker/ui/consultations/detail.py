@@ -22,8 +22,7 @@ from tracker.ui.consultations.form import (
     response_state,
     value_text,
 )
-from tracker.ui.kit.feedback import leave, record_or_back, save, save_record_edits, show_refusal
-from tracker.ui.kit.form_state import FormState
+from tracker.ui.kit.feedback import delete_panel, leave, record_or_back, save_record_edits
 from tracker.ui.kit.text import md
 from tracker.ui.positions.formal_input import formal_input_panel
 
@@ -172,17 +171,15 @@ def _edit_tab(db: Database, user: User, c: Consultation) -> None:
 
 
 def _delete_tab(db: Database, user: User, c: Consultation) -> None:
-    fs = FormState(f"delete_{c.id}", ())
-    st.caption("Deleting removes the consultation from every list; the change history keeps it.")
-    sure = st.checkbox("Yes, delete this consultation", key=f"delete_sure_{c.id}")
-    if st.button("Delete consultation", disabled=not sure, key=f"delete_{c.id}", icon=":material/delete:"):
-        save(
-            fs,
-            lambda: service.delete(db, user, c.id, c.version),
-            f"Deleted {c.title}.",
-            then=lambda _: leave(QUERY_KEY, TABLE_KEYS),
-        )
-    show_refusal(fs)
+    delete_panel(
+        f"delete_{c.id}",
+        "Deleting removes the consultation from every list; the change history keeps it.",
+        "Yes, delete this consultation",
+        "Delete consultation",
+        lambda: service.delete(db, user, c.id, c.version),
+        f"Deleted {c.title}.",
+        then=lambda _: leave(QUERY_KEY, TABLE_KEYS),
+    )
 
 
 def _history(db: Database, cid: int) -> None:

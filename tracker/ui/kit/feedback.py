@@ -258,3 +258,22 @@ def show_refusal(fs: FormState) -> None:
         )
     fs.errors = []
     fs.conflict = None
+
+
+def delete_panel(
+    key: str,
+    explain: str,
+    confirm: str,
+    button: str,
+    action: Callable[[], object],
+    done: str,
+    then: Callable[[object], None] | None = None,
+) -> None:
+    """A record's Delete tab: what deleting does, a box to tick, the button (enabled only once
+    ticked), the delete through :func:`save`, and its refusal where the button was."""
+    fs = FormState(key, ())
+    st.caption(explain)
+    sure = st.checkbox(confirm, key=f"{key}_sure")
+    if st.button(button, disabled=not sure, key=f"{key}_go", icon=":material/delete:"):
+        save(fs, action, done, then=then)
+    show_refusal(fs)
