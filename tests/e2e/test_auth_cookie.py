@@ -151,7 +151,7 @@ def test_disabling_an_account_ends_its_reload_proof_sign_in(browser: Browser, co
     sign_in(admin, "admin")
     account = main(admin).get_by_test_id("stSelectbox").filter(has_text="Account").first
     account.click()
-    admin.get_by_role("option", name="m.dubois", exact=True).click()
+    admin.get_by_role("option", name="Marie Dubois (m.dubois)", exact=True).click()
     settle(admin)
     main(admin).get_by_role("button", name="Disable account").click()
     settle(admin)

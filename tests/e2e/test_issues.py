@@ -16,7 +16,8 @@ LADDER = CHARTS["ladder"].name
 
 
 def test_officer_creates_an_issue_and_moves_it_up_a_rung_with_evidence(page: Page, base_url: str):
-    visit(page, base_url, "/", user="officer")
+    visit(page, base_url, "/", user="officer")  # an officer lands on My work
+    open_page(page, "Overview")
     expect(page.get_by_test_id("stMetric").first).to_be_visible()
     active, on_ladder = kpi(page, "Active issues"), ladder_total(page)
     open_page(page, "Issues")
@@ -33,13 +34,18 @@ def test_officer_creates_an_issue_and_moves_it_up_a_rung_with_evidence(page: Pag
 
     timeline = tab_panel(page, "Timeline")
     expect_cells(
-        page, "Stage ↑ Watching → Awareness-raising", "Briefing note BN-2026-41 to members", "officer", scope=timeline
+        page,
+        "Stage ↑ Watching → Awareness-raising",
+        "Briefing note BN-2026-41 to members",
+        "Olivia Officer",
+        scope=timeline,
     )
 
     open_page(page, "Overview")
     expect(page.get_by_test_id("stMetric").first).to_be_visible()
     assert (kpi(page, "Active issues"), ladder_total(page)) == (active + 1, on_ladder + 1)
-    ours = main(page).get_by_role("link", name=re.compile(re.escape(TITLE) + " — Awareness-raising"))
+    # The issues behind the bar open in a dialog over the page.
+    ours = page.get_by_role("dialog").get_by_role("link", name=re.compile(re.escape(TITLE) + " — Awareness-raising"))
     click_bar(page, page.get_by_test_id("stPlotlyChart").filter(has_text=LADDER), "Awareness-raising", until=ours)
 
 
