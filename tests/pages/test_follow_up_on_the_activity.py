@@ -48,3 +48,16 @@ def test_an_editor_hands_it_to_a_colleague(app_for, demo_db) -> None:
     assert not at.exception
     assert f"assigned to {names[colleague]}" in _text(at)
     assert item["id"] in [r["id"] for r in my_work.follow_ups(demo_db, colleague, TODAY)]
+
+
+def test_the_change_history_names_people_by_display_name(app_for, demo_db, officer) -> None:
+    from tests.conftest import open_tab
+    from tracker.domain.models import ActivityInput
+    from tracker.services import activities
+
+    act = activities.get(demo_db, 1)
+    data = act.model_dump(include=set(ActivityInput.model_fields)) | {"summary": "Summary changed by the officer"}
+    activities.update(demo_db, officer, act.id, act.version, data)
+    at = open_tab(app_for("director", PAGE, query={"activity": str(act.id)}), f"act_tabs_{act.id}", "History")
+    who = at.dataframe[-1].value["Who"].tolist()
+    assert who and set(who) == {"Olivia Officer"}

@@ -9,7 +9,7 @@ import streamlit as st
 from tracker.domain import clock
 from tracker.domain.enums import Role
 from tracker.domain.models import Activity, User
-from tracker.services import activities, my_work
+from tracker.services import activities, attribution, my_work
 from tracker.store import Database
 from tracker.ui.activities import data
 from tracker.ui.activities.form import ACTIVITY_LABELS, activity_form, activity_state, as_data, as_widgets
@@ -53,7 +53,7 @@ def activity_detail(db: Database, user: User, activity_id: int) -> None:
             _delete(db, user, act)
     if "History" in tabs:
         with tabs["History"]:
-            history_table(activities.history(db, act.id), ACTIVITY_LABELS)
+            history_table(attribution.readable(db, activities.history(db, act.id)), ACTIVITY_LABELS)
 
 
 def _who_was_met(act: Activity) -> None:

@@ -10,7 +10,7 @@ import streamlit as st
 from tracker.domain.enums import Role
 from tracker.domain.errors import NotFound
 from tracker.domain.models import Contact, User
-from tracker.services import contacts
+from tracker.services import attribution, contacts
 from tracker.store import Database
 from tracker.ui.kit.cells import dashes
 from tracker.ui.kit.feedback import save, save_new, save_record_edits, show_refusal
@@ -72,7 +72,7 @@ def contact_detail(db: Database, user: User, contact_id: int) -> None:
     elif person.erased_at is not None:
         st.info("This contact was erased on request.", icon=":material/person_off:")
     with st.expander("Change history"):
-        history_table(contacts.history(db, contact_id), CONTACT_LABELS)
+        history_table(attribution.readable(db, contacts.history(db, contact_id)), CONTACT_LABELS)
 
 
 def contacts_tab(db: Database, user: User) -> None:

@@ -6,7 +6,7 @@ import streamlit as st
 
 from tracker.domain.enums import Role
 from tracker.domain.models import User
-from tracker.services import organisations
+from tracker.services import attribution, organisations
 from tracker.store import Database
 from tracker.ui.kit.feedback import record_or_back
 from tracker.ui.kit.pager import page_of
@@ -29,7 +29,7 @@ def organisation_detail(db: Database, user: User, org_id: int) -> None:
         st.header(md(org.name))
         st.info(f"This organisation was merged into **{md(keeper.name)}**.", icon=":material/merge:")
         open_link(keeper.id, f"Open {keeper.name}")
-        history_table(organisations.history(db, org_id), ORG_LABELS)
+        history_table(attribution.readable(db, organisations.history(db, org_id)), ORG_LABELS)
         return
     st.header(md(org.name))
     facts = [org.type or "Type not set", org.country or "Country not set"]
@@ -104,7 +104,7 @@ def organisation_detail(db: Database, user: User, org_id: int) -> None:
         else:
             contact_dataframe(page_of(people, "contact_page"))
     with tabs["History"]:
-        history_table(organisations.history(db, org_id), ORG_LABELS)
+        history_table(attribution.readable(db, organisations.history(db, org_id)), ORG_LABELS)
     if can_edit:
         with tabs["Edit"]:
             edit_organisation(db, user, org)
