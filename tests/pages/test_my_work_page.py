@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from tests.conftest import TODAY
 from tracker.services import my_work
+from tracker.ui.my_work.view import ROWS
 
 PAGE = "pages/my_work.py"
 
@@ -28,9 +29,11 @@ def test_the_officer_sees_their_issues_follow_ups_consultations_and_positions(ap
     assert any(h.endswith(f"My issues ({len(issues)})") for h in subheaders)
     assert any(h.endswith(f"Follow-ups assigned to me ({len(follow)})") for h in subheaders)
     shown = labels(at)
-    # Overdue reviews first, exactly the officer's issues, then their follow-ups, consultations, positions.
-    assert shown[: len(issues)] == [r["title"] for r in issues]
-    assert shown[len(issues)] == follow[0]["summary"][:140]
+    # Overdue reviews first, exactly the officer's issues (a page of them), then their follow-ups,
+    # consultations, positions.
+    first = issues[:ROWS]
+    assert shown[: len(first)] == [r["title"] for r in first]
+    assert shown[len(first)] == follow[0]["summary"][:140]
     consultation = my_work.consultations(demo_db, "officer", TODAY)[0]
     position = my_work.invitations(demo_db, "officer", TODAY)[0]
     assert consultation["title"] in shown and position["title"] in shown
@@ -41,9 +44,12 @@ def test_the_officer_sees_their_issues_follow_ups_consultations_and_positions(ap
 def test_every_row_links_to_its_record(app_for, demo_db):
     at = app_for("officer", PAGE)
     expected = (
-        [("issues", f"issue={r['id']}") for r in my_work.issues(demo_db, "officer", TODAY)]
-        + [("activities", f"activity={r['id']}") for r in my_work.follow_ups(demo_db, "officer", TODAY)]
-        + [("consultations", f"consultation={r['id']}") for r in my_work.consultations(demo_db, "officer", TODAY)]
+        [("issues", f"issue={r['id']}") for r in my_work.issues(demo_db, "officer", TODAY)[:ROWS]]
+        + [("activities", f"activity={r['id']}") for r in my_work.follow_ups(demo_db, "officer", TODAY)[:ROWS]]
+        + [
+            ("consultations", f"consultation={r['id']}")
+            for r in my_work.consultations(demo_db, "officer", TODAY)[:ROWS]
+        ]
         + [
             ("joint_positions", f"position={pid}")
             for pid in dict.fromkeys(r["position_id"] for r in my_work.invitations(demo_db, "officer", TODAY))

@@ -20,7 +20,7 @@ from tracker.ui.my_work import data
 from tracker.ui.my_work.follow_up import follow_up_controls
 from tracker.ui.shell.db import get_db
 
-ROWS = 25
+ROWS = 10  # per section: a morning list to act on, not an archive (the pager has the rest)
 _RESPONSES = {s.value: s.label for s in ResponseStatus}
 
 
