@@ -63,27 +63,17 @@ def _who_was_met(act: Activity) -> None:
     people = organisation_data.contact_choices()
     c1, c2, c3 = st.columns(3)
     with c1:
-        st.markdown("**Issues**")
-        for iid in act.issue_ids:
-            st.page_link(
-                "pages/issues.py",
-                label=md(issues.get(iid, f"Issue {iid}")),
-                icon=":material/flag:",
-                query_params={"issue": str(iid)},
-            )
-        if not act.issue_ids:
-            st.caption("None linked")
+        _linked("Issues", act.issue_ids, issues, "pages/issues.py", "issue", ":material/flag:", "None linked")
     with c2:
-        st.markdown("**Organisations met**")
-        for oid in act.organisation_ids:
-            st.page_link(
-                "pages/organisations.py",
-                label=md(orgs.get(oid, f"Organisation {oid}")),
-                icon=":material/apartment:",
-                query_params={"organisation": str(oid)},
-            )
-        if not act.organisation_ids:
-            st.caption("None recorded")
+        _linked(
+            "Organisations met",
+            act.organisation_ids,
+            orgs,
+            "pages/organisations.py",
+            "organisation",
+            ":material/apartment:",
+            "None recorded",
+        )
     with c3:
         st.markdown("**Contacts met**")
         met = [people.get(cid, f"Contact {cid}") for cid in act.contact_ids]
@@ -105,6 +95,17 @@ def _follow_up(db: Database, user: User, act: Activity, can_edit: bool) -> None:
         st.caption(f"Done {md(clock.format_date(state['done_at']))} by {md(data.person(state['done_by']))}")
     elif can_edit:
         follow_up_controls(db, user, act.id, int(state["version"]), state["assignee"], names)
+
+
+def _linked(title: str, ids: list[int], names: dict[int, str], page: str, param: str, icon: str, empty: str) -> None:
+    """A heading and one link per record, each opening that record's page."""
+    st.markdown(f"**{title}**")
+    for rid in ids:
+        st.page_link(
+            page, label=md(names.get(rid, f"{param.capitalize()} {rid}")), icon=icon, query_params={param: str(rid)}
+        )
+    if not ids:
+        st.caption(empty)
 
 
 def _edit(db: Database, user: User, act: Activity) -> None:
