@@ -17,6 +17,7 @@ from tracker.ui.kit.feedback import delete_panel, record_or_back, save_record_ed
 from tracker.ui.kit.lazy_tabs import lazy_tabs
 from tracker.ui.kit.records import days, history_table
 from tracker.ui.kit.text import md, md_multiline
+from tracker.ui.my_work import data as my_work_data
 from tracker.ui.my_work.follow_up import follow_up_controls
 from tracker.ui.organisations import data as organisation_data
 
@@ -88,7 +89,7 @@ def _follow_up(db: Database, user: User, act: Activity, can_edit: bool) -> None:
     state = my_work.follow_up_of(db, act.id)
     if state is None:
         return
-    names = dict(my_work.assignable(db))
+    names = my_work_data.editors()  # cached: the same list on every activity page
     who = names.get(state["assignee"], data.person(state["assignee"]))
     st.markdown(f"**Follow-up** by {md(clock.format_date(act.follow_up))} · assigned to {md(who)}")
     if state["done_at"] is not None:
